@@ -1,0 +1,220 @@
+using System.Net;
+using Microsoft.Playwright;
+using OidcConformance.Callback;
+using OidcConformance.Protocol;
+
+namespace OidcConformance.Browser;
+
+public enum AuthorizationEnd
+{
+    /// <summary>The provider sent the browser to the relying party's callback.</summary>
+    Redirected,
+    /// <summary>The provider showed an error page of its own.</summary>
+    ProviderError,
+    /// <summary>The provider asked for credentials where no login was allowed (prompt=none / SSO expected).</summary>
+    LoginRequired,
+    /// <summary>Credentials were submitted and refused.</summary>
+    LoginRejected,
+    /// <summary>Nothing recognizable happened before the navigation deadline.</summary>
+    Stalled,
+}
+
+/// <summary>What one authorization attempt in the browser ended with.</summary>
+public sealed record AuthorizationOutcome(AuthorizationEnd End, string Detail)
+{
+    public AuthorizationResponse? Response { get; init; }
+    public CallbackHit? Hit { get; init; }
+    public bool CredentialsSubmitted { get; init; }
+    public bool ConsentShown { get; init; }
+    public string? FinalUrl { get; init; }
+    public TimeSpan Duration { get; init; }
+
+    public string Describe() => End switch
+    {
+        AuthorizationEnd.Redirected => $"redirected to the relying party ({Response?.Describe()})",
+        AuthorizationEnd.ProviderError => $"the provider showed an error page: {Detail}",
+        AuthorizationEnd.LoginRequired => "the provider asked for a login",
+        AuthorizationEnd.LoginRejected => $"the provider refused the credentials: {Detail}",
+        _ => $"no redirect and no recognizable provider page within the navigation timeout (last URL {Http.Redactor.Redact(FinalUrl)}): {Detail}",
+    };
+}
+
+/// <summary>How the browser should send the authorization request.</summary>
+public enum RequestMethod { Get, Post }
+
+/// <summary>
+/// Drives one authorization request in a user-agent session: it follows the provider's pages through the login
+/// driver (credentials, consent) until the relying party's callback receives the answer, and returns what happened.
+/// Waiting is event-driven with one deadline; there are no sleeps.
+/// </summary>
+public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener callback, TimeSpan navigationTimeout)
+{
+    public ILoginDriver Driver => driver;
+    public TimeSpan NavigationTimeout => navigationTimeout;
+
+    private ILocator CallbackPage(IPage page) => page.Locator($"#{CallbackListener.PageMarkerId}");
+
+    /// <param name="credentials">null: no login may happen (prompt=none, SSO); a login page then ends with LoginRequired.</param>
+    public async Task<AuthorizationOutcome> AuthorizeAsync(UserAgent ua, AuthorizationRequest request,
+        (string Username, string Password)? credentials, RequestMethod method = RequestMethod.Get)
+    {
+        var page = ua.Page;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var deadline = DateTime.UtcNow + navigationTimeout + navigationTimeout;
+        var submitted = false;
+        var consent = false;
+        try
+        {
+            if (method == RequestMethod.Get)
+                await page.GotoAsync(request.ToUri().ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+            else
+                await page.SetContentAsync(AutoPostForm(request.Endpoint, request.Parameters));
+        }
+        catch (PlaywrightException e) when (e.Message.Contains("net::ERR_", StringComparison.Ordinal))
+        {
+            return new AuthorizationOutcome(AuthorizationEnd.Stalled, FirstLine(e.Message)) { FinalUrl = page.Url, Duration = clock.Elapsed };
+        }
+
+        for (var step = 0; step < 12; step++)
+        {
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero) break;
+            var seen = await WaitForAnyAsync(page, remaining);
+            switch (seen)
+            {
+                case null:
+                    return Done(AuthorizationEnd.Stalled, "timed out waiting for the provider");
+                case "callback":
+                    return await ReadCallbackAsync(page, submitted, consent, clock);
+                case nameof(ProviderPage.Login):
+                    if (credentials is null) return Done(AuthorizationEnd.LoginRequired, "login form shown");
+                    if (submitted) return Done(AuthorizationEnd.LoginRejected, await driver.ReadMessageAsync(page));
+                    await driver.SubmitCredentialsAsync(page, credentials.Value.Username, credentials.Value.Password);
+                    submitted = true;
+                    if (await AfterSubmitAsync(page, deadline) is { } rejected)
+                        return Done(AuthorizationEnd.LoginRejected, rejected);
+                    break;
+                case nameof(ProviderPage.Consent):
+                    if (consent && step > 8) return Done(AuthorizationEnd.Stalled, "consent page shown again and again");
+                    await driver.ApproveConsentAsync(page);
+                    consent = true;
+                    await WaitGoneAsync(driver.Locate(page, ProviderPage.Consent), deadline);
+                    break;
+                case nameof(ProviderPage.Error):
+                    var message = await driver.ReadMessageAsync(page);
+                    return Done(submitted ? AuthorizationEnd.LoginRejected : AuthorizationEnd.ProviderError, message);
+                default:
+                    return Done(AuthorizationEnd.Stalled, $"unexpected provider page '{seen}'");
+            }
+        }
+        return Done(AuthorizationEnd.Stalled, "no redirect before the deadline");
+
+        AuthorizationOutcome Done(AuthorizationEnd end, string detail) =>
+            new(end, detail) { CredentialsSubmitted = submitted, ConsentShown = consent, FinalUrl = page.Url, Duration = clock.Elapsed };
+    }
+
+    /// <summary>RP-initiated logout in the browser: confirms where the provider asks, then reports where the browser ended.</summary>
+    public async Task<AuthorizationOutcome> LogoutAsync(UserAgent ua, Uri endSessionUrl, bool confirm = true)
+    {
+        var page = ua.Page;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var deadline = DateTime.UtcNow + navigationTimeout;
+        try { await page.GotoAsync(endSessionUrl.ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Commit }); }
+        catch (PlaywrightException e) when (e.Message.Contains("net::ERR_", StringComparison.Ordinal))
+        {
+            return new AuthorizationOutcome(AuthorizationEnd.Stalled, FirstLine(e.Message)) { FinalUrl = page.Url, Duration = clock.Elapsed };
+        }
+        for (var step = 0; step < 4; step++)
+        {
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero) break;
+            var seen = await WaitForAnyAsync(page, remaining, includeLogout: true);
+            switch (seen)
+            {
+                case "callback":
+                    return await ReadCallbackAsync(page, false, false, clock);
+                case nameof(ProviderPage.LogoutConfirm) when confirm:
+                    await driver.ConfirmLogoutAsync(page);
+                    await WaitGoneAsync(driver.Locate(page, ProviderPage.LogoutConfirm), deadline);
+                    confirm = false;
+                    break;
+                case nameof(ProviderPage.LogoutConfirm):
+                    return new AuthorizationOutcome(AuthorizationEnd.Stalled, "logout confirmation shown") { FinalUrl = page.Url, Duration = clock.Elapsed };
+                case nameof(ProviderPage.LoggedOut):
+                    return new AuthorizationOutcome(AuthorizationEnd.ProviderError, "logged out, no redirect: " + await driver.ReadMessageAsync(page)) { FinalUrl = page.Url, Duration = clock.Elapsed };
+                case nameof(ProviderPage.Error):
+                    return new AuthorizationOutcome(AuthorizationEnd.ProviderError, await driver.ReadMessageAsync(page)) { FinalUrl = page.Url, Duration = clock.Elapsed };
+                case nameof(ProviderPage.Login):
+                    return new AuthorizationOutcome(AuthorizationEnd.LoginRequired, "login form shown") { FinalUrl = page.Url, Duration = clock.Elapsed };
+                default:
+                    return new AuthorizationOutcome(AuthorizationEnd.Stalled, "no recognizable page") { FinalUrl = page.Url, Duration = clock.Elapsed };
+            }
+        }
+        return new AuthorizationOutcome(AuthorizationEnd.Stalled, "no redirect before the deadline") { FinalUrl = page.Url, Duration = clock.Elapsed };
+    }
+
+    private async Task<AuthorizationOutcome> ReadCallbackAsync(IPage page, bool submitted, bool consent, System.Diagnostics.Stopwatch clock)
+    {
+        var hitId = await CallbackPage(page).First.GetAttributeAsync("data-hit");
+        var hit = await callback.CompletedHitAsync(hitId!, navigationTimeout);
+        var fragment = Http.FormCodec.Parse(hit.Fragment);
+        AuthorizationResponse response;
+        if (hit.Method == "POST")
+            response = new AuthorizationResponse(ResponseLocation.FormPost, hit.Form, hit.Url) { OtherParameters = [.. hit.Query, .. fragment] };
+        else if (fragment.Count > 0)
+            response = new AuthorizationResponse(ResponseLocation.Fragment, fragment, hit.Url) { OtherParameters = hit.Query };
+        else
+            response = new AuthorizationResponse(ResponseLocation.Query, hit.Query, hit.Url);
+        return new AuthorizationOutcome(AuthorizationEnd.Redirected, hit.Path)
+        {
+            Response = response, Hit = hit, CredentialsSubmitted = submitted, ConsentShown = consent, FinalUrl = page.Url,
+            Duration = clock.Elapsed,
+        };
+    }
+
+    /// <summary>Waits for whichever known page appears first; returns its name, or null at the deadline.</summary>
+    private async Task<string?> WaitForAnyAsync(IPage page, TimeSpan timeout, bool includeLogout = false)
+    {
+        var kinds = new List<(string Name, ILocator Locator)> { ("callback", CallbackPage(page)) };
+        foreach (var kind in Enum.GetValues<ProviderPage>())
+            if (includeLogout || kind is not (ProviderPage.LogoutConfirm or ProviderPage.LoggedOut))
+                kinds.Add((kind.ToString(), driver.Locate(page, kind)));
+        var any = kinds.Select(k => k.Locator).Aggregate((a, b) => a.Or(b));
+        try
+        {
+            await any.First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = (float)timeout.TotalMilliseconds });
+        }
+        catch (TimeoutException) { return null; }
+        foreach (var (name, locator) in kinds)
+            if (await locator.First.IsVisibleAsync()) return name;
+        // The page changed between the wait and the probe: look again.
+        return await WaitForAnyAsync(page, TimeSpan.FromMilliseconds(Math.Max(500, timeout.TotalMilliseconds / 2)), includeLogout);
+    }
+
+    /// <summary>After credentials: the login form goes away (accepted) or an error shows (refused).</summary>
+    private async Task<string?> AfterSubmitAsync(IPage page, DateTime deadline)
+    {
+        var ms = (float)Math.Max(1000, (deadline - DateTime.UtcNow).TotalMilliseconds);
+        var gone = driver.Locate(page, ProviderPage.Login).First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Hidden, Timeout = ms });
+        var error = driver.Locate(page, ProviderPage.Error).First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = ms });
+        var first = await Task.WhenAny(gone, error);
+        _ = (first == gone ? error : gone).ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        if (first == error && error.IsCompletedSuccessfully && await driver.Locate(page, ProviderPage.Login).First.IsVisibleAsync())
+            return await driver.ReadMessageAsync(page);
+        return null;
+    }
+
+    private static async Task WaitGoneAsync(ILocator locator, DateTime deadline)
+    {
+        var ms = (float)Math.Max(1000, (deadline - DateTime.UtcNow).TotalMilliseconds);
+        try { await locator.First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Hidden, Timeout = ms }); }
+        catch (TimeoutException) { }
+    }
+
+    private static string AutoPostForm(string action, IEnumerable<KeyValuePair<string, string>> fields) =>
+        $"<!doctype html><form method=\"post\" action=\"{WebUtility.HtmlEncode(action)}\">" +
+        string.Concat(fields.Select(f => $"<input type=\"hidden\" name=\"{WebUtility.HtmlEncode(f.Key)}\" value=\"{WebUtility.HtmlEncode(f.Value)}\">")) +
+        "</form><script>document.forms[0].submit()</script>";
+
+    private static string FirstLine(string s) => s.Split('\n')[0];
+}

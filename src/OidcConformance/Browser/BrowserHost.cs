@@ -1,0 +1,113 @@
+using Microsoft.Playwright;
+
+namespace OidcConformance.Browser;
+
+/// <summary>No usable browser: the message says how to install one.</summary>
+public sealed class BrowserUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// One Chromium per run. Playwright's own browser is used where it is installed; otherwise a configured executable
+/// (runsettings <c>browserExecutable</c> / env <c>OIDC_BROWSER</c>) or a system Chromium. Each user-agent session
+/// gets its own context (cookie jar), following Playwright.NUnit's ContextTest.
+/// </summary>
+public sealed class BrowserHost : IAsyncDisposable
+{
+    // Flags that keep Chromium from calling home: this machine's network is closed, and CI's may be too.
+    public static readonly string[] QuietArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+    public static readonly string[] SystemChromiumCandidates =
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable", "/snap/bin/chromium"];
+
+    private readonly IPlaywright playwright;
+    public IBrowser Browser { get; }
+    public string Description { get; }
+    private readonly string? hostResolverRules;
+
+    private BrowserHost(IPlaywright playwright, IBrowser browser, string description, string? hostResolverRules)
+    {
+        this.playwright = playwright;
+        Browser = browser;
+        Description = description;
+        this.hostResolverRules = hostResolverRules;
+    }
+
+    public static async Task<BrowserHost> LaunchAsync(string? configuredExecutable, string? hostResolverRules, bool headless = true)
+    {
+        var playwright = await Playwright.CreateAsync();
+        var args = QuietArgs.ToList();
+        if (!string.IsNullOrEmpty(hostResolverRules)) args.Add($"--host-resolver-rules={hostResolverRules}");
+        var failures = new List<string>();
+
+        async Task<IBrowser?> TryLaunch(string? executable, string label)
+        {
+            try
+            {
+                return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+                {
+                    Headless = headless, ExecutablePath = executable, Args = args, Timeout = 30_000,
+                });
+            }
+            catch (PlaywrightException e)
+            {
+                failures.Add($"{label}: {FirstLine(e.Message)}");
+                return null;
+            }
+        }
+
+        if (!string.IsNullOrEmpty(configuredExecutable))
+        {
+            if (!File.Exists(configuredExecutable))
+                failures.Add($"configured browser '{configuredExecutable}' (runsettings browserExecutable / env OIDC_BROWSER) does not exist");
+            else if (await TryLaunch(configuredExecutable, configuredExecutable) is { } configured)
+                return new BrowserHost(playwright, configured, $"Chromium at {configuredExecutable}", hostResolverRules);
+        }
+        if (await TryLaunch(null, "Playwright's own Chromium") is { } own)
+            return new BrowserHost(playwright, own, "Playwright's own Chromium " + own.Version, hostResolverRules);
+        foreach (var candidate in SystemChromiumCandidates.Where(File.Exists))
+            if (await TryLaunch(candidate, candidate) is { } system)
+                return new BrowserHost(playwright, system, $"system Chromium at {candidate} ({system.Version})", hostResolverRules);
+
+        playwright.Dispose();
+        throw new BrowserUnavailableException(
+            "no browser could be launched for the login flows. Install one of: Playwright's Chromium " +
+            "(`pwsh tests/Conformance/bin/Debug/net10.0/playwright.ps1 install chromium`, needs internet), or a system Chromium " +
+            "(Debian/Ubuntu: `sudo apt-get install chromium`), or point runsettings parameter browserExecutable / env OIDC_BROWSER " +
+            "at a Chromium binary. Tried:\n  " + string.Join("\n  ", failures));
+    }
+
+    private static string FirstLine(string s) => s.Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? s;
+
+    /// <summary>A fresh user-agent session: its own cookies, storage and page.</summary>
+    public async Task<UserAgent> NewUserAgentAsync(TimeSpan navigationTimeout)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = "en-US", ColorScheme = ColorScheme.Light, IgnoreHTTPSErrors = false,
+        });
+        context.SetDefaultNavigationTimeout((float)navigationTimeout.TotalMilliseconds);
+        context.SetDefaultTimeout((float)navigationTimeout.TotalMilliseconds);
+        // Blocking outside fonts keeps login pages from waiting on a network that is not there.
+        await context.RouteAsync(url => url.Contains("fonts.googleapis.com") || url.Contains("fonts.gstatic.com"),
+            route => route.AbortAsync());
+        var page = await context.NewPageAsync();
+        return new UserAgent(context, page);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.CloseAsync();
+        playwright.Dispose();
+    }
+}
+
+/// <summary>One user-agent session (one browser context = one cookie jar) with its page.</summary>
+public sealed class UserAgent(IBrowserContext context, IPage page) : IAsyncDisposable
+{
+    public IBrowserContext Context { get; } = context;
+    public IPage Page { get; } = page;
+    /// <summary>Serializes flows that share this session (one login used by several fixtures).</summary>
+    public SemaphoreSlim Lock { get; } = new(1, 1);
+
+    public async ValueTask DisposeAsync() => await Context.CloseAsync();
+}

@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OidcConformance.Http;
+using OidcConformance.Profiles;
+
+namespace OidcConformance.Callback;
+
+/// <summary>One request the relying party received: the redirect itself, plus the fragment its page posted back.</summary>
+public sealed class CallbackHit
+{
+    public required string Id { get; init; }
+    public required string Method { get; init; }
+    public required string Path { get; init; }
+    public required string Host { get; init; }
+    public required IReadOnlyList<KeyValuePair<string, string>> Query { get; init; }
+    public IReadOnlyList<KeyValuePair<string, string>> Form { get; init; } = [];
+    public string? Fragment { get; internal set; }
+    public DateTimeOffset Received { get; init; }
+    internal TaskCompletionSource Completed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public Uri Url => new($"http://{Host}{Path}{(Query.Count > 0 ? "?" + FormCodec.Encode(Query) : "")}");
+}
+
+/// <summary>
+/// The relying party's redirect endpoint: a real HTTP listener on loopback (browser route interception misses
+/// redirects, see local-providers.md §1 problem 6). It records every request on any path, so a redirect to a
+/// near-miss path is seen as well. Its page posts <c>location.hash</c> back, because fragments never reach a server,
+/// and names the hit in a meta tag so each browser page can find its own hit even when <c>state</c> is missing.
+/// </summary>
+public sealed class CallbackListener : IAsyncDisposable
+{
+    public const string PageMarkerId = "oidc-conformance-callback";
+    private readonly WebApplication app;
+    private readonly ConcurrentDictionary<string, CallbackHit> hits = new();
+    private readonly ConcurrentQueue<CallbackHit> order = new();
+    private int counter;
+
+    public string Host { get; }
+    public int Port { get; }
+    public string Origin => $"http://{Host}:{Port}";
+    public string RedirectUri { get; }
+    public string PostLogoutRedirectUri { get; }
+
+    private CallbackListener(WebApplication app, string host, int port, CallbackSettings settings)
+    {
+        this.app = app;
+        Host = host;
+        Port = port;
+        RedirectUri = $"{Origin}{settings.Path}";
+        PostLogoutRedirectUri = $"{Origin}{settings.PostLogoutPath}";
+    }
+
+    public static async Task<CallbackListener> StartAsync(CallbackSettings settings)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, settings.Port));
+        var app = builder.Build();
+        CallbackListener? self = null;
+        app.Run(ctx => self!.HandleAsync(ctx));
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            await app.DisposeAsync();
+            throw new InvalidOperationException(
+                $"the relying-party callback port {settings.Port} (profile callback.port) is in use by another program; the provider " +
+                "has this port registered in its redirect URI, so stop the other program or register another port in both places");
+        }
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(address.Replace("[::]", "localhost").Replace("+", "localhost")).Port;
+        self = new CallbackListener(app, settings.Host, port, settings);
+        return self;
+    }
+
+    private async Task HandleAsync(HttpContext ctx)
+    {
+        var path = ctx.Request.Path.Value ?? "/";
+        if (path == "/favicon.ico") { ctx.Response.StatusCode = 404; return; } // Chromium asks after every callback
+        if (path.StartsWith("/__fragment/", StringComparison.Ordinal) && ctx.Request.Method == "POST")
+        {
+            var id = path["/__fragment/".Length..];
+            using var reader = new StreamReader(ctx.Request.Body);
+            var fragment = await reader.ReadToEndAsync();
+            if (hits.TryGetValue(id, out var hit))
+            {
+                hit.Fragment = fragment;
+                RegisterSecrets(FormCodec.Parse(fragment));
+                hit.Completed.TrySetResult();
+            }
+            ctx.Response.StatusCode = 204;
+            return;
+        }
+        var query = FormCodec.Parse(ctx.Request.QueryString.Value?.TrimStart('?'));
+        IReadOnlyList<KeyValuePair<string, string>> form = [];
+        if (ctx.Request.HasFormContentType)
+        {
+            var f = await ctx.Request.ReadFormAsync();
+            form = f.SelectMany(kv => kv.Value.Select(v => new KeyValuePair<string, string>(kv.Key, v ?? ""))).ToList();
+        }
+        var newHit = new CallbackHit
+        {
+            Id = $"h{Interlocked.Increment(ref counter)}-{Protocol.Random.Token(6)}",
+            Method = ctx.Request.Method, Path = path, Host = ctx.Request.Host.Value ?? Host, Query = query, Form = form,
+            Received = DateTimeOffset.UtcNow,
+        };
+        RegisterSecrets(query.Concat(form));
+        hits[newHit.Id] = newHit;
+        order.Enqueue(newHit);
+        ctx.Response.ContentType = "text/html; charset=utf-8";
+        ctx.Response.Headers.CacheControl = "no-store";
+        await ctx.Response.WriteAsync(
+            $"<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"callback-hit\" content=\"{newHit.Id}\">" +
+            "<title>OidcConformance relying party</title></head>" +
+            $"<body id=\"{PageMarkerId}\" data-hit=\"{newHit.Id}\"><p>Relying party callback received.</p>" +
+            $"<script>fetch('/__fragment/{newHit.Id}',{{method:'POST',body:location.hash.slice(1)}})" +
+            ".then(function(){document.body.setAttribute('data-complete','1')});</script></body></html>");
+    }
+
+    private static void RegisterSecrets(IEnumerable<KeyValuePair<string, string>> pairs)
+    {
+        foreach (var (k, v) in pairs)
+            if (Redactor.SecretFields.Contains(k)) Redactor.Register(v, k);
+    }
+
+    /// <summary>The hit with this id once its page has posted the fragment back (or the deadline passes).</summary>
+    public async Task<CallbackHit> CompletedHitAsync(string id, TimeSpan timeout)
+    {
+        if (!hits.TryGetValue(id, out var hit))
+            throw new InvalidOperationException($"the callback page named hit '{id}', which the listener never recorded");
+        try { await hit.Completed.Task.WaitAsync(timeout); }
+        catch (TimeoutException) { /* script did not run (e.g. JS disabled): the query and form are still valid */ }
+        return hit;
+    }
+
+    /// <summary>All requests received since <paramref name="since"/> (negative tests: "did anything arrive?").</summary>
+    public IReadOnlyList<CallbackHit> HitsSince(DateTimeOffset since) => order.Where(h => h.Received >= since).ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}

@@ -1,0 +1,47 @@
+namespace OidcConformance.Checks;
+
+/// <summary>RFC 2119 level of the requirement a check verifies. MUST violations fail, SHOULD violations warn.</summary>
+public enum RequirementLevel { Must, Should }
+
+/// <summary>
+/// Outcome of one check execution. <see cref="Error"/> is not a verdict on the provider: it means the harness
+/// could not reach a verdict (a bug or a broken environment) and is reported with its cause.
+/// </summary>
+public enum Verdict { Passed, Failed, Warning, Inconclusive, Error }
+
+/// <summary>What a check verifies: a stable id, where the requirement is written, and how strong it is.</summary>
+public sealed record CheckDefinition(string Id, string Title, string Area, string Spec, RequirementLevel Level)
+{
+    public CheckResult Pass(string reason = "as required") => new(this, Verdict.Passed, reason);
+
+    /// <summary>The requirement is violated: Failed for MUST, Warning for SHOULD.</summary>
+    public CheckResult Violation(string reason) =>
+        new(this, Level == RequirementLevel.Must ? Verdict.Failed : Verdict.Warning, reason);
+
+    /// <summary>The provider does not offer the feature (per profile or discovery), or a prerequisite did not happen.</summary>
+    public CheckResult NotApplicable(string reason) => new(this, Verdict.Inconclusive, reason);
+
+    public CheckResult HarnessError(string reason) => new(this, Verdict.Error, reason);
+
+    /// <summary>Passes when <paramref name="ok"/> holds, otherwise a violation with the given reason.</summary>
+    public CheckResult Require(bool ok, string violationReason, string passReason = "as required") =>
+        ok ? Pass(passReason) : Violation(violationReason);
+
+    public override string ToString() => $"{Id} [{Level.ToString().ToUpperInvariant()} {Spec}] {Title}";
+}
+
+/// <summary>One piece of evidence attached to a result: already redacted text (an HTTP exchange, decoded JWT parts).</summary>
+public sealed record Evidence(string Label, string Content);
+
+public sealed record CheckResult(CheckDefinition Check, Verdict Verdict, string Reason)
+{
+    /// <summary>Case label of a data-driven execution (e.g. the redirect URI variant); null for single checks.</summary>
+    public string? Case { get; init; }
+    public IReadOnlyList<Evidence> Evidence { get; init; } = [];
+    public TimeSpan Duration { get; init; }
+
+    public CheckResult WithCase(string? @case) => this with { Case = @case };
+    public CheckResult WithEvidence(params Evidence[] more) => this with { Evidence = [.. Evidence, .. more] };
+
+    public bool IsViolation => Verdict is Verdict.Failed or Verdict.Warning;
+}

@@ -1,0 +1,49 @@
+using OidcConformance.Browser;
+using OidcConformance.Http;
+using OidcConformance.Protocol;
+using OidcConformance.Run;
+
+namespace OidcConformance.Flows;
+
+/// <summary>An RP-initiated logout after a login, and the silent re-authentication attempted after it.</summary>
+public sealed record LogoutFlowResult(CodeFlowResult Login, string State, string PostLogoutRedirectUri, AuthorizationOutcome Logout,
+    AuthorizationOutcome? PromptNoneAfter)
+{
+    /// <summary>UserInfo called with the login's access token before logging out (the relying party's journey).</summary>
+    public HttpExchange? UserInfoBeforeLogout { get; init; }
+}
+
+public static class LogoutFlow
+{
+    public static Uri EndSessionUrl(string endpoint, IEnumerable<KeyValuePair<string, string>> parameters) =>
+        new(endpoint + (endpoint.Contains('?') ? "&" : "?") + FormCodec.Encode(parameters));
+
+    /// <summary>Logs in (own session), logs out with id_token_hint + post_logout_redirect_uri + state, then tries prompt=none.</summary>
+    public static Task<LogoutFlowResult> StandardAsync(ConformanceRun run) => run.SharedAsync("logout/standard", async () =>
+    {
+        if (!run.Profile.Features.RpInitiatedLogout)
+            throw new PrerequisiteException("the provider does not offer RP-initiated logout (profile features.rpInitiatedLogout)");
+        var endpoint = await run.EndpointAsync("end_session_endpoint");
+        var client = run.Profile.Confidential;
+        var login = await CodeFlow.RunAsync(run, client, run.Profile.PrimaryUser);
+        var idToken = login.RequireSuccessfulToken().IdToken ?? throw new PrerequisiteException("the login issued no id_token to use as id_token_hint");
+        HttpExchange? userinfo = null;
+        if (run.Profile.Features.Userinfo && login.Token?.AccessToken is { } accessToken)
+            userinfo = await run.UserInfoGetAsync(await run.EndpointAsync("userinfo_endpoint"), accessToken);
+        var state = Protocol.Random.Token(12);
+        var postLogout = run.PostLogoutRedirectUri(client);
+        var url = EndSessionUrl(endpoint,
+        [
+            new("id_token_hint", idToken), new("post_logout_redirect_uri", postLogout), new("state", state), new("client_id", client.ClientId),
+        ]);
+        var logout = await run.Authorizer.LogoutAsync(login.UserAgent, url);
+        AuthorizationOutcome? after = null;
+        if (logout.End == AuthorizationEnd.Redirected)
+        {
+            var silent = await CodeFlow.RunAsync(run, client, run.Profile.PrimaryUser, userAgent: login.UserAgent,
+                customize: r => r.Set("prompt", "none"), allowLogin: false);
+            after = silent.Outcome;
+        }
+        return new LogoutFlowResult(login, state, postLogout, logout, after) { UserInfoBeforeLogout = userinfo };
+    });
+}

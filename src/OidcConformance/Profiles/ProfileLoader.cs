@@ -1,0 +1,374 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace OidcConformance.Profiles;
+
+/// <summary>A profile that cannot be used; the message names the file and the JSON path of the field.</summary>
+public sealed class ProfileException(string file, string path, string problem)
+    : Exception($"provider profile {file}: {path}: {problem}")
+{
+    public string File { get; } = file;
+    public string FieldPath { get; } = path;
+}
+
+/// <summary>
+/// Reads a provider profile and checks every field before anything starts, so a typo stops the run at once with
+/// the file and the field instead of surfacing later as a confusing protocol failure.
+/// </summary>
+public static class ProfileLoader
+{
+    private static readonly string[] KnownTopLevel =
+    [
+        "$schema", "name", "version", "description", "issuer", "discoveryUrl", "applicationDiscovery", "start", "callback",
+        "browser", "loginDriver", "clients", "users", "features", "lifetimes", "timeouts", "deviations",
+    ];
+
+    private static readonly string[] KnownAuthMethods = ["client_secret_basic", "client_secret_post", "none"];
+
+    public static ProviderProfile Load(string file)
+    {
+        var full = Path.GetFullPath(file);
+        if (!System.IO.File.Exists(full))
+            throw new ProfileException(full, "$", "file not found");
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(System.IO.File.ReadAllText(full),
+                new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new ProfileException(full, "$", $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine}): {e.Message}");
+        }
+        using (doc)
+            return new Reader(full).Profile(doc.RootElement);
+    }
+
+    private sealed class Reader(string file)
+    {
+        private ProfileException Error(string path, string problem) => new(file, path, problem);
+
+        public ProviderProfile Profile(JsonElement root)
+        {
+            if (root.ValueKind != JsonValueKind.Object) throw Error("$", "must be a JSON object");
+            foreach (var p in root.EnumerateObject())
+                if (!KnownTopLevel.Contains(p.Name))
+                    throw Error($"$.{p.Name}", $"unknown field (known: {string.Join(", ", KnownTopLevel.Skip(1))})");
+
+            var start = Start(Required(root, "$", "start", JsonValueKind.Object));
+            var issuer = String(root, "$", "issuer")!;
+            if (!issuer.Contains("{start.issuer}")) AbsoluteUrl(issuer, "$.issuer");
+            else if (!start.Embedded || start.ReadyPattern?.Contains("?<issuer>") != true)
+                throw Error("$.issuer", "{start.issuer} needs start.mode 'embedded' and a readyPattern with a named group 'issuer'");
+
+            var discovery = OptionalString(root, "$", "discoveryUrl");
+            if (discovery is not null && !discovery.Contains('{')) AbsoluteUrl(discovery, "$.discoveryUrl");
+
+            var callback = Callback(Required(root, "$", "callback", JsonValueKind.Object));
+            string? rules = null;
+            if (root.TryGetProperty("browser", out var browser))
+                rules = OptionalString(browser, "$.browser", "hostResolverRules");
+
+            var clients = Clients(Required(root, "$", "clients", JsonValueKind.Object));
+            var users = Users(Required(root, "$", "users", JsonValueKind.Array));
+            var features = Features(Required(root, "$", "features", JsonValueKind.Object));
+
+            var appDiscovery = new List<ApplicationDiscovery>();
+            if (root.TryGetProperty("applicationDiscovery", out var apps))
+            {
+                if (apps.ValueKind != JsonValueKind.Array) throw Error("$.applicationDiscovery", "must be an array");
+                var i = 0;
+                foreach (var a in apps.EnumerateArray())
+                {
+                    var path = $"$.applicationDiscovery[{i++}]";
+                    var url = String(a, path, "url")!;
+                    AbsoluteUrl(url, path + ".url");
+                    var client = String(a, path, "client")!;
+                    if (!clients.ContainsKey(client)) throw Error(path + ".client", $"no client '{client}' in $.clients");
+                    appDiscovery.Add(new ApplicationDiscovery(String(a, path, "name")!, url, client));
+                }
+            }
+
+            var deviations = new List<KnownDeviation>();
+            if (root.TryGetProperty("deviations", out var devs))
+            {
+                if (devs.ValueKind != JsonValueKind.Array) throw Error("$.deviations", "must be an array");
+                var i = 0;
+                foreach (var d in devs.EnumerateArray())
+                {
+                    var path = $"$.deviations[{i++}]";
+                    deviations.Add(new KnownDeviation(String(d, path, "check")!, String(d, path, "reason")!));
+                }
+            }
+
+            return new ProviderProfile
+            {
+                SourceFile = file,
+                Name = String(root, "$", "name")!,
+                Version = String(root, "$", "version")!,
+                Description = OptionalString(root, "$", "description"),
+                Issuer = issuer,
+                DiscoveryUrl = discovery,
+                ApplicationDiscovery = appDiscovery,
+                Start = start,
+                Callback = callback,
+                HostResolverRules = rules,
+                LoginDriver = String(root, "$", "loginDriver")!,
+                Clients = clients,
+                Users = users,
+                Features = features,
+                Lifetimes = Lifetimes(root),
+                Timeouts = Timeouts(root),
+                Deviations = deviations,
+            };
+        }
+
+        private StartSettings Start(JsonElement e)
+        {
+            const string path = "$.start";
+            var mode = String(e, path, "mode");
+            if (mode is not ("embedded" or "external"))
+                throw Error(path + ".mode", $"must be 'embedded' or 'external', not '{mode}'");
+            if (mode == "external") return new StartSettings { Embedded = false };
+
+            var command = StringArray(Required(e, path, "command", JsonValueKind.Array), path + ".command");
+            if (command.Count == 0) throw Error(path + ".command", "must name a program");
+            var pattern = String(e, path, "readyPattern")!;
+            try { _ = new Regex(pattern); }
+            catch (ArgumentException ex) { throw Error(path + ".readyPattern", $"not a valid regular expression: {ex.Message}"); }
+
+            IReadOnlyList<string>? install = null;
+            string? skip = null;
+            if (e.TryGetProperty("install", out var inst))
+            {
+                install = StringArray(Required(inst, path + ".install", "command", JsonValueKind.Array), path + ".install.command");
+                skip = OptionalString(inst, path + ".install", "skipWhenExists");
+            }
+            var env = new Dictionary<string, string>();
+            if (e.TryGetProperty("environment", out var envEl))
+            {
+                if (envEl.ValueKind != JsonValueKind.Object) throw Error(path + ".environment", "must be an object of strings");
+                foreach (var p in envEl.EnumerateObject())
+                {
+                    if (p.Value.ValueKind != JsonValueKind.String)
+                        throw Error($"{path}.environment.{p.Name}", "must be a string");
+                    env[p.Name] = p.Value.GetString()!;
+                }
+            }
+            var timeout = OptionalInt(e, path, "startupTimeoutSeconds") ?? 60;
+            if (timeout <= 0) throw Error(path + ".startupTimeoutSeconds", "must be positive");
+            return new StartSettings
+            {
+                Embedded = true,
+                WorkingDirectory = OptionalString(e, path, "workingDirectory") ?? ".",
+                InstallCommand = install,
+                InstallSkipWhenExists = skip,
+                Command = command,
+                Environment = env,
+                ReadyPattern = pattern,
+                StartupTimeoutSeconds = timeout,
+            };
+        }
+
+        private CallbackSettings Callback(JsonElement e)
+        {
+            const string path = "$.callback";
+            var host = String(e, path, "host")!;
+            if (Uri.CheckHostName(host) == UriHostNameType.Unknown) throw Error(path + ".host", $"'{host}' is not a host name");
+            var port = OptionalInt(e, path, "port") ?? throw Error(path + ".port", "is required (0 = ephemeral)");
+            if (port is < 0 or > 65535) throw Error(path + ".port", "must be 0..65535");
+            var cb = String(e, path, "path")!;
+            var logout = String(e, path, "postLogoutPath")!;
+            if (!cb.StartsWith('/')) throw Error(path + ".path", "must start with '/'");
+            if (!logout.StartsWith('/')) throw Error(path + ".postLogoutPath", "must start with '/'");
+            return new CallbackSettings(host, port, cb, logout);
+        }
+
+        private Dictionary<string, ClientProfile> Clients(JsonElement e)
+        {
+            var result = new Dictionary<string, ClientProfile>();
+            string[] roles = ["confidential", "secondConfidential", "public", "clientCredentials"];
+            foreach (var p in e.EnumerateObject())
+            {
+                var path = $"$.clients.{p.Name}";
+                if (!roles.Contains(p.Name)) throw Error(path, $"unknown client role (known: {string.Join(", ", roles)})");
+                if (p.Value.ValueKind != JsonValueKind.Object) throw Error(path, "must be an object");
+                var methods = StringArray(Required(p.Value, path, "tokenEndpointAuthMethods", JsonValueKind.Array), path + ".tokenEndpointAuthMethods");
+                if (methods.Count == 0) throw Error(path + ".tokenEndpointAuthMethods", "must not be empty");
+                foreach (var m in methods)
+                    if (!KnownAuthMethods.Contains(m))
+                        throw Error(path + ".tokenEndpointAuthMethods", $"'{m}' is not one of {string.Join(", ", KnownAuthMethods)}");
+                var secret = OptionalString(p.Value, path, "clientSecret");
+                var isPublic = methods.SequenceEqual(["none"]);
+                if (!isPublic && string.IsNullOrEmpty(secret)) throw Error(path + ".clientSecret", "is required for a client that authenticates with a secret");
+                if (isPublic && secret is not null) throw Error(path + ".clientSecret", "a public client (auth method 'none') has no secret");
+                if (p.Name == "public" && !isPublic) throw Error(path + ".tokenEndpointAuthMethods", "the public client must use [\"none\"]");
+                if (p.Name is "confidential" or "secondConfidential" && isPublic) throw Error(path + ".tokenEndpointAuthMethods", "a confidential client needs client_secret_basic or client_secret_post");
+                result[p.Name] = new ClientProfile
+                {
+                    Role = p.Name,
+                    ClientId = String(p.Value, path, "clientId")!,
+                    ClientSecret = secret,
+                    TokenEndpointAuthMethods = methods,
+                    Scope = String(p.Value, path, "scope")!,
+                    GrantTypes = p.Value.TryGetProperty("grantTypes", out var g) ? StringArray(g, path + ".grantTypes") : [],
+                    ResponseTypes = p.Value.TryGetProperty("responseTypes", out var r) ? StringArray(r, path + ".responseTypes") : [],
+                    PkceRequired = OptionalBool(p.Value, path, "pkceRequired") ?? false,
+                    RedirectUri = OptionalString(p.Value, path, "redirectUri"),
+                    PostLogoutRedirectUri = OptionalString(p.Value, path, "postLogoutRedirectUri"),
+                };
+            }
+            if (!result.ContainsKey("confidential")) throw Error("$.clients.confidential", "is required");
+            return result;
+        }
+
+        private List<TestUser> Users(JsonElement e)
+        {
+            var users = new List<TestUser>();
+            var i = 0;
+            foreach (var u in e.EnumerateArray())
+            {
+                var path = $"$.users[{i++}]";
+                if (u.ValueKind != JsonValueKind.Object) throw Error(path, "must be an object");
+                var claimsEl = Required(u, path, "claims", JsonValueKind.Object);
+                var claims = new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>();
+                foreach (var scope in claimsEl.EnumerateObject())
+                {
+                    if (scope.Value.ValueKind != JsonValueKind.Object)
+                        throw Error($"{path}.claims.{scope.Name}", "must be an object of claim name → expected value");
+                    claims[scope.Name] = scope.Value.EnumerateObject().ToDictionary(c => c.Name, c => c.Value.Clone());
+                }
+                string? subject = null;
+                if (u.TryGetProperty("subject", out var s) && s.ValueKind != JsonValueKind.Null)
+                {
+                    if (s.ValueKind != JsonValueKind.String) throw Error(path + ".subject", "must be a string or null");
+                    subject = s.GetString();
+                }
+                users.Add(new TestUser
+                {
+                    Username = String(u, path, "username")!,
+                    Password = String(u, path, "password")!,
+                    Subject = subject,
+                    Claims = claims,
+                });
+            }
+            if (users.Count == 0) throw Error("$.users", "needs at least one test user");
+            return users;
+        }
+
+        private FeatureSet Features(JsonElement e)
+        {
+            foreach (var p in e.EnumerateObject())
+            {
+                if (!FeatureSet.Names.Contains(p.Name))
+                    throw Error($"$.features.{p.Name}", $"unknown feature (known: {string.Join(", ", FeatureSet.Names)})");
+                if (p.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                    throw Error($"$.features.{p.Name}", "must be true or false");
+            }
+            bool F(string n) => e.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.True;
+            return new FeatureSet
+            {
+                AuthorizationCode = F("authorizationCode"), Implicit = F("implicit"), Hybrid = F("hybrid"),
+                Password = F("password"), ClientCredentials = F("clientCredentials"), RefreshToken = F("refreshToken"),
+                Pkce = F("pkce"), Introspection = F("introspection"), Revocation = F("revocation"), Userinfo = F("userinfo"),
+                RpInitiatedLogout = F("rpInitiatedLogout"), FormPost = F("formPost"),
+            };
+        }
+
+        private Lifetimes Lifetimes(JsonElement root)
+        {
+            if (!root.TryGetProperty("lifetimes", out var e)) return new Lifetimes();
+            const string path = "$.lifetimes";
+            return new Lifetimes
+            {
+                AuthorizationCodeSeconds = Positive(e, path, "authorizationCodeSeconds"),
+                AccessTokenSeconds = Positive(e, path, "accessTokenSeconds"),
+                IdTokenSeconds = Positive(e, path, "idTokenSeconds"),
+                RefreshTokenSeconds = Positive(e, path, "refreshTokenSeconds"),
+            };
+        }
+
+        private Timeouts Timeouts(JsonElement root)
+        {
+            if (!root.TryGetProperty("timeouts", out var e)) return new Timeouts();
+            const string path = "$.timeouts";
+            double Seconds(string name, double fallback)
+            {
+                if (!e.TryGetProperty(name, out var v)) return fallback;
+                if (v.ValueKind != JsonValueKind.Number || v.GetDouble() <= 0) throw Error($"{path}.{name}", "must be a positive number of seconds");
+                return v.GetDouble();
+            }
+            return new Timeouts { RequestSeconds = Seconds("requestSeconds", 10), NavigationSeconds = Seconds("navigationSeconds", 15) };
+        }
+
+        private int? Positive(JsonElement e, string path, string name)
+        {
+            var v = OptionalInt(e, path, name);
+            if (v is <= 0) throw Error($"{path}.{name}", "must be a positive number of seconds");
+            return v;
+        }
+
+        private void AbsoluteUrl(string value, string path)
+        {
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var u) || (u.Scheme != "http" && u.Scheme != "https"))
+                throw Error(path, $"'{value}' is not an absolute http(s) URL");
+        }
+
+        private JsonElement Required(JsonElement e, string path, string name, JsonValueKind kind)
+        {
+            if (e.ValueKind != JsonValueKind.Object) throw Error(path, "must be an object");
+            if (!e.TryGetProperty(name, out var v)) throw Error($"{path}.{name}", "is required");
+            if (v.ValueKind != kind) throw Error($"{path}.{name}", $"must be {Describe(kind)}, not {Describe(v.ValueKind)}");
+            return v;
+        }
+
+        private string? String(JsonElement e, string path, string name)
+        {
+            var v = Required(e, path, name, JsonValueKind.String).GetString();
+            if (string.IsNullOrWhiteSpace(v)) throw Error($"{path}.{name}", "must not be empty");
+            return v;
+        }
+
+        private string? OptionalString(JsonElement e, string path, string name)
+        {
+            if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+            if (v.ValueKind != JsonValueKind.String) throw Error($"{path}.{name}", $"must be a string, not {Describe(v.ValueKind)}");
+            return v.GetString();
+        }
+
+        private int? OptionalInt(JsonElement e, string path, string name)
+        {
+            if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var i)) throw Error($"{path}.{name}", "must be a whole number");
+            return i;
+        }
+
+        private bool? OptionalBool(JsonElement e, string path, string name)
+        {
+            if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+            if (v.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw Error($"{path}.{name}", "must be true or false");
+            return v.GetBoolean();
+        }
+
+        private List<string> StringArray(JsonElement e, string path)
+        {
+            if (e.ValueKind != JsonValueKind.Array) throw Error(path, "must be an array of strings");
+            var list = new List<string>();
+            var i = 0;
+            foreach (var item in e.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.String) throw Error($"{path}[{i}]", "must be a string");
+                list.Add(item.GetString()!);
+                i++;
+            }
+            return list;
+        }
+
+        private static string Describe(JsonValueKind k) => k switch
+        {
+            JsonValueKind.Object => "an object", JsonValueKind.Array => "an array", JsonValueKind.String => "a string",
+            JsonValueKind.Number => "a number", JsonValueKind.True or JsonValueKind.False => "a boolean",
+            JsonValueKind.Null => "null", _ => k.ToString(),
+        };
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+
+namespace OidcConformance.Profiles;
+
+/// <summary>Everything the suite needs to know about one provider; loaded and validated by <see cref="ProfileLoader"/>.</summary>
+public sealed record ProviderProfile
+{
+    public required string SourceFile { get; init; }
+    public required string Name { get; init; }
+    public required string Version { get; init; }
+    public string? Description { get; init; }
+    /// <summary>Issuer template; may contain <c>{start.issuer}</c> until the embedded provider reported it.</summary>
+    public required string Issuer { get; init; }
+    public string? DiscoveryUrl { get; init; }
+    public IReadOnlyList<ApplicationDiscovery> ApplicationDiscovery { get; init; } = [];
+    public required StartSettings Start { get; init; }
+    public required CallbackSettings Callback { get; init; }
+    public string? HostResolverRules { get; init; }
+    public required string LoginDriver { get; init; }
+    public required IReadOnlyDictionary<string, ClientProfile> Clients { get; init; }
+    public required IReadOnlyList<TestUser> Users { get; init; }
+    public required FeatureSet Features { get; init; }
+    public Lifetimes Lifetimes { get; init; } = new();
+    public Timeouts Timeouts { get; init; } = new();
+    public IReadOnlyList<KnownDeviation> Deviations { get; init; } = [];
+
+    public ClientProfile Confidential => Clients["confidential"];
+    public ClientProfile? SecondConfidential => Clients.GetValueOrDefault("secondConfidential");
+    public ClientProfile? Public => Clients.GetValueOrDefault("public");
+    public ClientProfile? ClientCredentials => Clients.GetValueOrDefault("clientCredentials");
+    public TestUser PrimaryUser => Users[0];
+    public string ProfileDirectory => Path.GetDirectoryName(SourceFile)!;
+
+    /// <summary>Every secret value the profile holds, so that output can be redacted.</summary>
+    public IEnumerable<string> Secrets() =>
+        Clients.Values.Select(c => c.ClientSecret).Concat(Users.Select(u => (string?)u.Password))
+            .Where(s => !string.IsNullOrEmpty(s))!;
+}
+
+public sealed record ApplicationDiscovery(string Name, string Url, string Client);
+
+public sealed record StartSettings
+{
+    public required bool Embedded { get; init; }
+    public string WorkingDirectory { get; init; } = ".";
+    public IReadOnlyList<string>? InstallCommand { get; init; }
+    public string? InstallSkipWhenExists { get; init; }
+    public IReadOnlyList<string> Command { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    public string? ReadyPattern { get; init; }
+    public int StartupTimeoutSeconds { get; init; } = 60;
+}
+
+public sealed record CallbackSettings(string Host, int Port, string Path, string PostLogoutPath);
+
+public sealed record ClientProfile
+{
+    public required string Role { get; init; }
+    public required string ClientId { get; init; }
+    public string? ClientSecret { get; init; }
+    public required IReadOnlyList<string> TokenEndpointAuthMethods { get; init; }
+    public required string Scope { get; init; }
+    public IReadOnlyList<string> GrantTypes { get; init; } = [];
+    public IReadOnlyList<string> ResponseTypes { get; init; } = [];
+    public bool PkceRequired { get; init; }
+    public string? RedirectUri { get; init; }
+    public string? PostLogoutRedirectUri { get; init; }
+
+    public bool IsPublic => ClientSecret is null;
+    public bool Supports(string authMethod) => TokenEndpointAuthMethods.Contains(authMethod);
+}
+
+public sealed record TestUser
+{
+    public required string Username { get; init; }
+    public required string Password { get; init; }
+    /// <summary>Expected <c>sub</c>; null when the provider assigns an opaque one.</summary>
+    public string? Subject { get; init; }
+    /// <summary>scope → claim → expected JSON value (the claim-mapping table).</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>> Claims { get; init; }
+}
+
+public sealed record FeatureSet
+{
+    public bool AuthorizationCode { get; init; }
+    public bool Implicit { get; init; }
+    public bool Hybrid { get; init; }
+    public bool Password { get; init; }
+    public bool ClientCredentials { get; init; }
+    public bool RefreshToken { get; init; }
+    public bool Pkce { get; init; }
+    public bool Introspection { get; init; }
+    public bool Revocation { get; init; }
+    public bool Userinfo { get; init; }
+    public bool RpInitiatedLogout { get; init; }
+    public bool FormPost { get; init; }
+
+    public static readonly IReadOnlyList<string> Names =
+    [
+        "authorizationCode", "implicit", "hybrid", "password", "clientCredentials", "refreshToken", "pkce",
+        "introspection", "revocation", "userinfo", "rpInitiatedLogout", "formPost",
+    ];
+}
+
+public sealed record Lifetimes
+{
+    public int? AuthorizationCodeSeconds { get; init; }
+    public int? AccessTokenSeconds { get; init; }
+    public int? IdTokenSeconds { get; init; }
+    public int? RefreshTokenSeconds { get; init; }
+}
+
+public sealed record Timeouts
+{
+    public double RequestSeconds { get; init; } = 10;
+    public double NavigationSeconds { get; init; } = 15;
+}
+
+public sealed record KnownDeviation(string Check, string Reason);

@@ -1,0 +1,181 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Duende.IdentityModel.Client;
+using OidcConformance.Http;
+using OidcConformance.Profiles;
+
+namespace OidcConformance.Protocol;
+
+/// <summary>How a client authenticates at the token, introspection and revocation endpoints (RFC 6749 §2.3.1).</summary>
+public enum ClientAuthentication { ClientSecretBasic, ClientSecretPost, None }
+
+public static class ClientAuthenticationNames
+{
+    public static string Name(this ClientAuthentication a) => a switch
+    {
+        ClientAuthentication.ClientSecretBasic => "client_secret_basic",
+        ClientAuthentication.ClientSecretPost => "client_secret_post",
+        _ => "none",
+    };
+
+    public static ClientAuthentication Parse(string name) => name switch
+    {
+        "client_secret_basic" => ClientAuthentication.ClientSecretBasic,
+        "client_secret_post" => ClientAuthentication.ClientSecretPost,
+        "none" => ClientAuthentication.None,
+        _ => throw new ArgumentException($"unknown client authentication method '{name}'"),
+    };
+
+    /// <summary>The method a client prefers: basic where registered (the RFC 6749 MUST), else post, else none.</summary>
+    public static ClientAuthentication Preferred(ClientProfile client) =>
+        client.Supports("client_secret_basic") ? ClientAuthentication.ClientSecretBasic
+        : client.Supports("client_secret_post") ? ClientAuthentication.ClientSecretPost
+        : ClientAuthentication.None;
+}
+
+/// <summary>
+/// An ordered, mutable parameter list: the one step of the request pipeline that negative tests change (drop the
+/// code_verifier, swap the client, repeat a parameter) instead of copying HTTP code.
+/// </summary>
+public abstract class ParameterRequest<TSelf> where TSelf : ParameterRequest<TSelf>
+{
+    public List<KeyValuePair<string, string>> Parameters { get; } = [];
+
+    public string? Get(string name) => Parameters.Where(p => p.Key == name).Select(p => p.Value).FirstOrDefault();
+
+    public TSelf Set(string name, string? value)
+    {
+        Parameters.RemoveAll(p => p.Key == name);
+        if (value is not null) Parameters.Add(new(name, value));
+        return (TSelf)this;
+    }
+
+    public TSelf Remove(string name) => Set(name, null);
+
+    /// <summary>Adds a parameter even if it is present already (duplicate-parameter tests).</summary>
+    public TSelf Append(string name, string value)
+    {
+        Parameters.Add(new(name, value));
+        return (TSelf)this;
+    }
+}
+
+public sealed class AuthorizationRequest : ParameterRequest<AuthorizationRequest>
+{
+    public required string Endpoint { get; init; }
+
+    public string? State => Get("state");
+    public string? Nonce => Get("nonce");
+    public string? RedirectUri => Get("redirect_uri");
+    public string? ResponseType => Get("response_type");
+
+    /// <summary>The verifier matching the code_challenge sent, kept for the token request.</summary>
+    public string? CodeVerifier { get; set; }
+
+    public Uri ToUri()
+    {
+        var query = FormCodec.Encode(Parameters);
+        var separator = Endpoint.Contains('?') ? "&" : "?";
+        return new Uri(Endpoint + (query.Length == 0 ? "" : separator + query));
+    }
+
+    /// <summary>A standard request: response_type, client_id, redirect_uri, scope, a fresh state and nonce.</summary>
+    public static AuthorizationRequest Create(string endpoint, ClientProfile client, string redirectUri, string responseType = "code",
+        string? scope = null)
+    {
+        var request = new AuthorizationRequest { Endpoint = endpoint };
+        request.Set("response_type", responseType).Set("client_id", client.ClientId).Set("redirect_uri", redirectUri)
+            .Set("scope", scope ?? client.Scope).Set("state", Random.Token(16)).Set("nonce", Random.Token(16));
+        return request;
+    }
+
+    public AuthorizationRequest WithPkce(string method = "S256")
+    {
+        CodeVerifier = Pkce.NewVerifier();
+        return Set("code_challenge", method == "plain" ? CodeVerifier : Pkce.S256(CodeVerifier)).Set("code_challenge_method", method);
+    }
+}
+
+public sealed class TokenRequest : ParameterRequest<TokenRequest>
+{
+    public required string Endpoint { get; init; }
+    public ClientAuthentication Authentication { get; set; }
+    public string? ClientId { get; set; }
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Authenticates as <paramref name="client"/> with <paramref name="method"/>, replacing any earlier client authentication.</summary>
+    public TokenRequest AuthenticateAs(ClientProfile client, ClientAuthentication method, string? secretOverride = null)
+    {
+        Authentication = method;
+        ClientId = client.ClientId;
+        ClientSecret = secretOverride ?? client.ClientSecret;
+        return this;
+    }
+
+    public HttpRequestMessage Build()
+    {
+        var form = new List<KeyValuePair<string, string>>(Parameters);
+        AuthenticationHeaderValue? header = null;
+        switch (Authentication)
+        {
+            case ClientAuthentication.ClientSecretBasic:
+                // RFC 6749 §2.3.1: id and secret are form-urlencoded before Base64; Duende's helper does exactly that.
+                header = new BasicAuthenticationOAuthHeaderValue(ClientId ?? "", ClientSecret ?? "");
+                break;
+            case ClientAuthentication.ClientSecretPost:
+                form.RemoveAll(p => p.Key is "client_id" or "client_secret");
+                form.Add(new("client_id", ClientId ?? ""));
+                form.Add(new("client_secret", ClientSecret ?? ""));
+                break;
+            case ClientAuthentication.None when ClientId is not null && form.All(p => p.Key != "client_id"):
+                form.Add(new("client_id", ClientId));
+                break;
+        }
+        var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Authorization = header;
+        return request;
+    }
+
+    public static TokenRequest For(string endpoint, ClientProfile client, ClientAuthentication? method = null) =>
+        new TokenRequest { Endpoint = endpoint }.AuthenticateAs(client, method ?? ClientAuthenticationNames.Preferred(client));
+
+    public static TokenRequest AuthorizationCode(string endpoint, ClientProfile client, string code, string redirectUri,
+        string? codeVerifier, ClientAuthentication? method = null)
+    {
+        var request = For(endpoint, client, method).Set("grant_type", "authorization_code").Set("code", code).Set("redirect_uri", redirectUri);
+        if (codeVerifier is not null) request.Set("code_verifier", codeVerifier);
+        return request;
+    }
+
+    public static TokenRequest Refresh(string endpoint, ClientProfile client, string refreshToken, string? scope = null,
+        ClientAuthentication? method = null)
+    {
+        var request = For(endpoint, client, method).Set("grant_type", "refresh_token").Set("refresh_token", refreshToken);
+        if (scope is not null) request.Set("scope", scope);
+        return request;
+    }
+
+    public static TokenRequest ClientCredentials(string endpoint, ClientProfile client, string? scope = null) =>
+        For(endpoint, client).Set("grant_type", "client_credentials").Set("scope", scope ?? client.Scope);
+
+    public static TokenRequest Password(string endpoint, ClientProfile client, TestUser user, string? scope = null) =>
+        For(endpoint, client).Set("grant_type", "password").Set("username", user.Username).Set("password", user.Password)
+            .Set("scope", scope ?? client.Scope);
+}
+
+/// <summary>RFC 7636 verifier and challenge.</summary>
+public static class Pkce
+{
+    /// <summary>A 64-character verifier from the unreserved alphabet (§4.1 allows 43–128).</summary>
+    public static string NewVerifier(int length = 64) => Random.Token(48)[..Math.Min(length, 64)].PadRight(length, 'A');
+
+    public static string S256(string verifier) =>
+        Tokens.DecodedJwt.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+}
+
+public static class Random
+{
+    /// <summary>Base64url of <paramref name="bytes"/> random bytes (state, nonce, verifiers).</summary>
+    public static string Token(int bytes) => Tokens.DecodedJwt.Base64UrlEncode(RandomNumberGenerator.GetBytes(bytes));
+}

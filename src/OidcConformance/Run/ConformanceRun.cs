@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using OidcConformance.Browser;
+using OidcConformance.Callback;
+using OidcConformance.Http;
+using OidcConformance.Profiles;
+using OidcConformance.Protocol;
+using OidcConformance.Providers;
+using OidcConformance.Reporting;
+
+namespace OidcConformance.Run;
+
+/// <summary>
+/// Everything one run shares: the profile, the provider (started here when embedded), the callback listener, the
+/// recording HTTP client, the browser (launched on first use) and the report. Artifacts that several checks read
+/// (discovery, JWKS, a logged-in code flow) are obtained once and shared through <see cref="SharedAsync{T}"/>.
+/// </summary>
+public sealed class ConformanceRun : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<object>>> shared = new();
+    private readonly SemaphoreSlim browserGate = new(1, 1);
+    private BrowserHost? browser;
+
+    public required RunSettings Settings { get; init; }
+    public required ProviderProfile Profile { get; init; }
+    public required string Issuer { get; init; }
+    public required string DiscoveryUrl { get; init; }
+    public required CallbackListener Callback { get; init; }
+    public ProviderProcess? Process { get; init; }
+    public required ExchangeRecorder Recorder { get; init; }
+    public required ProtocolHttpClient Http { get; init; }
+    public required ILoginDriver Driver { get; init; }
+    public required RunReport Report { get; init; }
+    public TextWriter Log { get; init; } = TextWriter.Null;
+
+    public TimeSpan NavigationTimeout => TimeSpan.FromSeconds(Profile.Timeouts.NavigationSeconds);
+
+    /// <summary>Loads the profile, starts what the suite owns and proves the provider answers, or throws one clear error.</summary>
+    public static async Task<ConformanceRun> StartAsync(RunSettings settings, TextWriter log)
+    {
+        var profile = ProfileLoader.Load(settings.ProfilePath);
+        foreach (var secret in profile.Secrets()) Redactor.Register(secret, "fixture secret");
+        LoginDrivers.Create(profile); // unknown driver names fail now, naming the field
+
+        var callback = await CallbackListener.StartAsync(profile.Callback);
+        ProviderProcess? process = null;
+        try
+        {
+            string Expand(string s) => ExpandPlaceholders(s, callback, process?.Issuer);
+            if (profile.Start.Embedded)
+            {
+                log.WriteLine($"[run] starting {profile.Name} ({string.Join(' ', profile.Start.Command)})");
+                process = await ProviderProcess.StartAsync(profile, Expand, log);
+                log.WriteLine($"[run] {profile.Name} ready at {process.Issuer}");
+            }
+            var issuer = Expand(profile.Issuer).TrimEnd('/');
+            var discoveryUrl = profile.DiscoveryUrl is { } d ? Expand(d) : issuer + "/.well-known/openid-configuration";
+
+            var recorder = new ExchangeRecorder();
+            var http = new ProtocolHttpClient(recorder, TimeSpan.FromSeconds(profile.Timeouts.RequestSeconds));
+            await PreflightAsync(http, discoveryUrl, profile);
+
+            Directory.CreateDirectory(settings.ArtifactsDirectory);
+            var report = new RunReport(settings.ArtifactsDirectory,
+                new RunInfo(profile.Name, profile.Version, issuer, Path.GetRelativePath(settings.RepositoryRoot, profile.SourceFile), "(not launched yet)"));
+            return new ConformanceRun
+            {
+                Settings = settings, Profile = profile, Issuer = issuer, DiscoveryUrl = discoveryUrl, Callback = callback, Process = process,
+                Recorder = recorder, Http = http, Driver = LoginDrivers.Create(profile), Report = report, Log = log,
+            };
+        }
+        catch
+        {
+            if (process is not null) await process.DisposeAsync();
+            await callback.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>One request with a short deadline, so an unreachable provider fails the run once, within seconds.</summary>
+    private static async Task PreflightAsync(ProtocolHttpClient http, string discoveryUrl, ProviderProfile profile)
+    {
+        using var quick = new ProtocolHttpClient(new ExchangeRecorder(), TimeSpan.FromSeconds(Math.Min(5, profile.Timeouts.RequestSeconds)));
+        var exchange = await quick.GetAsync(discoveryUrl, "preflight");
+        if (exchange.TransportError is not null)
+            throw new ProviderStartException(
+                $"provider '{profile.Name}' is unreachable: GET {discoveryUrl} → {exchange.TransportError}. " +
+                (profile.Start.Embedded ? "The embedded provider started but does not answer." :
+                    $"Start it first (profile {profile.SourceFile} says start.mode external)."));
+    }
+
+    public static string ExpandPlaceholders(string value, CallbackListener callback, string? startedIssuer)
+    {
+        var result = value
+            .Replace("{callback.redirectUri}", callback.RedirectUri)
+            .Replace("{callback.postLogoutRedirectUri}", callback.PostLogoutRedirectUri)
+            .Replace("{callback.origin}", callback.Origin);
+        if (startedIssuer is not null) result = result.Replace("{start.issuer}", startedIssuer);
+        var i = result.IndexOf("{env:", StringComparison.Ordinal);
+        while (i >= 0)
+        {
+            var end = result.IndexOf('}', i);
+            if (end < 0) break;
+            var name = result[(i + 5)..end];
+            result = result[..i] + (Environment.GetEnvironmentVariable(name) ?? "") + result[(end + 1)..];
+            i = result.IndexOf("{env:", StringComparison.Ordinal);
+        }
+        return result;
+    }
+
+    public string RedirectUri(ClientProfile client) =>
+        client.RedirectUri is { } r ? ExpandPlaceholders(r, Callback, Issuer) : Callback.RedirectUri;
+
+    public string PostLogoutRedirectUri(ClientProfile client) =>
+        client.PostLogoutRedirectUri is { } r ? ExpandPlaceholders(r, Callback, Issuer) : Callback.PostLogoutRedirectUri;
+
+    /// <summary>Obtains an artifact once per run; every later caller gets the same task (also its failure).</summary>
+    public async Task<T> SharedAsync<T>(string key, Func<Task<T>> factory) where T : class =>
+        (T)await shared.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await factory())).Value;
+
+    public Task<DiscoveryDocument> DiscoveryAsync() => SharedAsync("discovery", async () =>
+    {
+        var exchange = await Http.GetAsync(DiscoveryUrl, "discovery");
+        return new DiscoveryDocument(DiscoveryUrl, exchange, JsonBody.From(exchange));
+    });
+
+    public Task<JwksDocument> JwksAsync() => SharedAsync("jwks", async () =>
+    {
+        var discovery = await DiscoveryAsync();
+        var url = discovery.JwksUri ?? throw new PrerequisiteException($"the discovery document has no jwks_uri ({discovery.Body.Problem ?? "field missing"})");
+        var exchange = await Http.GetAsync(url, "jwks");
+        return new JwksDocument(url, exchange, JsonBody.From(exchange));
+    });
+
+    public async Task<string> EndpointAsync(string field)
+    {
+        var discovery = await DiscoveryAsync();
+        return discovery.String(field) ?? throw new PrerequisiteException(
+            discovery.Body.IsObject ? $"the discovery document does not advertise {field}" : $"no discovery document: {discovery.Body.Problem}");
+    }
+
+    public async Task<BrowserHost> BrowserAsync()
+    {
+        await browserGate.WaitAsync();
+        try
+        {
+            if (browser is null)
+            {
+                browser = await BrowserHost.LaunchAsync(Settings.BrowserExecutable, Profile.HostResolverRules, Settings.Headless);
+                Log.WriteLine($"[run] browser: {browser.Description}");
+                Report.UpdateInfo(new RunInfo(Profile.Name, Profile.Version, Issuer,
+                    Path.GetRelativePath(Settings.RepositoryRoot, Profile.SourceFile), browser.Description));
+            }
+            return browser;
+        }
+        finally { browserGate.Release(); }
+    }
+
+    public async Task<UserAgent> NewUserAgentAsync() => await (await BrowserAsync()).NewUserAgentAsync(NavigationTimeout);
+
+    public BrowserAuthorizer Authorizer => new(Driver, Callback, NavigationTimeout);
+
+    public async Task<TokenResponse> TokenAsync(TokenRequest request, string purpose)
+    {
+        var exchange = await Http.SendAsync(request.Build(), purpose);
+        return new TokenResponse(exchange, JsonBody.From(exchange));
+    }
+
+    public Task<HttpExchange> UserInfoGetAsync(string endpoint, string accessToken) =>
+        Http.GetAsync(endpoint, "userinfo GET", new AuthenticationHeaderValue("Bearer", accessToken));
+
+    public async ValueTask DisposeAsync()
+    {
+        Report.Complete();
+        if (browser is not null) await browser.DisposeAsync();
+        if (Process is not null) await Process.DisposeAsync();
+        await Callback.DisposeAsync();
+        Http.Dispose();
+    }
+}
+
+/// <summary>A step a check depends on did not happen (the provider lacks it or an earlier step failed): Inconclusive, with this reason.</summary>
+public sealed class PrerequisiteException(string message) : Exception(message);

@@ -1,0 +1,34 @@
+namespace OidcConformance.Run;
+
+/// <summary>
+/// Where the run reads its profile and writes its artifacts. Sources, strongest first: environment variables
+/// (<c>OIDC_PROFILE</c>, <c>OIDC_ARTIFACTS</c>, <c>OIDC_BROWSER</c>), runsettings parameters (<c>profile</c>,
+/// <c>artifacts</c>, <c>browserExecutable</c>), defaults (the embedded node-oidc-provider, <c>artifacts/</c>).
+/// Relative paths are resolved from the repository root.
+/// </summary>
+public sealed record RunSettings(string RepositoryRoot, string ProfilePath, string ArtifactsDirectory, string? BrowserExecutable, bool Headless)
+{
+    public const string DefaultProfile = "fixtures/providers/node-oidc-provider/profile.json";
+
+    public static RunSettings Resolve(Func<string, string?> parameter, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var root = FindRepositoryRoot(AppContext.BaseDirectory);
+        string Pick(string env, string param, string fallback) =>
+            NonEmpty(environment(env)) ?? NonEmpty(parameter(param)) ?? fallback;
+        var profile = Pick("OIDC_PROFILE", "profile", DefaultProfile);
+        var artifacts = Pick("OIDC_ARTIFACTS", "artifacts", "artifacts");
+        var browser = NonEmpty(environment("OIDC_BROWSER")) ?? NonEmpty(parameter("browserExecutable"));
+        var headed = (NonEmpty(environment("HEADED")) ?? NonEmpty(parameter("headed"))) is "1" or "true";
+        return new RunSettings(root, Path.GetFullPath(profile, root), Path.GetFullPath(artifacts, root), browser, !headed);
+    }
+
+    private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    public static string FindRepositoryRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "OidcConformance.sln"))) return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+}
