@@ -169,8 +169,27 @@ public sealed class ConformanceRun : IAsyncDisposable
     public Task<HttpExchange> UserInfoGetAsync(string endpoint, string accessToken) =>
         Http.GetAsync(endpoint, "userinfo GET", new AuthenticationHeaderValue("Bearer", accessToken));
 
+    /// <summary>
+    /// With <c>OIDC_RECORD_DIR</c> set, writes the provider's responses (bodies and headers, no request credentials)
+    /// so that unit tests can replay real artifacts. Only for throwaway providers: it holds the tokens they issued.
+    /// </summary>
+    private void WriteRecording()
+    {
+        var dir = Environment.GetEnvironmentVariable("OIDC_RECORD_DIR");
+        if (string.IsNullOrEmpty(dir)) return;
+        Directory.CreateDirectory(dir);
+        var entries = Recorder.Snapshot().Select(e => new
+        {
+            purpose = e.Purpose, method = e.Method, url = e.Url.GetLeftPart(UriPartial.Path), status = e.StatusCode,
+            headers = e.ResponseHeaders.ToDictionary(h => h.Key, h => h.Value), body = e.ResponseBody,
+        });
+        File.WriteAllText(Path.Combine(dir, "exchanges.json"), System.Text.Json.JsonSerializer.Serialize(entries,
+            new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    }
+
     public async ValueTask DisposeAsync()
     {
+        WriteRecording();
         Report.Complete();
         if (browser is not null) await browser.DisposeAsync();
         if (Process is not null) await Process.DisposeAsync();

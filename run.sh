@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# OidcConformance: the two commands of the README, each doing its own set-up on a fresh machine.
+#   ./run.sh conformance [RUNSETTINGS]  main job: conformance run (default: the embedded node-oidc-provider), report in artifacts/
+#   ./run.sh test                       the project's own tests: unit tests, harness tests, and the suite against the embedded provider
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+CONFIGURATION=${CONFIGURATION:-Debug}
+
+say() { printf '[run.sh] %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 2; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo -n "$@"; else return 1; fi; }
+
+apt_install() {
+  command -v apt-get >/dev/null || return 1
+  say "installing Debian packages: $*"
+  if [ -z "${APT_UPDATED:-}" ]; then as_root apt-get update -qq >&2 || return 1; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+require_dotnet() {
+  command -v dotnet >/dev/null || die ".NET SDK 10 is required (https://dotnet.microsoft.com/download)"
+  dotnet --list-sdks | grep -q '^10\.' || die ".NET SDK 10 is required; found: $(dotnet --list-sdks | tr '\n' ' ')"
+}
+
+require_node() {
+  if ! command -v node >/dev/null; then apt_install nodejs npm || true; fi
+  command -v node >/dev/null || die "Node.js >= 20 is required for the embedded provider (node-oidc-provider)"
+  local major; major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" -ge 20 ] || die "Node.js >= 20 is required for the embedded provider; found $(node --version)"
+  command -v npm >/dev/null || die "npm is required to install the embedded provider's packages"
+}
+
+build() {
+  say "restoring and building ($CONFIGURATION)"
+  dotnet build OidcConformance.sln -c "$CONFIGURATION" -nologo -v quiet >&2
+}
+
+# A browser for the login flows: an explicit OIDC_BROWSER, Playwright's own Chromium, a system Chromium,
+# else Playwright's download (needs internet), else Debian's chromium package (needs root).
+ensure_browser() {
+  if [ -n "${OIDC_BROWSER:-}" ]; then [ -x "$OIDC_BROWSER" ] || die "OIDC_BROWSER=$OIDC_BROWSER is not an executable"; return; fi
+  if ls "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium*/ >/dev/null 2>&1; then say "browser: Playwright's Chromium"; return; fi
+  for c in /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome /usr/bin/google-chrome-stable; do
+    if [ -x "$c" ]; then say "browser: $c"; return; fi
+  done
+  local pw="tests/Conformance/bin/$CONFIGURATION/net10.0/.playwright"
+  if [ -x "$pw/node/linux-x64/node" ] && timeout 300 "$pw/node/linux-x64/node" "$pw/package/cli.js" install chromium >&2 2>&1; then
+    say "browser: installed Playwright's Chromium"; return
+  fi
+  say "Playwright's browser download is not available here; trying the system package"
+  apt_install chromium || die "no browser: install Chromium (Debian/Ubuntu: apt-get install chromium) or set OIDC_BROWSER"
+}
+
+prepare() {
+  require_dotnet
+  require_node
+  build
+  ensure_browser
+}
+
+case "${1:-}" in
+  conformance)
+    prepare
+    settings=${2:-runsettings/node-oidc-provider.runsettings}
+    [ -f "$settings" ] || die "runsettings file '$settings' not found"
+    say "conformance run with $settings; report: artifacts/report.md"
+    dotnet test tests/Conformance -c "$CONFIGURATION" --no-build --settings "$settings"
+    ;;
+  test)
+    prepare
+    dotnet test OidcConformance.sln -c "$CONFIGURATION" --no-build --logger "trx;LogFilePrefix=tests" \
+      --logger "junit;LogFilePath=$ROOT/artifacts/junit/{assembly}.xml" --results-directory "$ROOT/artifacts/test-results"
+    ;;
+  *)
+    echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,83 @@
+using System.Text.Json.Nodes;
+using FluentAssertions;
+using NUnit.Framework;
+using OidcConformance.Profiles;
+using OidcConformance.Run;
+
+namespace OidcConformance.Tests.Harness;
+
+public sealed class ProfileLoaderTests
+{
+    private static readonly string Root = RunSettings.FindRepositoryRoot(AppContext.BaseDirectory);
+    private static string NodeProfile => Path.Combine(Root, "fixtures/providers/node-oidc-provider/profile.json");
+    private string dir = "";
+
+    [SetUp] public void CreateDir() => dir = Directory.CreateTempSubdirectory("profile-").FullName;
+    [TearDown] public void RemoveDir() => Directory.Delete(dir, true);
+
+    public static IEnumerable<string> ShippedProfiles() =>
+        Directory.GetFiles(Path.Combine(Root, "fixtures/providers"), "profile.json", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(Root, p));
+
+    [TestCaseSource(nameof(ShippedProfiles))]
+    public void Shipped_profile_loads(string relative)
+    {
+        var profile = ProfileLoader.Load(Path.Combine(Root, relative));
+        profile.Users.Should().NotBeEmpty();
+        profile.Confidential.ClientSecret.Should().NotBeNullOrEmpty();
+    }
+
+    private string Write(Action<JsonObject> edit)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(NodeProfile))!.AsObject();
+        edit(json);
+        var file = Path.Combine(dir, "profile.json");
+        File.WriteAllText(file, json.ToJsonString());
+        return file;
+    }
+
+    public static IEnumerable<TestCaseData> Breakages()
+    {
+        TestCaseData Case(string name, Action<JsonObject> edit, string path, string words) =>
+            new TestCaseData(edit, path, words).SetName($"Broken profile names the field: {name}");
+        yield return Case("secret missing", o => o["clients"]!["confidential"]!.AsObject().Remove("clientSecret"), "$.clients.confidential.clientSecret", "required");
+        yield return Case("feature not boolean", o => o["features"]!["implicit"] = "yes", "$.features.implicit", "true or false");
+        yield return Case("unknown feature", o => o["features"]!["implict"] = true, "$.features.implict", "unknown feature");
+        yield return Case("unknown top-level field", o => o["clinets"] = new JsonObject(), "$.clinets", "unknown field");
+        yield return Case("no users", o => o["users"] = new JsonArray(), "$.users", "at least one");
+        yield return Case("user without password", o => o["users"]![0]!.AsObject().Remove("password"), "$.users[0].password", "required");
+        yield return Case("bad auth method", o => o["clients"]!["confidential"]!["tokenEndpointAuthMethods"] = new JsonArray("private_key_jwt2"), "$.clients.confidential.tokenEndpointAuthMethods", "not one of");
+        yield return Case("bad ready pattern", o => o["start"]!["readyPattern"] = "READY (", "$.start.readyPattern", "regular expression");
+        yield return Case("bad mode", o => o["start"]!["mode"] = "docker", "$.start.mode", "embedded");
+        yield return Case("issuer not a URL", o => { o["issuer"] = "op.example.com"; o["start"] = new JsonObject { ["mode"] = "external" }; }, "$.issuer", "absolute");
+        yield return Case("callback port out of range", o => o["callback"]!["port"] = 70000, "$.callback.port", "0..65535");
+        yield return Case("timeout negative", o => o["timeouts"]!["requestSeconds"] = -1, "$.timeouts.requestSeconds", "positive");
+        yield return Case("claims not an object", o => o["users"]![0]!["claims"]!["email"] = "alice@example.com", "$.users[0].claims.email", "object");
+    }
+
+    [TestCaseSource(nameof(Breakages))]
+    public void Broken_profile_fails_naming_file_and_field(Action<JsonObject> edit, string path, string words)
+    {
+        var file = Write(edit);
+        var act = () => ProfileLoader.Load(file);
+        var error = act.Should().Throw<ProfileException>().Which;
+        error.FieldPath.Should().Be(path);
+        error.Message.Should().Contain(file).And.Contain(path).And.ContainEquivalentOf(words);
+    }
+
+    [Test]
+    public void Invalid_json_names_the_line()
+    {
+        var file = Path.Combine(dir, "profile.json");
+        File.WriteAllText(file, "{\n  \"name\": \"x\",\n  \"version\": \n}");
+        var act = () => ProfileLoader.Load(file);
+        act.Should().Throw<ProfileException>().WithMessage($"*{file}*not valid JSON (line 4*");
+    }
+
+    [Test]
+    public void Missing_file_is_named()
+    {
+        var act = () => ProfileLoader.Load(Path.Combine(dir, "nope.json"));
+        act.Should().Throw<ProfileException>().WithMessage("*nope.json*file not found*");
+    }
+}

@@ -1,0 +1,38 @@
+using FluentAssertions;
+using NUnit.Framework;
+using OidcConformance.Http;
+
+namespace OidcConformance.Tests.Harness;
+
+public sealed class RedactorTests
+{
+    [Test]
+    public void Registered_secret_is_removed_also_url_encoded()
+    {
+        Redactor.Register("s3cr3t/with+chars", "fixture secret");
+        var text = Redactor.Redact("password=s3cr3t%2Fwith%2Bchars and raw s3cr3t/with+chars");
+        text.Should().NotContain("s3cr3t");
+    }
+
+    [TestCase("Authorization: Bearer 2YotnFZFEjr1zCsicMWpAA", "2YotnFZFEjr1zCsicMWpAA")]
+    [TestCase("Authorization: Basic Y29uZi1jbGllbnQ6Y29uZi1zZWNyZXQ=", "Y29uZi1jbGllbnQ6Y29uZi1zZWNyZXQ")]
+    [TestCase("grant_type=authorization_code&code=SplxlOBeZQQYbYS6WxSbIA&redirect_uri=x", "SplxlOBeZQQYbYS6WxSbIA")]
+    [TestCase("{\"access_token\":\"opaque-token-value-123\",\"token_type\":\"Bearer\"}", "opaque-token-value-123")]
+    [TestCase("{\"refresh_token\": \"rt-opaque-value-456\"}", "rt-opaque-value-456")]
+    [TestCase("http://rp/cb#id_token=abc.def.ghi&state=x", "abc.def.ghi")]
+    [TestCase("token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl in text", "eyJzdWIiOiJhbGljZSJ9")]
+    [TestCase("client_secret=conf-secret-xyz&client_id=a", "conf-secret-xyz")]
+    public void Credentials_are_redacted(string input, string secret)
+    {
+        var output = Redactor.Redact(input);
+        output.Should().NotContain(secret);
+        output.Should().Contain("redacted");
+    }
+
+    [Test]
+    public void Harmless_text_is_left_alone()
+    {
+        const string text = "GET http://op.test/.well-known/openid-configuration → 200 (application/json), state=abc";
+        Redactor.Redact(text).Should().Be(text);
+    }
+}
