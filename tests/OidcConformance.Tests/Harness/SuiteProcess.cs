@@ -30,7 +30,8 @@ public static class SuiteProcess
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Root };
         psi.ArgumentList.Add("test");
         psi.ArgumentList.Add(ConformanceAssembly);
-        psi.ArgumentList.Add("--logger:console;verbosity=normal");
+        psi.ArgumentList.Add("--logger:console;verbosity=detailed");
+        psi.ArgumentList.Add("--logger:trx;LogFileName=suite.trx");
         psi.ArgumentList.Add($"--results-directory:{artifacts}");
         if (filter is not null) { psi.ArgumentList.Add("--filter"); psi.ArgumentList.Add(filter); }
         psi.Environment["OIDC_ARTIFACTS"] = artifacts;
