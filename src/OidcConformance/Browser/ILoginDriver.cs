@@ -29,6 +29,7 @@ public static class LoginDrivers
     private static readonly Dictionary<string, Func<ILoginDriver>> registry = new(StringComparer.OrdinalIgnoreCase)
     {
         ["node-oidc-provider"] = () => new NodeOidcProviderLoginDriver(),
+        ["glewlwyd"] = () => new GlewlwydLoginDriver(),
     };
 
     /// <summary>Lets a provider package add its driver without editing the suites.</summary>
