@@ -53,6 +53,18 @@ ensure_browser() {
   apt_install chromium || die "no browser: install Chromium (Debian/Ubuntu: apt-get install chromium) or set OIDC_BROWSER"
 }
 
+# One plain closing line over all test assemblies, from the JUnit files: "N passed, N failed, N skipped".
+summarize() {
+  local tests=0 failed=0 skipped=0 t f e s
+  for f_ in artifacts/junit/*.xml; do
+    [ -f "$f_" ] || continue
+    read -r t f e s < <(grep -o '<testsuite [^>]*>' "$f_" | head -1 |
+      sed -E 's/.* tests="([0-9]+)" skipped="([0-9]+)" failures="([0-9]+)" errors="([0-9]+)".*/\1 \3 \4 \2/')
+    tests=$((tests + t)); failed=$((failed + f + e)); skipped=$((skipped + s))
+  done
+  echo "$((tests - failed - skipped)) passed, $failed failed, $skipped skipped"
+}
+
 prepare() {
   require_dotnet
   require_node
@@ -70,8 +82,12 @@ case "${1:-}" in
     ;;
   test)
     prepare
+    rm -rf artifacts/junit
+    status=0
     dotnet test OidcConformance.sln -c "$CONFIGURATION" --no-build --logger "trx;LogFilePrefix=tests" \
-      --logger "junit;LogFilePath=$ROOT/artifacts/junit/{assembly}.xml" --results-directory "$ROOT/artifacts/test-results"
+      --logger "junit;LogFilePath=$ROOT/artifacts/junit/{assembly}.xml" --results-directory "$ROOT/artifacts/test-results" || status=$?
+    summarize
+    exit $status
     ;;
   *)
     echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test" >&2
