@@ -54,7 +54,7 @@ public static class ImplicitHybridChecks
 
     public static readonly CheckDefinition TokenType = new("frontchannel.token-type",
         "With an access token in the front channel, token_type is present and Bearer", Area,
-        "OIDC Core 1.0 §3.2.2.5 (token_type MUST be Bearer or negotiated), §3.3.2.5; RFC 6749 §4.2.2 (REQUIRED)", RequirementLevel.Must);
+        "OIDC Core 1.0 §3.2.2.5 (token_type: MUST be \"Bearer\" or a negotiated value), §3.3.2.5; RFC 6749 §4.2.2 (REQUIRED)", RequirementLevel.Must);
 
     public static readonly CheckDefinition ExpiresIn = new("frontchannel.expires-in",
         "With an access token in the front channel, expires_in is present and a positive integer", Area,
