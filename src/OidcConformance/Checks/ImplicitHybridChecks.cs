@@ -60,6 +60,10 @@ public static class ImplicitHybridChecks
         "With an access token in the front channel, expires_in is present and a positive integer", Area,
         "RFC 6749 §4.2.2 (RECOMMENDED); OIDC Core 1.0 §3.2.2.5 (OPTIONAL)", RequirementLevel.Should);
 
+    public static readonly CheckDefinition NoRefreshToken = new("frontchannel.no-refresh-token",
+        "The authorization endpoint never returns a refresh_token in the front channel", Area,
+        "RFC 6749 §4.2.2 (\"The authorization server MUST NOT issue a refresh token\")", RequirementLevel.Must);
+
     public static readonly CheckDefinition IdTokenOnly = new("implicit.id-token-only",
         "response_type=id_token returns no code, access_token or token_type", Area,
         "OAuth 2.0 Multiple Response Types §3 (SHOULD NOT return them); OIDC Core 1.0 §3.2.2.5", RequirementLevel.Should);
@@ -147,6 +151,13 @@ public static class ImplicitHybridChecks
             var v => ExpiresIn.Require(long.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0,
                 $"expires_in is '{v}', not a positive integer number of seconds", $"expires_in {v}"),
         };
+    }
+
+    public static CheckResult EvaluateNoRefreshToken(AuthorizationResponse? response)
+    {
+        if (response is null || response.Error is not null) return NoRefreshToken.NotApplicable("no successful authorization response");
+        var leaked = new[] { response.Parameters, response.OtherParameters }.SelectMany(p => p).Any(p => p.Key == "refresh_token");
+        return NoRefreshToken.Require(!leaked, "the authorization response carries a refresh_token (a long-lived credential exposed in the browser)");
     }
 
     public static CheckResult EvaluateIdTokenOnly(AuthorizationResponse? response)

@@ -82,6 +82,12 @@ internal static class FrontChannelSuite
         return ImplicitHybridChecks.EvaluateNonceRequired(flow.Request, flow.Outcome).WithCase(flow.Case);
     }
 
+    public static async Task<CheckResult> NoRefreshTokenAsync(ConformanceRun r, string responseType)
+    {
+        var flow = await FrontChannelFlow.SharedAsync(r, responseType);
+        return ImplicitHybridChecks.EvaluateNoRefreshToken(flow.RequireSuccess()).WithCase(flow.Case);
+    }
+
     public static async Task<CheckResult> TokenTypeAsync(ConformanceRun r, string responseType)
     {
         var flow = await FrontChannelFlow.SharedAsync(r, responseType);

@@ -27,6 +27,9 @@ public sealed class ImplicitFlowTests : ConformanceTest
     public Task State_is_echoed(string rt) => Verify(AuthorizationResponseChecks.StateEchoed, r => FrontChannelSuite.StateAsync(r, rt, null));
 
     [TestCaseSource(nameof(Types))]
+    public Task No_refresh_token_in_the_front_channel(string rt) => Verify(ImplicitHybridChecks.NoRefreshToken, r => FrontChannelSuite.NoRefreshTokenAsync(r, rt));
+
+    [TestCaseSource(nameof(Types))]
     public Task Request_without_nonce_is_rejected(string rt) => Verify(ImplicitHybridChecks.NonceRequired, r => FrontChannelSuite.NonceRequiredAsync(r, rt));
 
     [TestCaseSource(nameof(IdTokenCases))]

@@ -123,6 +123,8 @@ public sealed class ImplicitHybridProofs : IFailureProofs, IPassProofs
             ImplicitHybridChecks.EvaluateExpiresIn(Response(ResponseLocation.Fragment, [("access_token", AccessToken), ("token_type", "Bearer")])), "missing");
         yield return new(ImplicitHybridChecks.ExpiresIn, "expires_in negative", () =>
             ImplicitHybridChecks.EvaluateExpiresIn(Response(ResponseLocation.Fragment, [("access_token", AccessToken), ("expires_in", "-5")])), "not a positive integer");
+        yield return new(ImplicitHybridChecks.NoRefreshToken, "refresh_token in the fragment", () =>
+            ImplicitHybridChecks.EvaluateNoRefreshToken(Response(ResponseLocation.Fragment, [.. CodeIdTokenToken, ("refresh_token", "rt-1")])), "carries a refresh_token");
         yield return new(ImplicitHybridChecks.IdTokenOnly, "id_token plus access token", () =>
             ImplicitHybridChecks.EvaluateIdTokenOnly(Response(ResponseLocation.Fragment, [("id_token", "x.y.z"), ("access_token", AccessToken), ("token_type", "Bearer")])),
             "access_token, token_type");
@@ -158,6 +160,8 @@ public sealed class ImplicitHybridProofs : IFailureProofs, IPassProofs
             ImplicitHybridChecks.EvaluateNonceRequired(Request("id_token", nonce: false), new AuthorizationOutcome(AuthorizationEnd.ProviderError, "missing nonce")));
         yield return new(ImplicitHybridChecks.TokenType, "Bearer", () => ImplicitHybridChecks.EvaluateTokenType(Response(ResponseLocation.Fragment, CodeIdTokenToken)));
         yield return new(ImplicitHybridChecks.ExpiresIn, "300", () => ImplicitHybridChecks.EvaluateExpiresIn(Response(ResponseLocation.Fragment, CodeIdTokenToken)));
+        yield return new(ImplicitHybridChecks.NoRefreshToken, "code id_token token", () =>
+            ImplicitHybridChecks.EvaluateNoRefreshToken(Response(ResponseLocation.Fragment, CodeIdTokenToken)));
         yield return new(ImplicitHybridChecks.IdTokenOnly, "id_token and state", () =>
             ImplicitHybridChecks.EvaluateIdTokenOnly(Response(ResponseLocation.Fragment, [("id_token", "x.y.z"), ("state", "s-1")])));
         yield return new(ImplicitHybridChecks.IdTokenScopeClaims, "email claims in the ID token", () =>
