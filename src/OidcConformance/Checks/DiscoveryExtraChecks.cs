@@ -134,9 +134,10 @@ public static class DiscoveryExtraChecks
     };
 
     private static string? EncryptionAlgKty(string alg) =>
-        alg.StartsWith("RSA", StringComparison.Ordinal) ? "RSA"
+        !IsEncryptionAlg(alg) ? null
+        : alg.StartsWith("RSA", StringComparison.Ordinal) ? "RSA"
         : alg.StartsWith("ECDH-ES", StringComparison.Ordinal) ? "EC|OKP"
-        : IsEncryptionAlg(alg) ? "oct" : null;
+        : "oct";
 
     public static CheckResult EvaluateAlgConsistent(JwksDocument j)
     {

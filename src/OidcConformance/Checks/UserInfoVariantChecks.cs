@@ -13,7 +13,7 @@ public static class UserInfoVariantChecks
     private const string Area = "UserInfo";
 
     public static readonly CheckDefinition PostBearerHeader = new("userinfo.post-bearer-header",
-        "POST with the access token as Bearer header returns 200 and the user's claims as a JSON object", Area,
+        "POST with the access token in the Authorization header (Bearer scheme) returns 200 and the user's claims as a JSON object", Area,
         "OIDC Core 1.0 §5.3.1 (\"The OP MUST support the use of the HTTP GET and HTTP POST methods\"); RFC 6750 §2.1", RequirementLevel.Must);
 
     public static readonly CheckDefinition PostFormBody = new("userinfo.post-form-body",
@@ -22,7 +22,7 @@ public static class UserInfoVariantChecks
         RequirementLevel.Should);
 
     public static readonly CheckDefinition NoTokenChallenge = new("userinfo.no-token-challenge",
-        "A request without any access token is refused (401, or 400) with a WWW-Authenticate Bearer challenge", Area,
+        "A request without any access token is refused (401, or 400) with a WWW-Authenticate Bearer-scheme challenge", Area,
         "RFC 6750 §3 (\"MUST include the HTTP WWW-Authenticate response header field\"); OIDC Core 1.0 §5.3.3", RequirementLevel.Must);
 
     public static readonly CheckDefinition NoTokenNoErrorCode = new("userinfo.no-token-no-error-code",
@@ -30,7 +30,7 @@ public static class UserInfoVariantChecks
         "RFC 6750 §3.1 (\"the resource server SHOULD NOT include an error code or other error information\"), §3", RequirementLevel.Should);
 
     public static readonly CheckDefinition InvalidTokenChallenge = new("userinfo.invalid-token-challenge",
-        "An invalid access token is refused with a WWW-Authenticate Bearer challenge and never returns claims", Area,
+        "An invalid access token is refused with a WWW-Authenticate Bearer-scheme challenge and never returns claims", Area,
         "RFC 6750 §3 (\"MUST include the HTTP WWW-Authenticate response header field\"); OIDC Core 1.0 §5.3.3", RequirementLevel.Must);
 
     public static readonly CheckDefinition InvalidTokenErrorCode = new("userinfo.invalid-token-error-code",
@@ -162,8 +162,8 @@ public static class UserInfoVariantChecks
             return NoTokenChallenge.Violation($"{Describe(exchange)}: expected 401 (RFC 6750 §3) or 400 (§3.1 invalid_request)");
         if (exchange.Header("WWW-Authenticate") is null)
             return NoTokenChallenge.Violation($"{Describe(exchange)}: RFC 6750 §3 requires a WWW-Authenticate header");
-        return NoTokenChallenge.Require(Bearer(exchange) is not null, $"{Describe(exchange)}: no Bearer challenge",
-            $"{exchange.StatusCode} with a Bearer challenge");
+        return NoTokenChallenge.Require(Bearer(exchange) is not null, $"{Describe(exchange)}: no Bearer-scheme challenge",
+            $"{exchange.StatusCode} with a Bearer-scheme challenge");
     }
 
     public static CheckResult EvaluateNoTokenNoErrorCode(HttpExchange exchange)
@@ -171,11 +171,11 @@ public static class UserInfoVariantChecks
         if (exchange.TransportError is not null) return NoTokenNoErrorCode.NotApplicable($"no response: {exchange.TransportError}");
         if (exchange.IsSuccess) return NoTokenNoErrorCode.NotApplicable("the request succeeded (see userinfo.no-token-challenge)");
         if (Bearer(exchange) is not { } challenge)
-            return NoTokenNoErrorCode.NotApplicable($"no Bearer challenge to inspect (see userinfo.no-token-challenge): {Describe(exchange)}");
+            return NoTokenNoErrorCode.NotApplicable($"no Bearer-scheme challenge to inspect (see userinfo.no-token-challenge): {Describe(exchange)}");
         if (exchange.StatusCode != 401) return NoTokenNoErrorCode.Violation($"{Describe(exchange)}: expected 401 for a request without authentication");
         return NoTokenNoErrorCode.Require(!challenge.Parameters.ContainsKey("error"),
             $"{Describe(exchange)}: the challenge has error=\"{challenge.Parameters.GetValueOrDefault("error")}\" although the request carried no authentication",
-            "401 with a Bearer challenge without error code");
+            "401 with a Bearer-scheme challenge without error code");
     }
 
     public static CheckResult EvaluateInvalidTokenChallenge(HttpExchange exchange, string tokenCase)
@@ -186,7 +186,7 @@ public static class UserInfoVariantChecks
         if (exchange.StatusCode is not (400 or 401 or 403))
             return InvalidTokenChallenge.Violation($"{Describe(exchange)}: expected 401 (RFC 6750 §3.1)").WithCase(tokenCase);
         return InvalidTokenChallenge.Require(Bearer(exchange) is not null,
-            $"{Describe(exchange)}: RFC 6750 §3 requires a WWW-Authenticate Bearer challenge", $"{exchange.StatusCode} with a Bearer challenge").WithCase(tokenCase);
+            $"{Describe(exchange)}: RFC 6750 §3 requires a WWW-Authenticate Bearer-scheme challenge", $"{exchange.StatusCode} with a Bearer-scheme challenge").WithCase(tokenCase);
     }
 
     public static CheckResult EvaluateInvalidTokenErrorCode(HttpExchange exchange, string tokenCase)
@@ -196,7 +196,7 @@ public static class UserInfoVariantChecks
         var challenge = Bearer(exchange);
         var problems = new List<string>();
         if (exchange.StatusCode != 401) problems.Add($"status {exchange.StatusCode} instead of 401");
-        if (challenge is null) problems.Add("no Bearer challenge");
+        if (challenge is null) problems.Add("no Bearer-scheme challenge");
         else if (challenge.Parameters.GetValueOrDefault("error") is not "invalid_token")
             problems.Add(challenge.Parameters.TryGetValue("error", out var e) ? $"error=\"{e}\" instead of invalid_token" : "no error attribute");
         return InvalidTokenErrorCode.Require(problems.Count == 0, $"{Describe(exchange)}: {string.Join("; ", problems)}",
