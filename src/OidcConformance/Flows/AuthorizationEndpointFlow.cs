@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using Microsoft.Playwright;
+using OidcConformance.Browser;
+using OidcConformance.Checks;
+using OidcConformance.Profiles;
+using OidcConformance.Protocol;
+using OidcConformance.Run;
+
+namespace OidcConformance.Flows;
+
+/// <summary>Which browser session an authorization attempt uses.</summary>
+public enum Session
+{
+    /// <summary>The reference flow's logged-in session (under its lock): a lenient provider answers at once, without a login page.</summary>
+    LoggedIn,
+    /// <summary>A fresh session without cookies.</summary>
+    Fresh,
+}
+
+/// <summary>
+/// One authorization attempt that records what happened besides the browser outcome: every request the browser made (Playwright
+/// context request events, so a redirect to a host that never answers is seen too) and the callback-listener hits carrying the
+/// attempt's state. Negative tests pass credentials as well, so a provider that shows its login page first and redirects only
+/// after the login (Casdoor) is followed up to its redirect.
+/// </summary>
+public static class AuthorizationEndpointFlow
+{
+    public static async Task<AuthorizationAttempt> AttemptAsync(ConformanceRun run, Action<AuthorizationRequest>? customize = null,
+        Session session = Session.LoggedIn, bool allowLogin = true, RequestMethod method = RequestMethod.Get, bool exchangeCode = false,
+        ClientProfile? client = null, Func<long?, Task>? beforeRequest = null)
+    {
+        client ??= run.Profile.Confidential;
+        var user = run.Profile.PrimaryUser;
+        var endpoint = await run.EndpointAsync("authorization_endpoint");
+        var request = AuthorizationRequest.Create(endpoint, client, run.RedirectUri(client));
+        if (client.PkceRequired) request.WithPkce();
+        customize?.Invoke(request);
+
+        UserAgent ua;
+        var owned = false;
+        if (session == Session.LoggedIn)
+        {
+            var reference = await CodeFlow.ReferenceAsync(run);
+            if (reference.Outcome.Response?.Code is null)
+                throw new PrerequisiteException($"the reference login did not return a code ({reference.Outcome.Describe()}), so a logged-in session is missing");
+            ua = reference.UserAgent;
+            if (beforeRequest is not null) await beforeRequest(reference.IdToken.NumericDate("auth_time"));
+        }
+        else
+        {
+            ua = await run.NewUserAgentAsync();
+            owned = true;
+        }
+
+        var observed = new ConcurrentQueue<ObservedRequest>();
+        void OnRequest(object? sender, IRequest r)
+        {
+            try
+            {
+                string? body = null;
+                try { if (r.Method == "POST") body = r.PostData; } catch (PlaywrightException) { }
+                var source = r.IsNavigationRequest ? "browser navigation" : "browser request";
+                observed.Enqueue(ObservedRequest.From(r.Url, source, body));
+            }
+            catch (Exception) { /* an event handler must never throw into Playwright */ }
+        }
+
+        var started = DateTimeOffset.UtcNow;
+        AuthorizationOutcome outcome;
+        string? pageText = null;
+        await ua.Lock.WaitAsync();
+        try
+        {
+            ua.Context.Request += OnRequest;
+            try
+            {
+                outcome = await run.Authorizer.AuthorizeAsync(ua, request, allowLogin ? (user.Username, user.Password) : null, method);
+                if (outcome.End == AuthorizationEnd.Stalled) pageText = await PageTextAsync(ua.Page);
+            }
+            finally { ua.Context.Request -= OnRequest; }
+        }
+        finally { ua.Lock.Release(); }
+
+        // Listener hits of this attempt: they carry its state (query, form or posted-back fragment).
+        var state = request.State;
+        var hits = run.Callback.HitsSince(started)
+            .Select(h => ObservedRequest.From(h.Url.ToString(), "callback listener " + h.Method, FormEncode(h.Form), h.Fragment))
+            .Where(o => state is not null && o.Get("state") == state);
+
+        TokenResponse? token = null;
+        if (exchangeCode && outcome.Response?.Code is { } code && outcome.Response.Error is null)
+        {
+            var tokenRequest = TokenRequest.AuthorizationCode(await run.EndpointAsync("token_endpoint"), client, code, request.RedirectUri ?? run.RedirectUri(client),
+                request.CodeVerifier);
+            token = await run.TokenAsync(tokenRequest, "token: authorization_code (authorization endpoint suite)");
+        }
+        if (owned) await ua.DisposeAsync();
+        return new AuthorizationAttempt(request, outcome, [.. observed, .. hits]) { Token = token, Started = started, PageText = pageText };
+    }
+
+    private static async Task<string?> PageTextAsync(IPage page)
+    {
+        try
+        {
+            var text = (await page.Locator("body").InnerTextAsync(new LocatorInnerTextOptions { Timeout = 2000 })).Trim();
+            return Http.Redactor.Redact(text.Length > 400 ? text[..400] : text);
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException) { return null; }
+    }
+
+    private static string FormEncode(IReadOnlyList<KeyValuePair<string, string>> form) => Http.FormCodec.Encode(form);
+
+    /// <summary>Waits (polling the clock, at most two seconds) until a whole second has passed since <paramref name="authTime"/>, so max_age=0 is exceeded.</summary>
+    public static async Task SecondPassedSinceAsync(long? authTime)
+    {
+        if (authTime is null) return;
+        var deadline = DateTime.UtcNow.AddSeconds(2.5);
+        while (DateTimeOffset.UtcNow.ToUnixTimeSeconds() <= authTime.Value && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+    }
+}
