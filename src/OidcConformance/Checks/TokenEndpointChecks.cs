@@ -23,7 +23,7 @@ public static partial class TokenEndpointChecks
         Area, "RFC 6749 §5.2, §3.2.1", RequirementLevel.Must);
 
     public static readonly CheckDefinition InvalidClientBasic = new("token.invalid-client-basic-401",
-        "Failed HTTP Basic client authentication is answered 401 with a WWW-Authenticate header for the Basic scheme",
+        "Failed HTTP Basic client authentication is answered 401 with a WWW-Authenticate header for the scheme used (Basic)",
         Area, "RFC 6749 §5.2 (invalid_client)", RequirementLevel.Must);
 
     public static readonly CheckDefinition ErrorResponse = new("token.error-response-format",
@@ -111,8 +111,8 @@ public static partial class TokenEndpointChecks
         var challenge = r.Exchange.Header("WWW-Authenticate");
         if (challenge is null) return InvalidClientBasic.Violation("HTTP 401 without a WWW-Authenticate header");
         return InvalidClientBasic.Require(BasicChallenge().IsMatch(challenge),
-            $"WWW-Authenticate is '{Redactor.Redact(challenge)}', without a challenge for the Basic scheme the client used",
-            "HTTP 401 with a WWW-Authenticate challenge for the Basic scheme");
+            $"WWW-Authenticate is '{Redactor.Redact(challenge)}', without a challenge for the scheme the client used (Basic)",
+            "HTTP 401 with a WWW-Authenticate challenge (scheme: Basic)");
     }
 
     [GeneratedRegex(@"(^|,)\s*Basic(\s|,|$)", RegexOptions.IgnoreCase)]
@@ -124,7 +124,7 @@ public static partial class TokenEndpointChecks
     {
         var x = r.Exchange;
         if (x.TransportError is not null) return ErrorResponse.NotApplicable($"no response: {x.TransportError}");
-        if (r.IsSuccess) return ErrorResponse.NotApplicable($"the request was not refused ({r.Describe()}); its own check judges that");
+        if (r.IsSuccess) return ErrorResponse.NotApplicable($"the request was accepted ({r.Describe()}): there is no error response to judge; the request's own check judges the acceptance");
         if (x.StatusCode is >= 200 and < 300)
             return ErrorResponse.Violation($"HTTP {x.StatusCode} for a refused request" + (r.Error is null ? "" : $" (error '{r.Error}' in the body)") + "; expected 400");
         if (!r.Body.IsObject) return ErrorResponse.Violation($"HTTP {x.StatusCode}: {r.Body.Problem}; expected a JSON object with an error code");

@@ -15,6 +15,13 @@ namespace OidcConformance.Suites.TokenEndpoint;
 [TestFixture, Category("TokenEndpoint"), Parallelizable(ParallelScope.Self)]
 public sealed class TokenEndpointTests : ConformanceTest
 {
+    /// <summary>Keeps the case label also when a prerequisite is missing (the verdict is then Inconclusive).</summary>
+    private static async Task<CheckResult> Cased(CheckDefinition check, string @case, Func<Task<CheckResult>> evaluate)
+    {
+        try { return (await evaluate()).WithCase(@case); }
+        catch (PrerequisiteException e) { return check.NotApplicable(e.Message).WithCase(@case); }
+    }
+
     // ---- grant × client authentication ---------------------------------------------------------------------
 
     public static readonly object[] GrantAuthMatrix =
@@ -26,7 +33,10 @@ public sealed class TokenEndpointTests : ConformanceTest
     ];
 
     [TestCaseSource(nameof(GrantAuthMatrix))]
-    public Task Client_authentication_method_is_accepted(string grant, string method) => Verify(TokenEndpointChecks.ClientAuthMethod, async r =>
+    public Task Client_authentication_method_is_accepted(string grant, string method) => Verify(TokenEndpointChecks.ClientAuthMethod, r =>
+        Cased(TokenEndpointChecks.ClientAuthMethod, $"{grant}, {method}", () => ClientAuthentication(r, grant, method)));
+
+    private static async Task<CheckResult> ClientAuthentication(ConformanceRun r, string grant, string method)
     {
         var @case = $"{grant}, {method}";
         if (grant == "authorization_code")
@@ -47,7 +57,7 @@ public sealed class TokenEndpointTests : ConformanceTest
             return TokenEndpointChecks.ClientAuthMethod.NotApplicable($"the client credentials client is not registered for {method}").WithCase(@case);
         return TokenEndpointChecks.EvaluateClientAuthMethod(await F.ClientCredentialsAsync(r, ClientAuthenticationNames.Parse(method)), method, grant)
             .WithCase(@case);
-    });
+    }
 
     // ---- client authentication failures --------------------------------------------------------------------
 
@@ -55,22 +65,22 @@ public sealed class TokenEndpointTests : ConformanceTest
         [F.WrongSecretBasic, F.WrongSecretPost, F.UnknownClientBasic, F.UnknownClientPost, F.NoClientAuthentication];
 
     [TestCaseSource(nameof(ClientAuthenticationFailures))]
-    public Task Failed_client_authentication_is_invalid_client(string name) => Verify(TokenEndpointChecks.InvalidClient, async r =>
-        TokenEndpointChecks.EvaluateInvalidClient(await F.RefusedAsync(r, name)).WithCase(name));
+    public Task Failed_client_authentication_is_invalid_client(string name) => Verify(TokenEndpointChecks.InvalidClient, r =>
+        Cased(TokenEndpointChecks.InvalidClient, name, async () => TokenEndpointChecks.EvaluateInvalidClient(await F.RefusedAsync(r, name))));
 
     public static readonly string[] BasicFailures = [F.WrongSecretBasic, F.UnknownClientBasic];
 
     [TestCaseSource(nameof(BasicFailures))]
-    public Task Failed_basic_authentication_is_401_with_challenge(string name) => Verify(TokenEndpointChecks.InvalidClientBasic, async r =>
-        TokenEndpointChecks.EvaluateInvalidClientBasic(await F.RefusedAsync(r, name)).WithCase(name));
+    public Task Failed_basic_authentication_is_401_with_challenge(string name) => Verify(TokenEndpointChecks.InvalidClientBasic, r =>
+        Cased(TokenEndpointChecks.InvalidClientBasic, name, async () => TokenEndpointChecks.EvaluateInvalidClientBasic(await F.RefusedAsync(r, name))));
 
     // ---- error format, once per refused request ------------------------------------------------------------
 
     public static IEnumerable<string> RefusedRequests => F.RefusedRequests;
 
     [TestCaseSource(nameof(RefusedRequests))]
-    public Task Error_response_format(string name) => Verify(TokenEndpointChecks.ErrorResponse, async r =>
-        TokenEndpointChecks.EvaluateErrorResponse(await F.RefusedAsync(r, name)).WithCase(name));
+    public Task Error_response_format(string name) => Verify(TokenEndpointChecks.ErrorResponse, r =>
+        Cased(TokenEndpointChecks.ErrorResponse, name, async () => TokenEndpointChecks.EvaluateErrorResponse(await F.RefusedAsync(r, name))));
 
     // ---- error codes ---------------------------------------------------------------------------------------
 
@@ -99,11 +109,12 @@ public sealed class TokenEndpointTests : ConformanceTest
 
     [TestCase("access token")]
     [TestCase("refresh token")]
-    public Task Code_reuse_revokes_earlier_tokens(string which) => Verify(TokenEndpointChecks.CodeReuseRevokes, async r =>
-    {
-        var reuse = await F.CodeReuseAsync(r);
-        return TokenEndpointChecks.EvaluateCodeReuseRevokes(reuse.Second, await F.ReuseProbeAsync(r, which)).WithCase(which);
-    });
+    public Task Code_reuse_revokes_earlier_tokens(string which) => Verify(TokenEndpointChecks.CodeReuseRevokes, r =>
+        Cased(TokenEndpointChecks.CodeReuseRevokes, which, async () =>
+        {
+            var reuse = await F.CodeReuseAsync(r);
+            return TokenEndpointChecks.EvaluateCodeReuseRevokes(reuse.Second, await F.ReuseProbeAsync(r, which));
+        }));
 
     [Test] public Task Code_is_bound_to_its_client() => Verify(TokenEndpointChecks.CodeBoundToClient, async r =>
         TokenEndpointChecks.EvaluateCodeBoundToClient(await F.RefusedAsync(r, F.OtherClientsCode)));

@@ -77,7 +77,7 @@ public sealed class TokenEndpointProofs : IFailureProofs, IPassProofs
         yield return new(TokenEndpointChecks.InvalidClientBasic, "401 without WWW-Authenticate", () =>
             TokenEndpointChecks.EvaluateInvalidClientBasic(R(TokenEndpointFlows.WrongSecretPost)), "without a WWW-Authenticate");
         yield return new(TokenEndpointChecks.InvalidClientBasic, "401 with a Bearer challenge only", () =>
-            TokenEndpointChecks.EvaluateInvalidClientBasic(Error("invalid_client", 401, ("WWW-Authenticate", "Bearer realm=\"op\""))), "without a challenge for the Basic");
+            TokenEndpointChecks.EvaluateInvalidClientBasic(Error("invalid_client", 401, ("WWW-Authenticate", "Bearer realm=\"op\""))), "without a challenge for the scheme");
         yield return new(TokenEndpointChecks.InvalidClientBasic, "wrong secret accepted", () =>
             TokenEndpointChecks.EvaluateInvalidClientBasic(Cc), "tokens were issued");
 
