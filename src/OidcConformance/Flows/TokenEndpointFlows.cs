@@ -1,0 +1,316 @@
+using BasicAuthenticationOAuthHeaderValue = Duende.IdentityModel.Client.BasicAuthenticationOAuthHeaderValue;
+using OidcConformance.Browser;
+using OidcConformance.Checks;
+using OidcConformance.Http;
+using OidcConformance.Profiles;
+using OidcConformance.Protocol;
+using OidcConformance.Run;
+
+namespace OidcConformance.Flows;
+
+/// <summary>A code obtained in the browser but not redeemed yet (negative token endpoint tests redeem it wrongly).</summary>
+public sealed record UnredeemedCode(ClientProfile Client, AuthorizationRequest Request, AuthorizationOutcome Outcome)
+{
+    public string Code => Outcome.Response?.Code ?? throw new PrerequisiteException($"no authorization code: the authorization {Outcome.Describe()}");
+}
+
+/// <summary>A code redeemed twice, and what the first redemption issued.</summary>
+public sealed record CodeReuse(CodeFlowResult Flow, TokenResponse First, TokenResponse Second);
+
+/// <summary>
+/// Requests that the token endpoint must refuse, and the grants it must honour, each sent once per run and shared by
+/// every check that reads it (the specific error code check and the generic error format check read the same exchange).
+/// Destructive flows (code reuse revokes a grant at some providers) run in their own browser session, never in the
+/// reference session other suites rely on.
+/// </summary>
+public static class TokenEndpointFlows
+{
+    public const string Purpose = "token-endpoint: ";
+
+    public const string WrongSecretBasic = "wrong secret (client_secret_basic)";
+    public const string WrongSecretPost = "wrong secret (client_secret_post)";
+    public const string UnknownClientBasic = "unknown client (client_secret_basic)";
+    public const string UnknownClientPost = "unknown client (client_secret_post)";
+    public const string NoClientAuthentication = "no client authentication";
+    public const string UnknownCode = "code never issued";
+    public const string UnknownGrantType = "unknown grant_type";
+    public const string UnregisteredGrantType = "grant_type not registered for the client";
+    public const string NoGrantType = "grant_type missing";
+    public const string CodeRedeemedTwice = "code redeemed twice";
+    public const string OtherClientsCode = "another client's code";
+    public const string RedirectUriDiffers = "redirect_uri differs";
+    public const string RedirectUriOmitted = "redirect_uri omitted";
+    public const string WrongPassword = "password grant, wrong password";
+
+    /// <summary>Every refused request; the error format check runs once per entry.</summary>
+    public static readonly IReadOnlyList<string> RefusedRequests =
+    [
+        WrongSecretBasic, WrongSecretPost, UnknownClientBasic, UnknownClientPost, NoClientAuthentication, UnknownCode,
+        UnknownGrantType, UnregisteredGrantType, NoGrantType, CodeRedeemedTwice, OtherClientsCode, RedirectUriDiffers,
+        RedirectUriOmitted, WrongPassword,
+    ];
+
+    public static Task<TokenResponse> RefusedAsync(ConformanceRun r, string name) => r.SharedAsync("token-endpoint/" + name, () => name switch
+    {
+        WrongSecretBasic => WrongCredentials(r, name, ClientAuthentication.ClientSecretBasic, unknownClient: false),
+        WrongSecretPost => WrongCredentials(r, name, ClientAuthentication.ClientSecretPost, unknownClient: false),
+        UnknownClientBasic => WrongCredentials(r, name, ClientAuthentication.ClientSecretBasic, unknownClient: true),
+        UnknownClientPost => WrongCredentials(r, name, ClientAuthentication.ClientSecretPost, unknownClient: true),
+        NoClientAuthentication => NoClientAuth(r),
+        UnknownCode => UnknownCodeAsync(r),
+        UnknownGrantType => Target(r, name, t => t.Request.Set("grant_type", "urn:oidc-conformance:params:grant-type:unknown")),
+        UnregisteredGrantType => UnregisteredGrant(r),
+        NoGrantType => Target(r, name, t => t.Request.Remove("grant_type")),
+        CodeRedeemedTwice => SecondRedemptionAsync(r),
+        OtherClientsCode => OtherClientsCodeAsync(r),
+        RedirectUriDiffers => RedirectUriAsync(r, omit: false),
+        RedirectUriOmitted => RedirectUriAsync(r, omit: true),
+        WrongPassword => PasswordAsync(r, wrongPassword: true),
+        _ => throw new ArgumentException($"unknown refused request '{name}'"),
+    });
+
+    // ---- clients -------------------------------------------------------------------------------------------
+
+    /// <summary>The client for the client credentials grant, or null when the provider does not offer it.</summary>
+    public static ClientProfile? ClientCredentialsClient(ConformanceRun r) =>
+        !r.Profile.Features.ClientCredentials ? null
+        : r.Profile.ClientCredentials ?? r.Profile.Clients.Values.FirstOrDefault(c => !c.IsPublic && c.GrantTypes.Contains("client_credentials"));
+
+    public static ClientProfile RequireClientCredentialsClient(ConformanceRun r) =>
+        !r.Profile.Features.ClientCredentials
+            ? throw new PrerequisiteException("the provider does not offer the client credentials grant (profile features.clientCredentials)")
+            : ClientCredentialsClient(r) ?? throw new PrerequisiteException("the profile has no client for the client credentials grant (clients.clientCredentials)");
+
+    /// <summary>
+    /// A request that succeeds with correct client authentication, so that only the part a test changes can make it
+    /// fail: the client credentials grant where offered, else the authorization code grant with a code never issued
+    /// (every provider authenticates the client before it looks at the code).
+    /// </summary>
+    private sealed record AuthTarget(ClientProfile Client, TokenRequest Request);
+
+    private static async Task<AuthTarget> NewTarget(ConformanceRun r)
+    {
+        var endpoint = await r.EndpointAsync("token_endpoint");
+        if (ClientCredentialsClient(r) is { } cc)
+        {
+            var request = TokenRequest.For(endpoint, cc).Set("grant_type", "client_credentials");
+            if (!string.IsNullOrWhiteSpace(cc.Scope)) request.Set("scope", cc.Scope);
+            return new(cc, request);
+        }
+        var conf = r.Profile.Confidential;
+        var fallback = TokenRequest.For(endpoint, conf).Set("grant_type", "authorization_code").Set("code", Protocol.Random.Token(32))
+            .Set("redirect_uri", r.RedirectUri(conf));
+        if (conf.PkceRequired) fallback.Set("code_verifier", Pkce.NewVerifier());
+        return new(conf, fallback);
+    }
+
+    private static async Task<TokenResponse> Target(ConformanceRun r, string name, Action<AuthTarget> change)
+    {
+        var target = await NewTarget(r);
+        change(target);
+        return await r.TokenAsync(target.Request, Purpose + name);
+    }
+
+    private static Task<TokenResponse> WrongCredentials(ConformanceRun r, string name, ClientAuthentication method, bool unknownClient) =>
+        Target(r, name, t =>
+        {
+            var client = unknownClient ? t.Client with { ClientId = "oidc-conformance-unknown-" + Protocol.Random.Token(6) } : t.Client;
+            t.Request.AuthenticateAs(client, method, "wrong-" + Protocol.Random.Token(12));
+        });
+
+    private static Task<TokenResponse> NoClientAuth(ConformanceRun r) => Target(r, NoClientAuthentication, t =>
+    {
+        // The client identifies itself like a public client would (client_id in the body) but proves nothing.
+        t.Request.Authentication = ClientAuthentication.None;
+        t.Request.ClientSecret = null;
+    });
+
+    private static async Task<TokenResponse> UnknownCodeAsync(ConformanceRun r)
+    {
+        if (!r.Profile.Features.AuthorizationCode) throw new PrerequisiteException("the provider does not offer the authorization code grant (profile features.authorizationCode)");
+        var client = r.Profile.Confidential;
+        var request = TokenRequest.AuthorizationCode(await r.EndpointAsync("token_endpoint"), client, Protocol.Random.Token(32), r.RedirectUri(client),
+            client.PkceRequired ? Pkce.NewVerifier() : null);
+        return await r.TokenAsync(request, Purpose + UnknownCode);
+    }
+
+    /// <summary>A client without the client credentials grant asks for it (the provider supports it: features.clientCredentials).</summary>
+    public static ClientProfile? ClientWithoutClientCredentials(ConformanceRun r) =>
+        new[] { r.Profile.SecondConfidential, r.Profile.Confidential }.Concat(r.Profile.Clients.Values)
+            .FirstOrDefault(c => c is { IsPublic: false } && !c.GrantTypes.Contains("client_credentials"));
+
+    private static async Task<TokenResponse> UnregisteredGrant(ConformanceRun r)
+    {
+        if (!r.Profile.Features.ClientCredentials)
+            throw new PrerequisiteException("needs a grant the provider supports without browser (client credentials, profile features.clientCredentials)");
+        var client = ClientWithoutClientCredentials(r)
+                     ?? throw new PrerequisiteException("every confidential client in the profile is registered for client_credentials");
+        var request = TokenRequest.For(await r.EndpointAsync("token_endpoint"), client).Set("grant_type", "client_credentials");
+        return await r.TokenAsync(request, Purpose + UnregisteredGrantType);
+    }
+
+    // ---- authorization codes -------------------------------------------------------------------------------
+
+    private static void RequireCodeFlow(ConformanceRun r)
+    {
+        if (!r.Profile.Features.AuthorizationCode)
+            throw new PrerequisiteException("the provider does not offer the authorization code grant (profile features.authorizationCode)");
+    }
+
+    /// <summary>This area's own browser session (the primary user), so that revoked grants never touch the reference session.</summary>
+    public static Task<UserAgent> UserAgentAsync(ConformanceRun r) => r.SharedAsync("token-endpoint/user-agent", r.NewUserAgentAsync);
+
+    /// <summary>Authorizes <paramref name="client"/> in this area's session and returns the code without redeeming it.</summary>
+    public static async Task<UnredeemedCode> AuthorizeAsync(ConformanceRun r, ClientProfile client)
+    {
+        RequireCodeFlow(r);
+        var request = AuthorizationRequest.Create(await r.EndpointAsync("authorization_endpoint"), client, r.RedirectUri(client));
+        if (client.PkceRequired) request.WithPkce();
+        var ua = await UserAgentAsync(r);
+        var user = r.Profile.PrimaryUser;
+        await ua.Lock.WaitAsync();
+        try
+        {
+            var outcome = await r.Authorizer.AuthorizeAsync(ua, request, (user.Username, user.Password));
+            return new UnredeemedCode(client, request, outcome);
+        }
+        finally { ua.Lock.Release(); }
+    }
+
+    private static async Task<TokenResponse> SecondRedemptionAsync(ConformanceRun r) => (await CodeReuseAsync(r)).Second;
+
+    public static Task<CodeReuse> CodeReuseAsync(ConformanceRun r) => r.SharedAsync("token-endpoint/code-reuse", async () =>
+    {
+        RequireCodeFlow(r);
+        var flow = await CodeFlow.RunAsync(r, r.Profile.Confidential, r.Profile.PrimaryUser, userAgent: await UserAgentAsync(r));
+        var first = flow.RequireToken();
+        var second = await r.TokenAsync(flow.TokenRequest!, Purpose + CodeRedeemedTwice);
+        return new CodeReuse(flow, first, second);
+    });
+
+    private static async Task<TokenResponse> OtherClientsCodeAsync(ConformanceRun r)
+    {
+        RequireCodeFlow(r);
+        var owner = r.Profile.SecondConfidential ?? throw new PrerequisiteException("the profile has no second confidential client (clients.secondConfidential)");
+        var thief = r.Profile.Confidential;
+        var issued = await AuthorizeAsync(r, owner);
+        var request = TokenRequest.AuthorizationCode(await r.EndpointAsync("token_endpoint"), thief, issued.Code, issued.Request.RedirectUri!,
+            issued.Request.CodeVerifier);
+        return await r.TokenAsync(request, Purpose + OtherClientsCode);
+    }
+
+    /// <summary>A redirect URI that differs from <paramref name="uri"/> only by one extra path segment.</summary>
+    public static string OtherRedirectUri(string uri)
+    {
+        var u = new UriBuilder(uri);
+        u.Path = u.Path.TrimEnd('/') + "/other";
+        return u.Uri.ToString();
+    }
+
+    private static async Task<TokenResponse> RedirectUriAsync(ConformanceRun r, bool omit)
+    {
+        var client = r.Profile.Confidential;
+        var issued = await AuthorizeAsync(r, client);
+        var request = TokenRequest.AuthorizationCode(await r.EndpointAsync("token_endpoint"), client, issued.Code,
+            OtherRedirectUri(issued.Request.RedirectUri!), issued.Request.CodeVerifier);
+        if (omit) request.Remove("redirect_uri");
+        return await r.TokenAsync(request, Purpose + (omit ? RedirectUriOmitted : RedirectUriDiffers));
+    }
+
+    /// <summary>
+    /// Tries the access or refresh token the first redemption issued, polling (short deadline) while it still looks
+    /// active, since a provider may revoke asynchronously. Introspection where offered, else UserInfo / the refresh grant.
+    /// </summary>
+    public static Task<TokenProbe> ReuseProbeAsync(ConformanceRun r, string which) => r.SharedAsync("token-endpoint/code-reuse/probe/" + which, async () =>
+    {
+        var reuse = await CodeReuseAsync(r);
+        if (reuse.Second.IsSuccess) throw new PrerequisiteException("the second redemption was not refused; see token.code-single-use");
+        var refresh = which == "refresh token";
+        var token = (refresh ? reuse.First.RefreshToken : reuse.First.AccessToken)
+                    ?? throw new PrerequisiteException($"the first redemption issued no {which}");
+        var client = r.Profile.Confidential;
+        var discovery = await r.DiscoveryAsync();
+        Func<Task<TokenProbe>> probe;
+        if (r.Profile.Features.Introspection && discovery.IntrospectionEndpoint is { } introspection)
+            probe = async () => new TokenProbe(which, TokenProbeMethod.Introspection, await r.Http.SendAsync(
+                TokenRequest.For(introspection, client).Set("token", token).Set("token_type_hint", refresh ? "refresh_token" : "access_token").Build(),
+                Purpose + $"introspect the first {which} after code reuse"));
+        else if (!refresh && r.Profile.Features.Userinfo && discovery.UserinfoEndpoint is { } userinfo)
+            probe = async () => new TokenProbe(which, TokenProbeMethod.UserInfo,
+                await r.Http.GetAsync(userinfo, Purpose + "userinfo with the first access token after code reuse",
+                    new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token)));
+        else if (refresh && r.Profile.Features.RefreshToken)
+            // A refresh that works is the answer already; no polling (it would rotate tokens).
+            return new TokenProbe(which, TokenProbeMethod.Refresh, (await r.TokenAsync(
+                TokenRequest.Refresh(await r.EndpointAsync("token_endpoint"), client, token), Purpose + "refresh with the first refresh token after code reuse")).Exchange);
+        else throw new PrerequisiteException($"no way to test the {which}: the provider offers neither introspection nor " + (refresh ? "the refresh grant" : "UserInfo"));
+
+        var deadline = DateTime.UtcNow.AddSeconds(3);
+        while (true)
+        {
+            var result = await probe();
+            if (!result.LooksActive || DateTime.UtcNow >= deadline) return result;
+            await Task.Delay(250);
+        }
+    });
+
+    // ---- other grants --------------------------------------------------------------------------------------
+
+    public static Task<TokenResponse> ClientCredentialsAsync(ConformanceRun r, ClientAuthentication method) =>
+        r.SharedAsync($"token-endpoint/client-credentials/{method.Name()}", async () =>
+        {
+            var client = RequireClientCredentialsClient(r);
+            var request = TokenRequest.For(await r.EndpointAsync("token_endpoint"), client, method).Set("grant_type", "client_credentials");
+            if (!string.IsNullOrWhiteSpace(client.Scope)) request.Set("scope", client.Scope);
+            return await r.TokenAsync(request, Purpose + $"client_credentials ({method.Name()})");
+        });
+
+    /// <summary>The client credentials response with the client's preferred authentication method.</summary>
+    public static Task<TokenResponse> ClientCredentialsAsync(ConformanceRun r) =>
+        ClientCredentialsAsync(r, ClientAuthenticationNames.Preferred(RequireClientCredentialsClient(r)));
+
+    /// <summary>The scope introspection reports for the client credentials token, or null when it cannot tell.</summary>
+    public static async Task<string?> ClientCredentialsIntrospectedScopeAsync(ConformanceRun r) => (await r.SharedAsync("token-endpoint/client-credentials/introspection",
+        async () =>
+        {
+            var token = await ClientCredentialsAsync(r);
+            var discovery = await r.DiscoveryAsync();
+            if (!token.IsSuccess || !r.Profile.Features.Introspection || discovery.IntrospectionEndpoint is not { } endpoint) return new Box(null);
+            var exchange = await r.Http.SendAsync(TokenRequest.For(endpoint, RequireClientCredentialsClient(r)).Set("token", token.AccessToken)
+                .Set("token_type_hint", "access_token").Build(), Purpose + "introspect the client_credentials token");
+            var body = JsonBody.From(exchange);
+            return new Box(body.Get("active") is { ValueKind: System.Text.Json.JsonValueKind.True } ? body.String("scope") : null);
+        })).Value;
+
+    private sealed record Box(string? Value);
+
+    /// <summary>A GET to the token endpoint with a client credentials request in the URL and HTTP Basic authentication.</summary>
+    public static Task<TokenResponse> GetRequestAsync(ConformanceRun r) => r.SharedAsync("token-endpoint/get", async () =>
+    {
+        var client = ClientCredentialsClient(r) ?? throw new PrerequisiteException(
+            "needs a grant that can succeed without a browser: the provider offers no client credentials grant (features.clientCredentials / clients.clientCredentials)");
+        var endpoint = await r.EndpointAsync("token_endpoint");
+        var query = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
+        if (!string.IsNullOrWhiteSpace(client.Scope)) query.Add(new("scope", client.Scope));
+        var url = endpoint + (endpoint.Contains('?') ? "&" : "?") + FormCodec.Encode(query);
+        var exchange = await r.Http.GetAsync(url, Purpose + "GET with the request in the URL",
+            new BasicAuthenticationOAuthHeaderValue(client.ClientId, client.ClientSecret ?? ""));
+        return new TokenResponse(exchange, JsonBody.From(exchange));
+    });
+
+    /// <summary>The client for the password grant: one registered for it, else the confidential client.</summary>
+    public static ClientProfile PasswordClient(ConformanceRun r) =>
+        r.Profile.Clients.Values.FirstOrDefault(c => c.GrantTypes.Contains("password")) ?? r.Profile.Confidential;
+
+    public static Task<TokenResponse> PasswordAsync(ConformanceRun r, bool wrongPassword) =>
+        r.SharedAsync($"token-endpoint/password/{(wrongPassword ? "wrong" : "right")}", async () =>
+        {
+            if (!r.Profile.Features.Password)
+                throw new PrerequisiteException("the provider does not offer the resource owner password credentials grant (profile features.password)");
+            var user = r.Profile.PrimaryUser;
+            if (wrongPassword) user = user with { Password = "wrong-" + Protocol.Random.Token(9) };
+            var client = PasswordClient(r);
+            var request = TokenRequest.Password(await r.EndpointAsync("token_endpoint"), client, user);
+            return await r.TokenAsync(request, Purpose + (wrongPassword ? WrongPassword : "password grant"));
+        });
+}
