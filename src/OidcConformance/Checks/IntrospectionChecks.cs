@@ -157,7 +157,7 @@ public static class IntrospectionChecks
         if (id.ValueKind != JsonValueKind.String) return ClientIdOfToken.Violation($"client_id is a JSON {JsonCompare.TypeName(id)}, not a string");
         var value = id.GetString();
         if (value == tokenClientId)
-            return ClientIdOfToken.Pass(foreign ? $"{callerClientId} sees {tokenClientId}'s token with its own client_id" : "client_id is the token's client");
+            return ClientIdOfToken.Pass(foreign ? $"{callerClientId} may see {tokenClientId}'s token; client_id names {tokenClientId}, not the caller" : "client_id is the token's client");
         return ClientIdOfToken.Violation(foreign && value == callerClientId
             ? $"client_id is the caller's ('{value}'), not the client the token was issued to ('{tokenClientId}')"
             : $"client_id is '{value}', not the client the token was issued to ('{tokenClientId}')");

@@ -22,6 +22,7 @@ public sealed class RevocationTests : ConformanceTest
     {
         var s = await RevocationFlow.RefreshAsync(r, hint);
         return RevocationChecks.EvaluateRefreshRevoked(s.ControlRefresh, s.Revoke, s.AfterRefresh)
+            .Because(("control refresh", s.ControlRefresh.Exchange), ("revocation", s.Revoke), ("refresh after revocation", s.AfterRefresh.Exchange))
             .WithCase(hint == "access_token" ? "wrong hint access_token" : HintCase(hint));
     });
 
@@ -30,13 +31,15 @@ public sealed class RevocationTests : ConformanceTest
     public Task Revoked_access_token_stops_working(string? hint) => Verify(RevocationChecks.AccessTokenRevoked, async r =>
     {
         var s = await RevocationFlow.AccessAsync(r, hint);
-        return RevocationChecks.EvaluateAccessRevoked(s.Before, s.Revoke, s.After).WithCase(HintCase(hint));
+        return RevocationChecks.EvaluateAccessRevoked(s.Before, s.Revoke, s.After)
+            .Because(("use before", s.Before.Exchange), ("revocation", s.Revoke), ("use after", s.After.Exchange)).WithCase(HintCase(hint));
     });
 
     [Test] public Task Revoking_refresh_token_invalidates_access_tokens() => Verify(RevocationChecks.RefreshRevokesAccess, async r =>
     {
         var s = await RevocationFlow.RefreshAsync(r, "refresh_token");
-        return RevocationChecks.EvaluateRefreshRevokesAccess(s.AccessBefore, s.Revoke, s.AccessAfter);
+        return RevocationChecks.EvaluateRefreshRevokesAccess(s.AccessBefore, s.Revoke, s.AccessAfter)
+            .Because(("access token before", s.AccessBefore.Exchange), ("refresh token revocation", s.Revoke), ("access token after", s.AccessAfter.Exchange));
     });
 
     [TestCase("garbage token, no hint")]
@@ -52,7 +55,7 @@ public sealed class RevocationTests : ConformanceTest
             "garbage token, hint refresh_token" => await RevocationFlow.GarbageAsync(r, "refresh_token"),
             _ => await AlreadyRevoked(r),
         };
-        return RevocationChecks.EvaluateInvalidToken200(exchange).WithCase(@case);
+        return RevocationChecks.EvaluateInvalidToken200(exchange).Because(("revocation", exchange)).WithCase(@case);
     });
 
     private static async Task<OidcConformance.Http.HttpExchange> AlreadyRevoked(OidcConformance.Run.ConformanceRun r)
@@ -69,7 +72,8 @@ public sealed class RevocationTests : ConformanceTest
         var attempt = (await RevocationFlow.UnauthenticatedAsync(r)).FirstOrDefault(a => a.Case == @case);
         return (attempt is null
             ? RevocationChecks.InvalidClient.NotApplicable($"the confidential client is not registered for this method ({@case})")
-            : RevocationChecks.EvaluateInvalidClient(attempt.Attempt, @case.Contains("basic", StringComparison.Ordinal))).WithCase(@case);
+            : RevocationChecks.EvaluateInvalidClient(attempt.Attempt, @case.Contains("basic", StringComparison.Ordinal))
+                .Because(("revocation", attempt.Attempt))).WithCase(@case);
     });
 
     public static IEnumerable<string> UnauthenticatedCases => RevocationFlow.UnauthenticatedCases;
@@ -80,7 +84,8 @@ public sealed class RevocationTests : ConformanceTest
         var attempt = (await RevocationFlow.UnauthenticatedAsync(r)).FirstOrDefault(a => a.Case == @case);
         return (attempt is null
             ? RevocationChecks.ClientAuthRequired.NotApplicable($"the confidential client is not registered for this method ({@case})")
-            : RevocationChecks.EvaluateClientAuthRequired(attempt.Attempt, attempt.AfterRefresh, attempt.ControlWorked)).WithCase(@case);
+            : RevocationChecks.EvaluateClientAuthRequired(attempt.Attempt, attempt.AfterRefresh, attempt.ControlWorked)
+                .Because(("revocation attempt", attempt.Attempt), ("refresh afterwards", attempt.AfterRefresh.Exchange))).WithCase(@case);
     });
 
     [TestCase("secondConfidential")]
@@ -89,6 +94,8 @@ public sealed class RevocationTests : ConformanceTest
     {
         var s = await RevocationFlow.OtherClientAsync(r, attackerRole);
         return RevocationChecks.EvaluateOtherClient(s.Attempts, s.AfterRefresh, s.AfterAccess, s.RefreshControlWorked, s.AccessControlWorked)
+            .Because([.. s.Attempts.Select(a => ("other client's revocation", (OidcConformance.Http.HttpExchange?)a)),
+                ("owner's refresh afterwards", s.AfterRefresh?.Exchange), ("owner's access token afterwards", s.AfterAccess?.Exchange)])
             .WithCase($"{attackerRole} ({s.Attacker}) revokes the confidential client's tokens");
     });
 
