@@ -1,0 +1,14 @@
+using OidcConformance.Checks;
+using OidcConformance.Http;
+
+namespace OidcConformance.Suites;
+
+/// <summary>Attaches the redacted exchanges behind a verdict that is not a pass, so the report shows what the provider said.</summary>
+internal static class TokenEvidence
+{
+    public static CheckResult Because(this CheckResult result, params (string Label, HttpExchange? Exchange)[] exchanges) =>
+        result.Verdict == Verdict.Passed
+            ? result
+            : result.WithEvidence(exchanges.Where(e => e.Exchange is not null)
+                .Select(e => new Evidence(e.Label, e.Exchange!.ToRedactedString(2000))).ToArray());
+}
