@@ -22,6 +22,10 @@ public sealed class PkceTests : ConformanceTest
         catch (PrerequisiteException e) { return check.NotApplicable(e.Message).WithCase(label); }
     });
 
+    /// <summary>Attaches the (redacted) code exchange, the step the negative cases mutate.</summary>
+    private static CheckResult WithExchange(CheckResult result, CodeFlowResult flow) =>
+        flow.Token is { } token ? result.WithEvidence(new Evidence("token request and response", token.Exchange.ToRedactedString())) : result;
+
     private static ClientProfile Client(ConformanceRun r, string role) =>
         r.Profile.Clients.GetValueOrDefault(role) ?? throw new PrerequisiteException($"the profile has no {role} client");
 
@@ -32,7 +36,7 @@ public sealed class PkceTests : ConformanceTest
     public Task S256_challenge_is_redeemed_with_its_verifier(string role) => Case(PkceChecks.S256Accepted, role, async r =>
     {
         var flow = await PkceFlows.AttemptAsync(r, Client(r, role), PkceMutation.None);
-        return PkceChecks.EvaluateS256Accepted(flow.Outcome, flow.Token);
+        return WithExchange(PkceChecks.EvaluateS256Accepted(flow.Outcome, flow.Token), flow);
     });
 
     public static IEnumerable<TestCaseData> InvalidVerifierCases() =>
@@ -44,14 +48,14 @@ public sealed class PkceTests : ConformanceTest
     public Task Wrong_or_missing_verifier_is_refused(string role, PkceMutation mutation) => Case(PkceChecks.InvalidVerifierRejected, $"{role}: {mutation}", async r =>
     {
         var flow = await PkceFlows.AttemptAsync(r, Client(r, role), mutation);
-        return PkceChecks.EvaluateInvalidVerifierRejected(flow.Outcome, flow.Token, mutation == PkceMutation.MissingVerifier);
+        return WithExchange(PkceChecks.EvaluateInvalidVerifierRejected(flow.Outcome, flow.Token, mutation == PkceMutation.MissingVerifier), flow);
     });
 
     [TestCaseSource(nameof(Clients))]
     public Task Verifier_without_challenge_is_refused(string role) => Case(PkceChecks.DowngradeRejected, role, async r =>
     {
         var flow = await PkceFlows.AttemptAsync(r, Client(r, role), PkceMutation.Downgrade);
-        return PkceChecks.EvaluateDowngradeRejected(flow.Outcome, flow.Token);
+        return WithExchange(PkceChecks.EvaluateDowngradeRejected(flow.Outcome, flow.Token), flow);
     });
 
     public static readonly PkceMutation[] MalformedVerifiers =
@@ -61,7 +65,7 @@ public sealed class PkceTests : ConformanceTest
     public Task Malformed_verifier_is_refused(PkceMutation mutation) => Case(PkceChecks.VerifierFormatEnforced, mutation.ToString(), async r =>
     {
         var flow = await PkceFlows.AttemptAsync(r, PreferPublic(r), mutation);
-        return PkceChecks.EvaluateVerifierFormatEnforced(flow.Outcome, flow.Token);
+        return WithExchange(PkceChecks.EvaluateVerifierFormatEnforced(flow.Outcome, flow.Token), flow);
     });
 
     [TestCase("plain")]
@@ -72,7 +76,7 @@ public sealed class PkceTests : ConformanceTest
         if (advertised is null || advertised.Contains(method))
             return PkceChecks.EvaluateUnsupportedMethodRejected(method, advertised, null!, null);
         var flow = await PkceFlows.AttemptAsync(r, PreferPublic(r), method == "plain" ? PkceMutation.Plain : PkceMutation.UnknownMethod);
-        return PkceChecks.EvaluateUnsupportedMethodRejected(method, advertised, flow.Outcome, flow.Token);
+        return WithExchange(PkceChecks.EvaluateUnsupportedMethodRejected(method, advertised, flow.Outcome, flow.Token), flow);
     });
 
     [Test] public Task Plain_works_where_advertised() => Case(PkceChecks.PlainAcceptedWhenAdvertised, "plain", async r =>
@@ -80,7 +84,7 @@ public sealed class PkceTests : ConformanceTest
         var advertised = (await r.DiscoveryAsync()).StringArray("code_challenge_methods_supported");
         if (advertised?.Contains("plain") != true) return PkceChecks.EvaluatePlainAcceptedWhenAdvertised(advertised, null!, null);
         var flow = await PkceFlows.AttemptAsync(r, PreferPublic(r), PkceMutation.Plain);
-        return PkceChecks.EvaluatePlainAcceptedWhenAdvertised(advertised, flow.Outcome, flow.Token);
+        return WithExchange(PkceChecks.EvaluatePlainAcceptedWhenAdvertised(advertised, flow.Outcome, flow.Token), flow);
     });
 
     [Test] public Task Public_client_without_challenge_is_refused() => Case(PkceChecks.RequiredForPublicClient, "public", async r =>
@@ -88,7 +92,7 @@ public sealed class PkceTests : ConformanceTest
         var client = r.Profile.Public ?? throw new PrerequisiteException("the profile has no public client");
         if (!client.PkceRequired) return PkceChecks.EvaluateRequiredWithoutChallengeRejected(false, null!, null);
         var flow = await PkceFlows.AttemptAsync(r, client, PkceMutation.NoChallenge);
-        return PkceChecks.EvaluateRequiredWithoutChallengeRejected(true, flow.Outcome, flow.Token);
+        return WithExchange(PkceChecks.EvaluateRequiredWithoutChallengeRejected(true, flow.Outcome, flow.Token), flow);
     });
 
     [Test] public Task Challenge_methods_are_advertised() => Verify(PkceChecks.MethodsAdvertised, async r =>

@@ -22,6 +22,10 @@ public sealed class RefreshTests : ConformanceTest
         catch (PrerequisiteException e) { return check.NotApplicable(e.Message).WithCase(label); }
     });
 
+    /// <summary>Attaches the (redacted) refresh request and response the verdict is about.</summary>
+    private static CheckResult WithExchange(CheckResult result, OidcConformance.Protocol.TokenResponse? response) =>
+        response is null ? result : result.WithEvidence(new Evidence("refresh request and response", response.Exchange.ToRedactedString()));
+
     private static async Task<RefreshScenario> Refreshed(ConformanceRun r, string role)
     {
         var scenario = await RefreshFlows.ScenarioAsync(r, role);
@@ -36,7 +40,10 @@ public sealed class RefreshTests : ConformanceTest
 
     [TestCaseSource(nameof(Clients))]
     public Task Refresh_returns_a_new_access_token(string role) => Case(RefreshChecks.Succeeds, role, async r =>
-        RefreshChecks.EvaluateSucceeds((await RefreshFlows.ScenarioAsync(r, role)).RequireFirst()));
+    {
+        var first = (await RefreshFlows.ScenarioAsync(r, role)).RequireFirst();
+        return WithExchange(RefreshChecks.EvaluateSucceeds(first), first);
+    });
 
     [TestCaseSource(nameof(Clients))]
     public Task Refreshed_access_token_works_at_userinfo(string role) => Case(RefreshChecks.AccessTokenWorks, role, async r =>
@@ -64,7 +71,7 @@ public sealed class RefreshTests : ConformanceTest
     public Task Rotated_refresh_token_cannot_be_reused(string role) => Case(RefreshChecks.RotatedReuseRejected, role, async r =>
     {
         var scenario = await Refreshed(r, role);
-        return RefreshChecks.EvaluateRotatedReuseRejected(scenario.Rotated, scenario.Reuse);
+        return WithExchange(RefreshChecks.EvaluateRotatedReuseRejected(scenario.Rotated, scenario.Reuse), scenario.Reuse);
     });
 
     [TestCaseSource(nameof(Clients))]
@@ -73,7 +80,7 @@ public sealed class RefreshTests : ConformanceTest
         var scenario = await Refreshed(r, role);
         if (!scenario.Rotated) throw new PrerequisiteException("the refresh token was not rotated, so no rotated-away token could be replayed");
         if (scenario.LatestUnreliable is { } why) throw new PrerequisiteException(why);
-        return RefreshChecks.EvaluateReuseRevokesActiveToken(scenario.Reuse, scenario.ActiveAfterReuse);
+        return WithExchange(RefreshChecks.EvaluateReuseRevokesActiveToken(scenario.Reuse, scenario.ActiveAfterReuse), scenario.ActiveAfterReuse);
     });
 
     [TestCaseSource(nameof(Clients))]
@@ -83,7 +90,7 @@ public sealed class RefreshTests : ConformanceTest
         var response = scenario.ByOtherClient ?? throw new PrerequisiteException("the profile has no clients.secondConfidential to present the token");
         if (!scenario.OtherClient!.GrantTypes.Contains("refresh_token"))
             throw new PrerequisiteException("clients.secondConfidential is not registered for the refresh_token grant, so its refusal would prove nothing");
-        return RefreshChecks.EvaluateBoundToClient(response);
+        return WithExchange(RefreshChecks.EvaluateBoundToClient(response), response);
     });
 
     [TestCase("no client authentication")]
@@ -93,25 +100,28 @@ public sealed class RefreshTests : ConformanceTest
         var scenario = await Refreshed(r, "confidential");
         var response = (variant == "wrong client secret" ? scenario.WithWrongSecret : scenario.WithoutClientAuthentication)
                        ?? throw new PrerequisiteException("the request was not sent");
-        return RefreshChecks.EvaluateClientAuthenticationRequired(!scenario.Client.IsPublic, response,
-            variant == "wrong client secret" && scenario.WrongSecretSentWithBasic);
+        return WithExchange(RefreshChecks.EvaluateClientAuthenticationRequired(!scenario.Client.IsPublic, response,
+            variant == "wrong client secret" && scenario.WrongSecretSentWithBasic), response);
     });
 
     [TestCaseSource(nameof(Clients))]
     public Task Scope_can_be_narrowed(string role) => Case(RefreshChecks.ScopeNarrowing, role, async r =>
     {
         var scenario = await Refreshed(r, role);
-        return RefreshChecks.EvaluateScopeNarrowing(scenario.GrantedScope, scenario.NarrowScope, scenario.Narrow!);
+        return WithExchange(RefreshChecks.EvaluateScopeNarrowing(scenario.GrantedScope, scenario.NarrowScope, scenario.Narrow!), scenario.Narrow);
     });
 
     [TestCaseSource(nameof(Clients))]
     public Task Scope_cannot_be_widened(string role) => Case(RefreshChecks.ScopeNotWidened, role, async r =>
     {
         var scenario = await Refreshed(r, role);
-        return RefreshChecks.EvaluateScopeNotWidened(scenario.GrantedScope, scenario.AddedScope, scenario.Widen!);
+        return WithExchange(RefreshChecks.EvaluateScopeNotWidened(scenario.GrantedScope, scenario.AddedScope, scenario.Widen!), scenario.Widen);
     });
 
     [TestCaseSource(nameof(Clients))]
     public Task Unknown_refresh_token_is_refused(string role) => Case(RefreshChecks.InvalidTokenRejected, role, async r =>
-        RefreshChecks.EvaluateInvalidTokenRejected(await RefreshFlows.GarbageAsync(r, role)));
+    {
+        var response = await RefreshFlows.GarbageAsync(r, role);
+        return WithExchange(RefreshChecks.EvaluateInvalidTokenRejected(response), response);
+    });
 }
