@@ -1,0 +1,97 @@
+using OidcConformance.Browser;
+using OidcConformance.Profiles;
+using OidcConformance.Protocol;
+using OidcConformance.Run;
+
+namespace OidcConformance.Flows;
+
+/// <summary>How a PKCE attempt departs from a correct S256 request and exchange (the pipeline step each negative test mutates).</summary>
+public enum PkceMutation
+{
+    /// <summary>S256 challenge, matching verifier.</summary>
+    None,
+    /// <summary>S256 challenge, a different well-formed verifier.</summary>
+    WrongVerifier,
+    /// <summary>S256 challenge, no code_verifier in the token request.</summary>
+    MissingVerifier,
+    /// <summary>No code_challenge in the authorization request, a code_verifier in the token request (RFC 9700 §4.8.2).</summary>
+    Downgrade,
+    /// <summary>42-character verifier; its S256 hash is the challenge.</summary>
+    VerifierTooShort,
+    /// <summary>129-character verifier; its S256 hash is the challenge.</summary>
+    VerifierTooLong,
+    /// <summary>Verifier with characters outside the unreserved set; its S256 hash is the challenge.</summary>
+    VerifierIllegalCharacters,
+    /// <summary>code_challenge_method=plain, matching verifier.</summary>
+    Plain,
+    /// <summary>A code_challenge_method no specification defines.</summary>
+    UnknownMethod,
+    /// <summary>No PKCE parameters at all.</summary>
+    NoChallenge,
+}
+
+public static class PkceFlows
+{
+    public const string UnknownMethodName = "S512";
+
+    /// <summary>One browser session for the PKCE suite: the first attempt logs in, later ones use SSO.</summary>
+    public static Task<UserAgent> UserAgentAsync(ConformanceRun run) => run.SharedAsync("pkce/user-agent", run.NewUserAgentAsync);
+
+    /// <summary>The attempt of <paramref name="client"/> with <paramref name="mutation"/>, made once per run.</summary>
+    public static Task<CodeFlowResult> AttemptAsync(ConformanceRun run, ClientProfile client, PkceMutation mutation) =>
+        run.SharedAsync($"pkce/{client.Role}/{mutation}", async () =>
+        {
+            if (!run.Profile.Features.Pkce) throw new PrerequisiteException("the profile does not offer PKCE (features.pkce)");
+            if (!client.ResponseTypes.Contains("code")) throw new PrerequisiteException($"the {client.Role} client is not registered for response_type=code");
+            var userAgent = await UserAgentAsync(run);
+            return await CodeFlow.RunAsync(run, client, run.Profile.PrimaryUser, userAgent: userAgent, pkce: true, customize: r => Mutate(r, mutation));
+        });
+
+    public static void Mutate(AuthorizationRequest request, PkceMutation mutation)
+    {
+        switch (mutation)
+        {
+            case PkceMutation.None:
+                request.WithPkce();
+                break;
+            case PkceMutation.WrongVerifier:
+                request.WithPkce();
+                request.CodeVerifier = Pkce.NewVerifier();
+                break;
+            case PkceMutation.MissingVerifier:
+                request.WithPkce();
+                request.CodeVerifier = null;
+                break;
+            case PkceMutation.Downgrade:
+                request.WithPkce();
+                request.Remove("code_challenge").Remove("code_challenge_method");
+                break;
+            case PkceMutation.VerifierTooShort:
+                WithS256Verifier(request, Pkce.NewVerifier(42));
+                break;
+            case PkceMutation.VerifierTooLong:
+                WithS256Verifier(request, Pkce.NewVerifier(64) + Pkce.NewVerifier(64) + "x");
+                break;
+            case PkceMutation.VerifierIllegalCharacters:
+                WithS256Verifier(request, Pkce.NewVerifier(60) + "+/=!");
+                break;
+            case PkceMutation.Plain:
+                request.WithPkce("plain");
+                break;
+            case PkceMutation.UnknownMethod:
+                request.WithPkce();
+                request.Set("code_challenge_method", UnknownMethodName);
+                break;
+            case PkceMutation.NoChallenge:
+                request.Remove("code_challenge").Remove("code_challenge_method");
+                request.CodeVerifier = null;
+                break;
+        }
+    }
+
+    private static void WithS256Verifier(AuthorizationRequest request, string verifier)
+    {
+        request.CodeVerifier = verifier;
+        request.Set("code_challenge", Pkce.S256(verifier)).Set("code_challenge_method", "S256");
+    }
+}

@@ -1,0 +1,113 @@
+using OidcConformance.Http;
+using OidcConformance.Profiles;
+using OidcConformance.Protocol;
+using OidcConformance.Run;
+
+namespace OidcConformance.Flows;
+
+/// <summary>
+/// One refresh-token life for one client, run in a fixed order because the last step may revoke the whole grant
+/// (RFC 9700 §4.14.2 reuse detection): login (own browser session, so its own grant) → refresh → UserInfo with the new
+/// access token → narrowed refresh → widened refresh → without / with a wrong client secret → the token presented by another
+/// client → reuse of the rotated-away token → the active token after that reuse. Every step keeps its request and response.
+/// </summary>
+public sealed record RefreshScenario(ClientProfile Client, CodeFlowResult Initial, string GrantedScope, string NarrowScope, string AddedScope)
+{
+    public string? InitialRefreshToken => Initial.Token?.RefreshToken;
+    public TokenResponse? First { get; set; }
+    public HttpExchange? FirstUserInfo { get; set; }
+    public TokenResponse? Narrow { get; set; }
+    public TokenResponse? Widen { get; set; }
+    public ClientProfile? OtherClient { get; set; }
+    public TokenResponse? ByOtherClient { get; set; }
+    public TokenResponse? WithoutClientAuthentication { get; set; }
+    public TokenResponse? WithWrongSecret { get; set; }
+    public bool WrongSecretSentWithBasic { get; set; }
+    public TokenResponse? Reuse { get; set; }
+    public TokenResponse? ActiveAfterReuse { get; set; }
+    /// <summary>Set when an earlier wrong success may have invalidated the token the later steps present.</summary>
+    public string? LatestUnreliable { get; set; }
+    public bool Rotated => First?.RefreshToken is { Length: > 0 } next && InitialRefreshToken is { } first && next != first;
+
+    /// <summary>The first refresh, or a prerequisite failure saying why there is none.</summary>
+    public TokenResponse RequireFirst() => First ?? throw new PrerequisiteException(
+        InitialRefreshToken is null ? $"the code exchange issued no refresh token ({Initial.Token?.Describe() ?? Initial.Outcome.Describe()})" : "no refresh was made");
+}
+
+public static class RefreshFlows
+{
+    private static readonly string[] WidenCandidates = ["email", "phone", "address", "profile"];
+
+    public static ClientProfile RequireClient(ConformanceRun run, string role)
+    {
+        if (!run.Profile.Features.RefreshToken) throw new PrerequisiteException("the profile does not offer refresh tokens (features.refreshToken)");
+        var client = run.Profile.Clients.GetValueOrDefault(role) ?? throw new PrerequisiteException($"the profile has no {role} client");
+        if (!client.GrantTypes.Contains("refresh_token")) throw new PrerequisiteException($"the {role} client is not registered for the refresh_token grant");
+        if (!client.GrantTypes.Contains("authorization_code") || !client.ResponseTypes.Contains("code"))
+            throw new PrerequisiteException($"the {role} client cannot obtain a refresh token with the authorization code flow");
+        return client;
+    }
+
+    public static Task<RefreshScenario> ScenarioAsync(ConformanceRun run, string role) => run.SharedAsync($"refresh/{role}", async () =>
+    {
+        var client = RequireClient(run, role);
+        var clientScopes = client.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var added = WidenCandidates.FirstOrDefault(clientScopes.Contains) ?? "email";
+        var requested = string.Join(' ', clientScopes.Where(s => s != added));
+        // Its own browser session: a fresh login gives a grant of its own, which the reuse step may revoke.
+        await using var userAgent = await run.NewUserAgentAsync();
+        var initial = await CodeFlow.RunAsync(run, client, run.Profile.PrimaryUser, userAgent: userAgent, customize: r => r.Set("scope", requested));
+        var initialToken = initial.RequireSuccessfulToken();
+        var granted = initialToken.Scope ?? requested;
+        var narrow = granted.Split(' ').Contains("openid") ? "openid" : granted.Split(' ')[0];
+        var scenario = new RefreshScenario(client, initial, granted, narrow, added);
+        if (initialToken.RefreshToken is not { Length: > 0 } refreshToken) return scenario;
+
+        var endpoint = await run.EndpointAsync("token_endpoint");
+        var latest = refreshToken;
+        async Task<TokenResponse> Send(TokenRequest request, string step)
+        {
+            var response = await run.TokenAsync(request, $"refresh: {step} ({role})");
+            if (response.IsSuccess && response.RefreshToken is { Length: > 0 } next) latest = next;
+            return response;
+        }
+
+        scenario.First = await Send(TokenRequest.Refresh(endpoint, client, refreshToken), "first");
+        if (scenario.First.IsSuccess && run.Profile.Features.Userinfo && (await run.DiscoveryAsync()).UserinfoEndpoint is { } userinfo)
+            scenario.FirstUserInfo = await run.UserInfoGetAsync(userinfo, scenario.First.AccessToken!);
+        scenario.Narrow = await Send(TokenRequest.Refresh(endpoint, client, latest, narrow), "narrowed scope");
+        scenario.Widen = await Send(TokenRequest.Refresh(endpoint, client, latest, granted + " " + added), "widened scope");
+        if (!client.IsPublic)
+        {
+            scenario.WithoutClientAuthentication = await Send(TokenRequest.Refresh(endpoint, client, latest, method: ClientAuthentication.None),
+                "without client authentication");
+            var method = ClientAuthenticationNames.Preferred(client);
+            scenario.WrongSecretSentWithBasic = method == ClientAuthentication.ClientSecretBasic;
+            scenario.WithWrongSecret = await Send(TokenRequest.Refresh(endpoint, client, latest, method: method)
+                .AuthenticateAs(client, method, "wrong-" + Protocol.Random.Token(12)), "wrong client secret");
+        }
+        if (run.Profile.SecondConfidential is { } other && other.ClientId != client.ClientId)
+        {
+            scenario.OtherClient = other;
+            scenario.ByOtherClient = await run.TokenAsync(TokenRequest.Refresh(endpoint, other, latest), $"refresh: presented by another client ({role})");
+            // A provider that wrongly served the other client may have rotated the token away: what follows cannot trust 'latest'.
+            if (scenario.ByOtherClient.IsSuccess) scenario.LatestUnreliable = "the refresh token was served to another client, which may have rotated it away";
+        }
+        if (scenario.Rotated)
+        {
+            var active = latest;
+            scenario.Reuse = await Send(TokenRequest.Refresh(endpoint, client, refreshToken), "reuse of the rotated token");
+            if (scenario.LatestUnreliable is null)
+                scenario.ActiveAfterReuse = await Send(TokenRequest.Refresh(endpoint, client, active), "active token after the reuse");
+        }
+        return scenario;
+    });
+
+    /// <summary>A refresh token the provider never issued, presented by <paramref name="role"/>.</summary>
+    public static Task<TokenResponse> GarbageAsync(ConformanceRun run, string role) => run.SharedAsync($"refresh/{role}/garbage", async () =>
+    {
+        var client = RequireClient(run, role);
+        var endpoint = await run.EndpointAsync("token_endpoint");
+        return await run.TokenAsync(TokenRequest.Refresh(endpoint, client, "not-a-refresh-token-" + Protocol.Random.Token(24)), $"refresh: invalid token ({role})");
+    });
+}

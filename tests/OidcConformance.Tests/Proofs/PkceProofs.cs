@@ -1,0 +1,106 @@
+using OidcConformance.Browser;
+using OidcConformance.Checks;
+using OidcConformance.Protocol;
+using OidcConformance.Tests.Support;
+
+namespace OidcConformance.Tests.Proofs;
+
+public sealed class PkceProofs : IFailureProofs, IPassProofs
+{
+    private static AuthorizationOutcome Redirect(params (string, string)[] query) =>
+        new(AuthorizationEnd.Redirected, "/callback")
+        {
+            Response = new AuthorizationResponse(ResponseLocation.Query, query.Select(p => new KeyValuePair<string, string>(p.Item1, p.Item2)).ToList(),
+                new Uri("http://127.0.0.1:5555/callback")),
+        };
+
+    private static AuthorizationOutcome Code => Redirect(("code", "c-1"), ("state", "s"));
+    private static AuthorizationOutcome ErrorRedirect(string error) => Redirect(("error", error), ("state", "s"));
+    private static AuthorizationOutcome ErrorPage => new(AuthorizationEnd.ProviderError, "invalid_request: code_challenge_method not supported");
+
+    private static TokenResponse S256Success => RecordedPkceRefresh.Token("pkce: s256 code exchange (public)");
+    private static TokenResponse InvalidGrant => RecordedPkceRefresh.Token("pkce: refused code exchange (invalid_grant)");
+    private static TokenResponse Error(string error, int status = 400) => Make.Token($"{{\"error\":\"{error}\"}}", status);
+    private static readonly string[] S256Only = ["S256"];
+    private static readonly string[] WithPlain = ["S256", "plain"];
+
+    public IEnumerable<FailureProof> Proofs()
+    {
+        yield return new(PkceChecks.S256Accepted, "exchange with the matching verifier refused", () =>
+            PkceChecks.EvaluateS256Accepted(Code, InvalidGrant), "code exchange with the matching code_verifier failed");
+        yield return new(PkceChecks.S256Accepted, "S256 challenge refused at the authorization endpoint", () =>
+            PkceChecks.EvaluateS256Accepted(ErrorRedirect("invalid_request"), null), "error 'invalid_request'");
+        yield return new(PkceChecks.S256Accepted, "S256 challenge refused on an error page", () =>
+            PkceChecks.EvaluateS256Accepted(ErrorPage, null), "was refused");
+
+        yield return new(PkceChecks.InvalidVerifierRejected, "wrong verifier redeemed (no PKCE check at all)", () =>
+            PkceChecks.EvaluateInvalidVerifierRejected(Code, S256Success, verifierMissing: false), "issued an access token");
+        yield return new(PkceChecks.InvalidVerifierRejected, "missing verifier redeemed (Casdoor-style: verifier only checked when sent)", () =>
+            PkceChecks.EvaluateInvalidVerifierRejected(Code, S256Success, verifierMissing: true), "issued an access token");
+        yield return new(PkceChecks.InvalidVerifierRejected, "mismatch answered invalid_request instead of invalid_grant", () =>
+            PkceChecks.EvaluateInvalidVerifierRejected(Code, Error("invalid_request"), verifierMissing: false), "expected invalid_grant");
+        yield return new(PkceChecks.InvalidVerifierRejected, "invalid_grant with HTTP 401", () =>
+            PkceChecks.EvaluateInvalidVerifierRejected(Code, Error("invalid_grant", 401), verifierMissing: false), "requires 400");
+        yield return new(PkceChecks.InvalidVerifierRejected, "refused with an HTML 500 page", () =>
+            PkceChecks.EvaluateInvalidVerifierRejected(Code, Make.Token("<html><title>Internal error</title></html>", 500, ("Content-Type", "text/html")), verifierMissing: true),
+            "without an RFC 6749 §5.2 error body");
+
+        yield return new(PkceChecks.DowngradeRejected, "verifier accepted for a code without challenge", () =>
+            PkceChecks.EvaluateDowngradeRejected(Code, S256Success), "issued an access token");
+        yield return new(PkceChecks.DowngradeRejected, "refused with an unrelated error code", () =>
+            PkceChecks.EvaluateDowngradeRejected(Code, Error("unsupported_grant_type")), "expected invalid_grant or invalid_request");
+
+        yield return new(PkceChecks.VerifierFormatEnforced, "42-character verifier redeemed", () =>
+            PkceChecks.EvaluateVerifierFormatEnforced(Code, S256Success), "issued an access token");
+
+        yield return new(PkceChecks.UnsupportedMethodRejected, "plain accepted although only S256 is advertised", () =>
+            PkceChecks.EvaluateUnsupportedMethodRejected("plain", S256Only, Code, S256Success), "was accepted at the authorization endpoint");
+        yield return new(PkceChecks.UnsupportedMethodRejected, "plain accepted at the authorization endpoint, refused only at the token endpoint", () =>
+            PkceChecks.EvaluateUnsupportedMethodRejected("plain", S256Only, Code, InvalidGrant), "a code was issued");
+        yield return new(PkceChecks.UnsupportedMethodRejected, "unknown method refused with the wrong error code", () =>
+            PkceChecks.EvaluateUnsupportedMethodRejected("S512", S256Only, ErrorRedirect("server_error"), null), "requires invalid_request");
+
+        yield return new(PkceChecks.PlainAcceptedWhenAdvertised, "plain advertised but refused", () =>
+            PkceChecks.EvaluatePlainAcceptedWhenAdvertised(WithPlain, ErrorRedirect("invalid_request"), null), "answered with error 'invalid_request'");
+        yield return new(PkceChecks.PlainAcceptedWhenAdvertised, "plain advertised, code not redeemable", () =>
+            PkceChecks.EvaluatePlainAcceptedWhenAdvertised(WithPlain, Code, InvalidGrant), "code exchange failed");
+
+        yield return new(PkceChecks.RequiredForPublicClient, "code issued without challenge", () =>
+            PkceChecks.EvaluateRequiredWithoutChallengeRejected(true, Code, S256Success), "redeemed without any verifier");
+        yield return new(PkceChecks.RequiredForPublicClient, "refused with access_denied", () =>
+            PkceChecks.EvaluateRequiredWithoutChallengeRejected(true, ErrorRedirect("access_denied"), null), "requires invalid_request");
+
+        yield return new(PkceChecks.MethodsAdvertised, "code_challenge_methods_supported omitted", () =>
+            PkceChecks.EvaluateMethodsAdvertised(Make.Discovery(Make.Edit(RecordedPkceRefresh.Discovery.Body.Object!.Value.GetRawText(),
+                o => o.Remove("code_challenge_methods_supported"))), true), "missing");
+        yield return new(PkceChecks.MethodsAdvertised, "plain only", () =>
+            PkceChecks.EvaluateMethodsAdvertised(Make.Discovery(Make.Edit(RecordedPkceRefresh.Discovery.Body.Object!.Value.GetRawText(),
+                o => o["code_challenge_methods_supported"] = new System.Text.Json.Nodes.JsonArray("plain"))), true), "without S256");
+    }
+
+    public IEnumerable<PassProof> PassProofs()
+    {
+        yield return new(PkceChecks.S256Accepted, "recorded public S256 exchange", () => PkceChecks.EvaluateS256Accepted(Code, S256Success));
+        yield return new(PkceChecks.S256Accepted, "recorded confidential S256 exchange", () =>
+            PkceChecks.EvaluateS256Accepted(Code, RecordedPkceRefresh.Token("pkce: s256 code exchange (confidential)")));
+        yield return new(PkceChecks.InvalidVerifierRejected, "recorded invalid_grant", () =>
+            PkceChecks.EvaluateInvalidVerifierRejected(Code, InvalidGrant, verifierMissing: false));
+        yield return new(PkceChecks.InvalidVerifierRejected, "missing verifier: invalid_request is acceptable", () =>
+            PkceChecks.EvaluateInvalidVerifierRejected(Code, Error("invalid_request"), verifierMissing: true));
+        yield return new(PkceChecks.DowngradeRejected, "recorded invalid_grant", () => PkceChecks.EvaluateDowngradeRejected(Code, InvalidGrant));
+        yield return new(PkceChecks.DowngradeRejected, "PKCE-required client: refused at the authorization endpoint", () =>
+            PkceChecks.EvaluateDowngradeRejected(ErrorRedirect("invalid_request"), null));
+        foreach (var step in new[] { "too short", "too long", "illegal characters" })
+            yield return new(PkceChecks.VerifierFormatEnforced, $"recorded: verifier {step}", () =>
+                PkceChecks.EvaluateVerifierFormatEnforced(Code, RecordedPkceRefresh.Token($"pkce: verifier {step} (public)")));
+        yield return new(PkceChecks.VerifierFormatEnforced, "refused at the authorization endpoint", () =>
+            PkceChecks.EvaluateVerifierFormatEnforced(ErrorRedirect("invalid_request"), null));
+        yield return new(PkceChecks.UnsupportedMethodRejected, "plain: invalid_request redirect", () =>
+            PkceChecks.EvaluateUnsupportedMethodRejected("plain", RecordedPkceRefresh.Discovery.StringArray("code_challenge_methods_supported"), ErrorRedirect("invalid_request"), null));
+        yield return new(PkceChecks.PlainAcceptedWhenAdvertised, "plain advertised and redeemed", () =>
+            PkceChecks.EvaluatePlainAcceptedWhenAdvertised(WithPlain, Code, S256Success));
+        yield return new(PkceChecks.RequiredForPublicClient, "invalid_request redirect", () =>
+            PkceChecks.EvaluateRequiredWithoutChallengeRejected(true, ErrorRedirect("invalid_request"), null));
+        yield return new(PkceChecks.MethodsAdvertised, "recorded discovery", () => PkceChecks.EvaluateMethodsAdvertised(RecordedPkceRefresh.Discovery, true));
+    }
+}
