@@ -103,6 +103,8 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
                 case nameof(ProviderPage.Error):
                     var message = await driver.ReadMessageAsync(page);
                     return Done(submitted ? AuthorizationEnd.LoginRejected : AuthorizationEnd.ProviderError, message);
+                case { } http when http.StartsWith("http-error:", StringComparison.Ordinal):
+                    return Done(AuthorizationEnd.ProviderError, $"HTTP {http[11..]} page: {await driver.ReadMessageAsync(page)}");
                 default:
                     return Done(AuthorizationEnd.Stalled, $"unexpected provider page '{seen}'");
             }
@@ -146,6 +148,8 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
                     return new AuthorizationOutcome(AuthorizationEnd.ProviderError, await driver.ReadMessageAsync(page)) { FinalUrl = page.Url, Duration = clock.Elapsed };
                 case nameof(ProviderPage.Login):
                     return new AuthorizationOutcome(AuthorizationEnd.LoginRequired, "login form shown") { FinalUrl = page.Url, Duration = clock.Elapsed };
+                case { } http when http.StartsWith("http-error:", StringComparison.Ordinal):
+                    return new AuthorizationOutcome(AuthorizationEnd.ProviderError, $"HTTP {http[11..]} page: {await driver.ReadMessageAsync(page)}") { FinalUrl = page.Url, Duration = clock.Elapsed };
                 default:
                     return new AuthorizationOutcome(AuthorizationEnd.Stalled, "no recognizable page") { FinalUrl = page.Url, Duration = clock.Elapsed };
             }
@@ -180,15 +184,39 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
             if (includeLogout || kind is not (ProviderPage.LogoutConfirm or ProviderPage.LoggedOut))
                 kinds.Add((kind.ToString(), driver.Locate(page, kind)));
         var any = kinds.Select(k => k.Locator).Aggregate((a, b) => a.Or(b));
-        try
+        // Wait in slices: a provider that answers with a bare HTTP error page (404, 403 with an empty body) shows none
+        // of the known pages, and waiting out the whole deadline for it would only make the verdict slow.
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
         {
-            await any.First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = (float)timeout.TotalMilliseconds });
+            var slice = TimeSpan.FromMilliseconds(Math.Min(2500, Math.Max(1, (deadline - DateTime.UtcNow).TotalMilliseconds)));
+            try
+            {
+                await any.First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = (float)slice.TotalMilliseconds });
+                break;
+            }
+            catch (TimeoutException)
+            {
+                if (DateTime.UtcNow >= deadline) return null;
+                if (await HttpErrorPageAsync(page) is { } status) return "http-error:" + status;
+            }
         }
-        catch (TimeoutException) { return null; }
         foreach (var (name, locator) in kinds)
             if (await locator.First.IsVisibleAsync()) return name;
         // The page changed between the wait and the probe: look again.
         return await WaitForAnyAsync(page, TimeSpan.FromMilliseconds(Math.Max(500, timeout.TotalMilliseconds / 2)), includeLogout);
+    }
+
+    /// <summary>The HTTP status of the document the page shows, when it is an error (≥ 400) and the page has settled.</summary>
+    private static async Task<int?> HttpErrorPageAsync(IPage page)
+    {
+        try
+        {
+            var status = await page.EvaluateAsync<int?>(
+                "() => document.readyState === 'complete' ? (performance.getEntriesByType('navigation')[0]?.responseStatus ?? null) : null");
+            return status is >= 400 ? status : null;
+        }
+        catch (PlaywrightException) { return null; } // navigating right now
     }
 
     /// <summary>After credentials: the login form goes away (accepted) or an error shows (refused).</summary>

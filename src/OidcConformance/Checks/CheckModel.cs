@@ -39,6 +39,8 @@ public sealed record CheckResult(CheckDefinition Check, Verdict Verdict, string 
     public string? Case { get; init; }
     public IReadOnlyList<Evidence> Evidence { get; init; } = [];
     public TimeSpan Duration { get; init; }
+    /// <summary>Set when the provider's profile documents this deviation; the verdict itself is unchanged.</summary>
+    public string? KnownDeviation { get; init; }
 
     public CheckResult WithCase(string? @case) => this with { Case = @case };
     public CheckResult WithEvidence(params Evidence[] more) => this with { Evidence = [.. Evidence, .. more] };

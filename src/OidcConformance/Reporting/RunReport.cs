@@ -88,6 +88,7 @@ public sealed class RunReport
                 level = r.Check.Level == RequirementLevel.Must ? "MUST" : "SHOULD",
                 verdict = r.Verdict.ToString(), @case = r.Case, reason = Redactor.Redact(r.Reason),
                 durationMs = (long)r.Duration.TotalMilliseconds,
+                knownDeviation = r.KnownDeviation is null ? null : Redactor.Redact(r.KnownDeviation),
                 evidence = r.Evidence.Count == 0 ? null : r.Evidence.Select(e => new { label = e.Label, content = Redactor.Redact(e.Content) }),
             }),
         };
@@ -125,7 +126,7 @@ public sealed class RunReport
             sb.AppendLine("| Check | Level | Spec | Reason |");
             sb.AppendLine("|---|---|---|---|");
             foreach (var r in list)
-                sb.AppendLine($"| `{r.Check.Id}`{(r.Case is null ? "" : $" [{Cell(r.Case)}]")}<br>{Cell(r.Check.Title)} | {(r.Check.Level == RequirementLevel.Must ? "MUST" : "SHOULD")} | {Cell(r.Check.Spec)} | {Cell(r.Reason)} |");
+                sb.AppendLine($"| `{r.Check.Id}`{(r.Case is null ? "" : $" [{Cell(r.Case)}]")}<br>{Cell(r.Check.Title)} | {(r.Check.Level == RequirementLevel.Must ? "MUST" : "SHOULD")} | {Cell(r.Check.Spec)} | {Cell(r.Reason)}{(r.KnownDeviation is null ? "" : $"<br>*Known deviation (profile):* {Cell(r.KnownDeviation)}")} |");
             sb.AppendLine();
         }
         return Redactor.Redact(sb.ToString());

@@ -43,6 +43,7 @@ public abstract class ConformanceTest
             throw new InvalidOperationException($"test for {check.Id} evaluated {result.Check.Id}");
         result = result with { Duration = clock.Elapsed };
         var deviation = run.Profile.Deviations.FirstOrDefault(d => d.Check == check.Id);
+        if (deviation is not null && result.IsViolation) result = result with { KnownDeviation = deviation.Reason };
         run.Report.Add(result);
         Apply(result, deviation?.Reason);
     }
