@@ -29,6 +29,7 @@ public static class LoginDrivers
     private static readonly Dictionary<string, Func<ILoginDriver>> registry = new(StringComparer.OrdinalIgnoreCase)
     {
         ["node-oidc-provider"] = () => new NodeOidcProviderLoginDriver(),
+        ["casdoor"] = () => new CasdoorLoginDriver(),
     };
 
     /// <summary>Lets a provider package add its driver without editing the suites.</summary>
