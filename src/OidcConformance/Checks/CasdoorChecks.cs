@@ -27,7 +27,7 @@ public static class CasdoorChecks
         "OIDC Discovery 1.0 §3 (jwks_uri); OIDC Core 1.0 §10.1", RequirementLevel.Must);
 
     public static readonly CheckDefinition UserinfoTokenLocation = new("casdoor.userinfo-token-location",
-        "UserInfo returns the user's claims for the access token sent as Bearer header and as Casdoor's accessToken query parameter", Area,
+        "UserInfo returns the user's claims for the access token sent in the Authorization header (scheme \"Bearer\") and in Casdoor's accessToken query parameter", Area,
         "RFC 6750 §2.1, §2.3; OIDC Core 1.0 §5.3.1; Casdoor API GET /api/userinfo?accessToken= (docs/casdoor.md A-48)", RequirementLevel.Should);
 
     public static readonly CheckDefinition GetAccountFullUser = new("casdoor.get-account-full-user",
@@ -39,8 +39,8 @@ public static class CasdoorChecks
         "OIDC Core 1.0 §5.3.2, §5.4 (claims per requested scope), §5.1", RequirementLevel.Should);
 
     public static readonly CheckDefinition IntrospectionBasic = new("casdoor.introspection-basic-auth",
-        "Introspection with HTTP Basic client authentication reports the caller's live token as active, with its client_id and sub", Area,
-        "RFC 7662 §2.1, §2.2; RFC 6749 §2.3.1 (HTTP Basic MUST be supported)", RequirementLevel.Must);
+        "Introspection with client authentication by HTTP scheme \"Basic\" reports the caller's live token as active, with its client_id and sub", Area,
+        "RFC 7662 §2.1, §2.2; RFC 6749 §2.3.1 (servers must support HTTP scheme \"Basic\")", RequirementLevel.Must);
 
     public static readonly CheckDefinition RefreshEndpoints = new("casdoor.refresh-endpoints",
         "A refresh token is redeemed for a new access token of the same user at the token endpoint and at Casdoor's /api/login/oauth/refresh_token", Area,
@@ -104,7 +104,7 @@ public static class CasdoorChecks
     public const string BearerHeaderCase = "Authorization: Bearer";
     public const string AccessTokenQueryCase = "?accessToken=";
 
-    /// <param name="reference">The claims the Bearer-header call returned, to compare the query-parameter call with; null for the header case.</param>
+    /// <param name="reference">The claims the Authorization-header call returned, to compare the query-parameter call with; null for the header case.</param>
     public static CheckResult EvaluateUserinfoTokenLocation(string @case, HttpExchange exchange, string? idTokenSub, JsonBody? reference = null)
     {
         var body = JsonBody.From(exchange);
@@ -126,8 +126,8 @@ public static class CasdoorChecks
                 .Select(k => !mine.ContainsKey(k) ? $"{k} missing" : !theirs.ContainsKey(k) ? $"{k} extra" : $"{k} differs")
                 .ToList();
             if (differences.Count > 0)
-                return UserinfoTokenLocation.Violation("the claims differ from those for the Bearer header: " + string.Join("; ", differences)).WithCase(@case);
-            return UserinfoTokenLocation.Pass($"the same {mine.Count} claims as with the Bearer header").WithCase(@case);
+                return UserinfoTokenLocation.Violation("the claims differ from those for the Authorization header: " + string.Join("; ", differences)).WithCase(@case);
+            return UserinfoTokenLocation.Pass($"the same {mine.Count} claims as with the Authorization header").WithCase(@case);
         }
         return UserinfoTokenLocation.Pass($"{Properties(body).Count} claims for sub {sub}").WithCase(@case);
     }
@@ -206,7 +206,7 @@ public static class CasdoorChecks
         var body = JsonBody.From(exchange);
         if (exchange.TransportError is not null) return IntrospectionBasic.Violation($"no response: {exchange.TransportError}").WithCase(@case);
         if (exchange.StatusCode == 401)
-            return IntrospectionBasic.Violation($"{exchange.Summary}: HTTP Basic client authentication was refused" +
+            return IntrospectionBasic.Violation($"{exchange.Summary}: client authentication by HTTP scheme \"Basic\" was refused" +
                                                 (body.String("error") is { } e ? $" (error '{e}')" : "")).WithCase(@case);
         if (exchange.StatusCode != 200) return IntrospectionBasic.Violation($"{exchange.Summary}: expected 200" +
                                                                              (body.String("error") is { } e2 ? $", error '{e2}'" : "")).WithCase(@case);
