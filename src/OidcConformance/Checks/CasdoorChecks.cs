@@ -101,8 +101,8 @@ public static class CasdoorChecks
 
     // ---- userinfo -----------------------------------------------------------------------------------------------------
 
-    public const string BearerHeaderCase = "Authorization: Bearer";
-    public const string AccessTokenQueryCase = "?accessToken=";
+    public const string BearerHeaderCase = "Authorization header";
+    public const string AccessTokenQueryCase = "accessToken query parameter";
 
     /// <param name="reference">The claims the Authorization-header call returned, to compare the query-parameter call with; null for the header case.</param>
     public static CheckResult EvaluateUserinfoTokenLocation(string @case, HttpExchange exchange, string? idTokenSub, JsonBody? reference = null)

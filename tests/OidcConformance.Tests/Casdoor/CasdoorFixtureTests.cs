@@ -222,6 +222,8 @@ public sealed class CasdoorFixtureTests
         // The redactor blanks whatever follows "Bearer " / "Basic " (credentials in headers); a title must not trip it.
         foreach (var check in CheckCatalog.All.Where(c => c.Id.StartsWith("casdoor.", StringComparison.Ordinal)))
             Http.Redactor.Redact(check.ToString()).Should().Be(check.ToString());
+        string[] cases = [CasdoorChecks.BearerHeaderCase, CasdoorChecks.AccessTokenQueryCase, CasdoorChecks.TokenEndpointCase, CasdoorChecks.RefreshEndpointCase];
+        foreach (var label in cases) Http.Redactor.Redact($"[{label}] (x)").Should().Be($"[{label}] (x)");
     }
 
     [Test]
