@@ -30,6 +30,7 @@ public static class LoginDrivers
     {
         ["node-oidc-provider"] = () => new NodeOidcProviderLoginDriver(),
         ["glewlwyd"] = () => new GlewlwydLoginDriver(),
+        ["casdoor"] = () => new CasdoorLoginDriver(),
     };
 
     /// <summary>Lets a provider package add its driver without editing the suites.</summary>
