@@ -22,6 +22,12 @@ public sealed partial class CasdoorBaselineTests
 
     private static IEnumerable<JsonElement> Entries => Baseline.GetProperty("entries").EnumerateArray();
     private static IEnumerable<JsonElement> Pending => Baseline.GetProperty("pendingDeviations").EnumerateArray();
+    private static IEnumerable<JsonElement> Unknown => Baseline.GetProperty("unknown").EnumerateArray();
+    private static IEnumerable<JsonElement> NotApplicable => Baseline.GetProperty("notApplicable").EnumerateArray();
+
+    /// <summary>The deviation slugs an entry's reason starts with: "slug: …" or "slug-a, slug-b: …".</summary>
+    private static IEnumerable<string> ReasonSlugs(JsonElement entry) =>
+        entry.GetProperty("reason").GetString()!.Split(':')[0].Split(',').Select(s => s.Trim());
 
     [Test]
     public void Baseline_names_the_profile_provider_and_version()
@@ -74,7 +80,7 @@ public sealed partial class CasdoorBaselineTests
         slugs.Should().HaveCountGreaterThan(50);
         var pending = Pending.Select(p => p.GetProperty("slug").GetString()!).ToList();
         pending.Should().OnlyHaveUniqueItems();
-        var inEntries = Entries.Select(e => e.GetProperty("reason").GetString()!.Split(':')[0]).ToHashSet();
+        var inEntries = Entries.SelectMany(ReasonSlugs).ToHashSet();
         slugs.Where(s => !pending.Contains(s) && !inEntries.Contains(s)).Should().BeEmpty("each deviation of docs/casdoor.md (c) is either mapped or pending");
         pending.Where(s => !slugs.Contains(s)).Should().BeEmpty("pending slugs come from docs/casdoor.md (c)");
         pending.Where(inEntries.Contains).Should().BeEmpty("a mapped deviation is not also pending");
@@ -82,6 +88,36 @@ public sealed partial class CasdoorBaselineTests
         {
             p.GetProperty("expected").GetString().Should().BeOneOf("Failed", "Warning", "Inconclusive");
             p.GetProperty("source").GetString().Should().Contain("docs/casdoor.md");
+        }
+    }
+
+    [Test]
+    public void Unknown_outcomes_name_existing_checks_and_what_to_look_at()
+    {
+        Unknown.Should().NotBeEmpty();
+        foreach (var u in Unknown)
+        {
+            var id = u.GetProperty("check").GetString()!;
+            CheckCatalog.Exists(id).Should().BeTrue($"unknown outcome names check '{id}'");
+            u.GetProperty("case").ValueKind.Should().BeOneOf(JsonValueKind.Null, JsonValueKind.String);
+            u.GetProperty("possible").EnumerateArray().Select(v => v.GetString()).Should()
+                .HaveCountGreaterThan(1).And.OnlyContain(v => v == "Passed" || v == "Failed" || v == "Warning" || v == "Inconclusive");
+            foreach (var field in new[] { "reason", "source", "lookAt" }) u.GetProperty(field).GetString().Should().NotBeNullOrWhiteSpace();
+        }
+        var inEntries = Entries.Select(e => (e.GetProperty("check").GetString(), e.GetProperty("case").ToString())).ToHashSet();
+        Unknown.Select(u => (u.GetProperty("check").GetString(), u.GetProperty("case").ToString())).Where(inEntries.Contains)
+            .Should().BeEmpty("an execution is either expected (entries) or unknown");
+    }
+
+    [Test]
+    public void Not_applicable_groups_name_existing_checks()
+    {
+        foreach (var g in NotApplicable)
+        {
+            g.GetProperty("expected").GetString().Should().Be("Inconclusive");
+            g.GetProperty("checks").EnumerateArray().Select(c => c.GetString()!).Where(id => !CheckCatalog.Exists(id)).Should().BeEmpty();
+            g.GetProperty("reason").GetString().Should().NotBeNullOrWhiteSpace();
+            g.GetProperty("source").GetString().Should().NotBeNullOrWhiteSpace();
         }
     }
 }
