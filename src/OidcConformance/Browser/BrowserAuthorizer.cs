@@ -70,6 +70,10 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
             else
                 await page.SetContentAsync(AutoPostForm(request.Endpoint, request.Parameters));
         }
+        catch (PlaywrightException e) when (EmptyErrorResponse(e) is { } answered)
+        {
+            return new AuthorizationOutcome(AuthorizationEnd.ProviderError, answered) { FinalUrl = page.Url, Duration = clock.Elapsed };
+        }
         catch (PlaywrightException e) when (e.Message.Contains("net::ERR_", StringComparison.Ordinal))
         {
             return new AuthorizationOutcome(AuthorizationEnd.Stalled, FirstLine(e.Message)) { FinalUrl = page.Url, Duration = clock.Elapsed };
@@ -122,6 +126,10 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var deadline = DateTime.UtcNow + navigationTimeout;
         try { await page.GotoAsync(endSessionUrl.ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Commit }); }
+        catch (PlaywrightException e) when (EmptyErrorResponse(e) is { } answered)
+        {
+            return new AuthorizationOutcome(AuthorizationEnd.ProviderError, answered) { FinalUrl = page.Url, Duration = clock.Elapsed };
+        }
         catch (PlaywrightException e) when (e.Message.Contains("net::ERR_", StringComparison.Ordinal))
         {
             return new AuthorizationOutcome(AuthorizationEnd.Stalled, FirstLine(e.Message)) { FinalUrl = page.Url, Duration = clock.Elapsed };
@@ -133,6 +141,8 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
             var seen = await WaitForAnyAsync(page, remaining, includeLogout: true);
             switch (seen)
             {
+                case null:
+                    return new AuthorizationOutcome(AuthorizationEnd.Stalled, "timed out waiting for the provider") { FinalUrl = page.Url, Duration = clock.Elapsed };
                 case "callback":
                     return await ReadCallbackAsync(page, false, false, clock);
                 case nameof(ProviderPage.LogoutConfirm) when confirm:
@@ -199,6 +209,7 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
             {
                 if (DateTime.UtcNow >= deadline) return null;
                 if (await HttpErrorPageAsync(page) is { } status) return "http-error:" + status;
+                if (await BlankPageAsync(page)) return "http-error:200 (empty document)";
             }
         }
         foreach (var (name, locator) in kinds)
@@ -218,6 +229,30 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
         }
         catch (PlaywrightException) { return null; } // navigating right now
     }
+
+    /// <summary>
+    /// A loaded document with nothing in its body and no script that could still render something (glewlwyd answers
+    /// end_session without id_token_hint with 200 and an empty body): nothing will ever appear, so waiting is pointless.
+    /// </summary>
+    private static async Task<bool> BlankPageAsync(IPage page)
+    {
+        try
+        {
+            return await page.EvaluateAsync<bool>(
+                "() => document.readyState === 'complete' && !!document.body && document.body.childElementCount === 0 && " +
+                "document.body.textContent.trim() === '' && document.scripts.length === 0 && location.protocol.startsWith('http')");
+        }
+        catch (PlaywrightException) { return false; } // navigating right now
+    }
+
+    /// <summary>
+    /// Chromium fails a navigation with net::ERR_HTTP_RESPONSE_CODE_FAILURE when the server answered with an HTTP error status
+    /// and an empty body: the provider did answer (an error page without content), so this is not a network failure.
+    /// </summary>
+    public static string? EmptyErrorResponse(PlaywrightException e) =>
+        e.Message.Contains("net::ERR_HTTP_RESPONSE_CODE_FAILURE", StringComparison.Ordinal)
+            ? "HTTP error status with an empty body (" + FirstLine(e.Message) + ")"
+            : null;
 
     /// <summary>After credentials: the login form goes away (accepted) or an error shows (refused).</summary>
     private async Task<string?> AfterSubmitAsync(IPage page, DateTime deadline)
