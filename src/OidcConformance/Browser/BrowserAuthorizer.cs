@@ -66,7 +66,7 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
         try
         {
             if (method == RequestMethod.Get)
-                await page.GotoAsync(request.ToUri().ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+                await GotoAsync(page, request.ToUri().ToString());
             else
                 await page.SetContentAsync(AutoPostForm(request.Endpoint, request.Parameters));
         }
@@ -125,7 +125,7 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
         var page = ua.Page;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var deadline = DateTime.UtcNow + navigationTimeout;
-        try { await page.GotoAsync(endSessionUrl.ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Commit }); }
+        try { await GotoAsync(page, endSessionUrl.ToString()); }
         catch (PlaywrightException e) when (EmptyErrorResponse(e) is { } answered)
         {
             return new AuthorizationOutcome(AuthorizationEnd.ProviderError, answered) { FinalUrl = page.Url, Duration = clock.Elapsed };
@@ -229,6 +229,21 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
         }
         catch (PlaywrightException) { return null; } // navigating right now
     }
+
+    /// <summary>
+    /// Navigates (until commit). A page reused from an earlier attempt may still be committing Chromium's error page for that
+    /// attempt's failed navigation (an empty-bodied HTTP error, net::ERR_HTTP_RESPONSE_CODE_FAILURE); that late commit interrupts
+    /// this navigation, which is then simply started again, once.
+    /// </summary>
+    private static async Task GotoAsync(IPage page, string url)
+    {
+        var options = new PageGotoOptions { WaitUntil = WaitUntilState.Commit };
+        try { await page.GotoAsync(url, options); }
+        catch (PlaywrightException e) when (InterruptedByErrorPage(e)) { await page.GotoAsync(url, options); }
+    }
+
+    public static bool InterruptedByErrorPage(PlaywrightException e) =>
+        e.Message.Contains("is interrupted by another navigation to \"chrome-error://", StringComparison.Ordinal);
 
     /// <summary>
     /// A loaded document with nothing in its body and no script that could still render something (glewlwyd answers
