@@ -233,17 +233,41 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
     /// <summary>
     /// Navigates (until commit). A page reused from an earlier attempt may still be committing Chromium's error page for that
     /// attempt's failed navigation (an empty-bodied HTTP error, net::ERR_HTTP_RESPONSE_CODE_FAILURE); that late commit interrupts
-    /// this navigation, which is then simply started again, once.
+    /// this navigation, which is then started again. Once the request went out, Playwright may also report the provider's own
+    /// redirect (e.g. to its login page) as an interruption: the navigation is under way and the page wait that follows sees it.
     /// </summary>
     private static async Task GotoAsync(IPage page, string url)
     {
         var options = new PageGotoOptions { WaitUntil = WaitUntilState.Commit };
-        try { await page.GotoAsync(url, options); }
-        catch (PlaywrightException e) when (InterruptedByErrorPage(e)) { await page.GotoAsync(url, options); }
+        var state = Http.FormCodec.Parse(new Uri(url).Query.TrimStart('?')).FirstOrDefault(p => p.Key == "state").Value;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await page.GotoAsync(url, options);
+                return;
+            }
+            catch (PlaywrightException e) when (InterruptingNavigation(e) is { } target && attempt < 3)
+            {
+                if (OwnRedirect(target, state)) return;
+            }
+        }
     }
 
-    public static bool InterruptedByErrorPage(PlaywrightException e) =>
-        e.Message.Contains("is interrupted by another navigation to \"chrome-error://", StringComparison.Ordinal);
+    /// <summary>The URL of the navigation that interrupted a goto, from Playwright's message.</summary>
+    public static string? InterruptingNavigation(PlaywrightException e)
+    {
+        const string marker = "is interrupted by another navigation to \"";
+        var at = e.Message.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0) return null;
+        var start = at + marker.Length;
+        var end = e.Message.IndexOf('"', start);
+        return end < 0 ? e.Message[start..] : e.Message[start..end];
+    }
+
+    /// <summary>An interrupting navigation that is this request's own continuation: not an error page, and it carries the request's state.</summary>
+    public static bool OwnRedirect(string target, string? state) =>
+        !target.StartsWith("chrome-error://", StringComparison.Ordinal) && !string.IsNullOrEmpty(state) && target.Contains(state, StringComparison.Ordinal);
 
     /// <summary>
     /// A loaded document with nothing in its body and no script that could still render something (glewlwyd answers
