@@ -66,9 +66,13 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
         try
         {
             if (method == RequestMethod.Get)
-                await page.GotoAsync(request.ToUri().ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+                await GotoAsync(page, request.ToUri().ToString());
             else
                 await page.SetContentAsync(AutoPostForm(request.Endpoint, request.Parameters));
+        }
+        catch (PlaywrightException e) when (EmptyErrorResponse(e) is { } answered)
+        {
+            return new AuthorizationOutcome(AuthorizationEnd.ProviderError, answered) { FinalUrl = page.Url, Duration = clock.Elapsed };
         }
         catch (PlaywrightException e) when (e.Message.Contains("net::ERR_", StringComparison.Ordinal))
         {
@@ -121,7 +125,11 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
         var page = ua.Page;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var deadline = DateTime.UtcNow + navigationTimeout;
-        try { await page.GotoAsync(endSessionUrl.ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Commit }); }
+        try { await GotoAsync(page, endSessionUrl.ToString()); }
+        catch (PlaywrightException e) when (EmptyErrorResponse(e) is { } answered)
+        {
+            return new AuthorizationOutcome(AuthorizationEnd.ProviderError, answered) { FinalUrl = page.Url, Duration = clock.Elapsed };
+        }
         catch (PlaywrightException e) when (e.Message.Contains("net::ERR_", StringComparison.Ordinal))
         {
             return new AuthorizationOutcome(AuthorizationEnd.Stalled, FirstLine(e.Message)) { FinalUrl = page.Url, Duration = clock.Elapsed };
@@ -133,6 +141,8 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
             var seen = await WaitForAnyAsync(page, remaining, includeLogout: true);
             switch (seen)
             {
+                case null:
+                    return new AuthorizationOutcome(AuthorizationEnd.Stalled, "timed out waiting for the provider") { FinalUrl = page.Url, Duration = clock.Elapsed };
                 case "callback":
                     return await ReadCallbackAsync(page, false, false, clock);
                 case nameof(ProviderPage.LogoutConfirm) when confirm:
@@ -199,6 +209,7 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
             {
                 if (DateTime.UtcNow >= deadline) return null;
                 if (await HttpErrorPageAsync(page) is { } status) return "http-error:" + status;
+                if (await BlankPageAsync(page)) return "http-error:200 (empty document)";
             }
         }
         foreach (var (name, locator) in kinds)
@@ -218,6 +229,69 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
         }
         catch (PlaywrightException) { return null; } // navigating right now
     }
+
+    /// <summary>
+    /// Navigates (until commit). A page reused from an earlier attempt may still be committing Chromium's error page for that
+    /// attempt's failed navigation (an empty-bodied HTTP error, net::ERR_HTTP_RESPONSE_CODE_FAILURE); that late commit interrupts
+    /// this navigation, which is then started again. Once the request went out, Playwright may also report the provider's own
+    /// redirect (e.g. to its login page) as an interruption: the navigation is under way and the page wait that follows sees it.
+    /// </summary>
+    private static async Task GotoAsync(IPage page, string url)
+    {
+        var options = new PageGotoOptions { WaitUntil = WaitUntilState.Commit };
+        var state = Http.FormCodec.Parse(new Uri(url).Query.TrimStart('?')).FirstOrDefault(p => p.Key == "state").Value;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await page.GotoAsync(url, options);
+                return;
+            }
+            catch (PlaywrightException e) when (InterruptingNavigation(e) is { } target && attempt < 3)
+            {
+                if (OwnRedirect(target, state)) return;
+            }
+        }
+    }
+
+    /// <summary>The URL of the navigation that interrupted a goto, from Playwright's message.</summary>
+    public static string? InterruptingNavigation(PlaywrightException e)
+    {
+        const string marker = "is interrupted by another navigation to \"";
+        var at = e.Message.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0) return null;
+        var start = at + marker.Length;
+        var end = e.Message.IndexOf('"', start);
+        return end < 0 ? e.Message[start..] : e.Message[start..end];
+    }
+
+    /// <summary>An interrupting navigation that is this request's own continuation: not an error page, and it carries the request's state.</summary>
+    public static bool OwnRedirect(string target, string? state) =>
+        !target.StartsWith("chrome-error://", StringComparison.Ordinal) && !string.IsNullOrEmpty(state) && target.Contains(state, StringComparison.Ordinal);
+
+    /// <summary>
+    /// A loaded document with nothing in its body and no script that could still render something (glewlwyd answers
+    /// end_session without id_token_hint with 200 and an empty body): nothing will ever appear, so waiting is pointless.
+    /// </summary>
+    private static async Task<bool> BlankPageAsync(IPage page)
+    {
+        try
+        {
+            return await page.EvaluateAsync<bool>(
+                "() => document.readyState === 'complete' && !!document.body && document.body.childElementCount === 0 && " +
+                "document.body.textContent.trim() === '' && document.scripts.length === 0 && location.protocol.startsWith('http')");
+        }
+        catch (PlaywrightException) { return false; } // navigating right now
+    }
+
+    /// <summary>
+    /// Chromium fails a navigation with net::ERR_HTTP_RESPONSE_CODE_FAILURE when the server answered with an HTTP error status
+    /// and an empty body: the provider did answer (an error page without content), so this is not a network failure.
+    /// </summary>
+    public static string? EmptyErrorResponse(PlaywrightException e) =>
+        e.Message.Contains("net::ERR_HTTP_RESPONSE_CODE_FAILURE", StringComparison.Ordinal)
+            ? "HTTP error status with an empty body (" + FirstLine(e.Message) + ")"
+            : null;
 
     /// <summary>After credentials: the login form goes away (accepted) or an error shows (refused).</summary>
     private async Task<string?> AfterSubmitAsync(IPage page, DateTime deadline)

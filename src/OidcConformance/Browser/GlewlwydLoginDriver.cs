@@ -21,7 +21,8 @@ public sealed class GlewlwydLoginDriver : ILoginDriver
         // Both the grant panel and the ready panel need a click from the user; they count as consent.
         ProviderPage.Consent => GrantBoxes(page).Or(Ready(page)),
         ProviderPage.LogoutConfirm => page.Locator("h3:has-text('End session') ~ * button.btn-danger:not(.dropdown-toggle), button.btn-danger:not(.dropdown-toggle):has-text('Logout')"),
-        ProviderPage.LoggedOut => page.Locator("h3:has-text('Logged out'), h3:has-text('Session ended')"),
+        // After the Logout click without a redirect (end_session without state) the app shows "Session closed / You are disconnected".
+        ProviderPage.LoggedOut => page.Locator("h3:has-text('Logged out'), h3:has-text('Session ended'), h3:has-text('Session closed')"),
         ProviderPage.Error => page.Locator(".toast-body"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };

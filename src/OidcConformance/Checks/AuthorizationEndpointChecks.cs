@@ -268,9 +268,17 @@ public static class AuthorizationEndpointChecks
     {
         var o = a.Outcome;
         if (o.End == AuthorizationEnd.Redirected && o.Response!.Error is { } error)
-            return error is "login_required" or "interaction_required"
-                ? check.Pass($"the provider returned '{error}' instead of re-authenticating, as allowed")
-                : check.NotApplicable($"the request failed with '{error}'");
+            return error switch
+            {
+                "login_required" or "interaction_required" => check.Pass($"the provider returned '{error}' instead of re-authenticating, as allowed"),
+                // Any non-negative max_age is valid (Core §3.1.2.1: "max_age=0 is equivalent to prompt=login"): refusing it as a
+                // malformed request is no failed re-authentication attempt. (For prompt=login §3.1.2.1 lets the OP return an error.)
+                "invalid_request" when check == MaxAgeReauthenticates =>
+                    check.Violation("the provider refused max_age as invalid_request" +
+                                    (o.Response.Get("error_description") is { Length: > 0 } d ? $" ({Redactor.Redact(d)})" : "") +
+                                    "; OIDC Core 1.0 §3.1.2.1 defines max_age as any number of seconds, max_age=0 included (equivalent to prompt=login)"),
+                _ => check.NotApplicable($"the request failed with '{error}'"),
+            };
         if (o.End == AuthorizationEnd.LoginRejected) return check.NotApplicable($"the login was refused: {o.Detail}");
         if (o.End != AuthorizationEnd.Redirected) return check.NotApplicable($"no code: {o.Describe()}");
         if (o.CredentialsSubmitted) return check.Pass("the login page was shown again and the user logged in");

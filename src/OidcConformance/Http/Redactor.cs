@@ -30,7 +30,8 @@ public static partial class Redactor
     {
         if (string.IsNullOrEmpty(text)) return text ?? "";
         var result = text;
-        foreach (var (secret, kind) in known.OrderByDescending(k => k.Key.Length))
+        // ConcurrentDictionary.ToArray is an atomic snapshot; LINQ over the live dictionary throws when a secret is registered meanwhile.
+        foreach (var (secret, kind) in known.ToArray().OrderByDescending(k => k.Key.Length))
         {
             if (result.Contains(secret, StringComparison.Ordinal))
                 result = result.Replace(secret, $"[redacted {kind}]", StringComparison.Ordinal);

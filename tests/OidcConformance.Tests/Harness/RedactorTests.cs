@@ -7,6 +7,25 @@ namespace OidcConformance.Tests.Harness;
 public sealed class RedactorTests
 {
     [Test]
+    public void Redaction_while_other_threads_register_secrets_does_not_throw()
+    {
+        // Seen in a glewlwyd run: a test registered a token while the report was being redacted (ArgumentException from LINQ's
+        // copy of the live ConcurrentDictionary).
+        var writer = Task.Run(() =>
+        {
+            for (var i = 0; i < 2000; i++) Redactor.Register($"concurrent-secret-{i:D6}-{Guid.NewGuid():N}", "stress");
+        });
+        var redactions = 0;
+        while (!writer.IsCompleted)
+        {
+            FluentAssertions.FluentActions.Invoking(() => Redactor.Redact("text with concurrent-secret-000001 in it")).Should().NotThrow();
+            redactions++;
+        }
+        writer.Wait();
+        redactions.Should().BeGreaterThan(0);
+    }
+
+    [Test]
     public void Registered_secret_is_removed_also_url_encoded()
     {
         Redactor.Register("s3cr3t/with+chars", "fixture secret");

@@ -134,6 +134,14 @@ public sealed class AuthorizationEndpointProofs : IFailureProofs, IPassProofs
             EvaluateReauthentication(PromptLogin, silent, old), "without showing its login page");
         yield return new(MaxAgeReauthenticates, "max_age=0 answered silently from a 5-minute-old session", () =>
             EvaluateReauthentication(MaxAgeReauthenticates, silent, old), "300 s older");
+        yield return new(MaxAgeReauthenticates, "max_age=0 refused as a malformed request (glewlwyd 2.7.5: 'max_age invalid')", () =>
+            EvaluateReauthentication(MaxAgeReauthenticates, new AuthorizationAttempt(Request(),
+                Redirect(Registered, p: [("error", "invalid_request"), ("error_description", "max_age invalid"), ("state", "st-1")]), []), null),
+            "refused max_age as invalid_request");
+        yield return new(RedirectUriUnregistered, "an empty-bodied 403 from the provider followed by a redirect to the unregistered URI", () =>
+            EvaluateNoRedirect(RedirectUriUnregistered, Attempt(new AuthorizationOutcome(AuthorizationEnd.ProviderError,
+                "HTTP error status with an empty body (net::ERR_HTTP_RESPONSE_CODE_FAILURE)"), evil + "?error=invalid_request&state=st-1"), evil, Registered),
+            "MUST NOT redirect");
         yield return new(MaxAgeAuthTime, "auth_time missing", () =>
             EvaluateAuthTime(MaxAgeAuthTime, WithIdToken(Make.IdTokenClaims())), "no auth_time");
         yield return new(MaxAgeAuthTime, "auth_time as a string", () =>
@@ -173,12 +181,58 @@ public sealed class AuthorizationEndpointProofs : IFailureProofs, IPassProofs
         yield return new(MaxAgeReauthenticates, "login page shown again", () =>
             EvaluateReauthentication(MaxAgeReauthenticates, new AuthorizationAttempt(Request(), Redirect(Registered, login: true, p: [("code", "abc")]), []),
                 now.AddMinutes(-5).ToUnixTimeSeconds()));
+        yield return new(RedirectUriUnregistered, "glewlwyd: 403 with an empty body (Chromium: net::ERR_HTTP_RESPONSE_CODE_FAILURE), no redirect", () =>
+            EvaluateNoRedirect(RedirectUriUnregistered, Attempt(new AuthorizationOutcome(AuthorizationEnd.ProviderError,
+                "HTTP error status with an empty body (net::ERR_HTTP_RESPONSE_CODE_FAILURE)")), evil, Registered));
+        yield return new(DuplicateParameters, "duplicated client_id: empty-bodied 403 error page, no code", () =>
+            EvaluateErrorNoCode(DuplicateParameters, Attempt(new AuthorizationOutcome(AuthorizationEnd.ProviderError,
+                "HTTP error status with an empty body (net::ERR_HTTP_RESPONSE_CODE_FAILURE)")), ["invalid_request"]));
         yield return new(PromptLogin, "login_required instead of re-authentication", () =>
             EvaluateReauthentication(PromptLogin, new AuthorizationAttempt(Request(), Redirect(Registered, p: [("error", "login_required")]), []), null));
         yield return new(MaxAgeAuthTime, "auth_time present", () =>
             EvaluateAuthTime(MaxAgeAuthTime, WithIdToken(Make.IdTokenClaims().With("auth_time", now.ToUnixTimeSeconds()))));
         yield return new(ErrorStateEchoed, "state echoed", () =>
             EvaluateErrorStateEchoed(Attempt(Redirect(Registered, p: [("error", "login_required"), ("state", "st-1")]))));
+    }
+}
+
+public sealed class ReauthenticationErrorTests
+{
+    [Test]
+    public void Prompt_login_refused_with_an_error_is_not_a_violation_but_max_age_refused_as_invalid_is()
+    {
+        var request = new AuthorizationRequest { Endpoint = "http://127.0.0.1:4000/auth" }.Set("state", "st-1");
+        var refused = new AuthorizationAttempt(request, new AuthorizationOutcome(AuthorizationEnd.Redirected, "/callback")
+        {
+            Response = new AuthorizationResponse(ResponseLocation.Query, [new("error", "invalid_request"), new("state", "st-1")],
+                new Uri("http://127.0.0.1:5555/callback")),
+        }, []);
+        EvaluateReauthentication(PromptLogin, refused, null).Verdict.Should().Be(Verdict.Inconclusive);
+        EvaluateReauthentication(MaxAgeReauthenticates, refused, null).Verdict.Should().Be(Verdict.Failed);
+    }
+
+    [Test]
+    public void An_interrupted_navigation_is_followed_only_when_it_is_the_requests_own_redirect()
+    {
+        static Microsoft.Playwright.PlaywrightException Interrupted(string to) => new(
+            $"Navigation to \"http://127.0.0.1:1/api/oidc/auth?state=S1abc\" is interrupted by another navigation to \"{to}\"\nCall log:");
+        var errorPage = BrowserAuthorizer.InterruptingNavigation(Interrupted("chrome-error://chromewebdata/"));
+        errorPage.Should().Be("chrome-error://chromewebdata/");
+        BrowserAuthorizer.OwnRedirect(errorPage!, "S1abc").Should().BeFalse("a late error page of an earlier attempt: navigate again");
+        var login = BrowserAuthorizer.InterruptingNavigation(Interrupted("http://127.0.0.1:1/login.html?callback_url=http%3A%2F%2F127.0.0.1%3A1%2Fapi%2Foidc%2Fauth%3Fstate%3DS1abc"));
+        BrowserAuthorizer.OwnRedirect(login!, "S1abc").Should().BeTrue("the provider's redirect of this very request");
+        BrowserAuthorizer.OwnRedirect(login!, "other-state").Should().BeFalse();
+        BrowserAuthorizer.InterruptingNavigation(new Microsoft.Playwright.PlaywrightException("net::ERR_ABORTED")).Should().BeNull();
+    }
+
+    [Test]
+    public void Chromium_empty_error_response_is_a_provider_answer_not_a_network_failure()
+    {
+        BrowserAuthorizer.EmptyErrorResponse(new Microsoft.Playwright.PlaywrightException(
+            "page.goto: net::ERR_HTTP_RESPONSE_CODE_FAILURE at http://127.0.0.1:1/api/oidc/auth?client_id=x\nCall log:"))
+            .Should().StartWith("HTTP error status with an empty body");
+        BrowserAuthorizer.EmptyErrorResponse(new Microsoft.Playwright.PlaywrightException("page.goto: net::ERR_CONNECTION_REFUSED at http://127.0.0.1:1/"))
+            .Should().BeNull();
     }
 }
 
