@@ -47,7 +47,8 @@ public enum RequestMethod { Get, Post }
 /// driver (credentials, consent) until the relying party's callback receives the answer, and returns what happened.
 /// Waiting is event-driven with one deadline; there are no sleeps.
 /// </summary>
-public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener callback, TimeSpan navigationTimeout)
+public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener callback, TimeSpan navigationTimeout,
+    Run.ProviderTimings? timings = null)
 {
     public ILoginDriver Driver => driver;
     public TimeSpan NavigationTimeout => navigationTimeout;
@@ -91,6 +92,7 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
                     if (submitted) return Done(AuthorizationEnd.LoginRejected, await driver.ReadMessageAsync(page));
                     await driver.SubmitCredentialsAsync(page, credentials.Value.Username, credentials.Value.Password);
                     submitted = true;
+                    timings?.CountLogin();
                     if (await AfterSubmitAsync(page, deadline) is { } rejected)
                         return Done(AuthorizationEnd.LoginRejected, rejected);
                     break;
