@@ -112,8 +112,11 @@ public sealed class BrowserHost : IAsyncDisposable
         if (callbackOrigin is not null && url.GetLeftPart(UriPartial.Authority).Equals(callbackOrigin, StringComparison.OrdinalIgnoreCase)) return;
         var timing = request.Timing;
         if (timing.ResponseEnd < 0) return;
+        // Timing.StartTime is a float of Unix milliseconds (about two minutes of resolution today), so the start is taken
+        // from this event: the request finished just now, ResponseEnd after it started.
+        var duration = TimeSpan.FromMilliseconds(timing.ResponseEnd);
         timings.Add(new Run.ProviderWait("browser", request.Method, Run.ProviderTimings.EndpointKey(url), 0,
-            DateTimeOffset.FromUnixTimeMilliseconds((long)timing.StartTime), TimeSpan.FromMilliseconds(timing.ResponseEnd)));
+            DateTimeOffset.UtcNow - duration, duration));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Soak: the full suite N times against the embedded provider; reports every check (id + case) whose verdict changed
+# between runs, comparing the runs' report.json files. Exit code 1 when any verdict changed, 2 when a run wrote no report.
+#   bash bench/soak.sh [N=20] [RUNSETTINGS]       (./run.sh soak N does the set-up first)
+# Output: artifacts/soak/run-<i>/ (report.json, latency.json, console.log) and artifacts/soak/soak.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CONFIGURATION=${CONFIGURATION:-Debug}
+n=${1:-20}
+settings=${2:-runsettings/node-oidc-provider.runsettings}
+out=${SOAK_DIR:-$PWD/artifacts/soak}
+rm -rf "$out"; mkdir -p "$out"
+[ -f "tests/Conformance/bin/$CONFIGURATION/net10.0/Conformance.dll" ] || dotnet build OidcConformance.sln -c "$CONFIGURATION" -nologo -v quiet >&2
+for i in $(seq 1 "$n"); do
+  dir="$out/run-$i"; mkdir -p "$dir"
+  s=$(date +%s)
+  OIDC_ARTIFACTS="$dir" dotnet test tests/Conformance -c "$CONFIGURATION" --no-build --settings "$settings" \
+    --results-directory "$dir" --logger "console;verbosity=minimal" >"$dir/console.log" 2>&1 || true
+  echo "[soak] run $i/$n: $(( $(date +%s) - s )) s, $(grep -Eo '(Passed|Failed)!.*' "$dir/console.log" | head -1)" >&2
+  [ -f "$dir/report.json" ] || { echo "[soak] run $i wrote no report.json; see $dir/console.log" >&2; exit 2; }
+done
+node - "$out" "$n" <<'JS'
+const [dir, n] = process.argv.slice(2);
+const fs = require('fs');
+const runs = [];
+for (let i = 1; i <= +n; i++) runs.push(JSON.parse(fs.readFileSync(`${dir}/run-${i}/report.json`, 'utf8')).results || []);
+const byKey = new Map();
+runs.forEach((results, i) => {
+  for (const r of results) {
+    const key = r.id + (r.case ? ` [${r.case}]` : '');
+    if (!byKey.has(key)) byKey.set(key, Array(runs.length).fill(null));
+    byKey.get(key)[i] = { verdict: r.verdict, reason: r.reason };
+  }
+});
+const changed = [...byKey].filter(([, v]) => new Set(v.map(x => x ? x.verdict : 'missing')).size > 1);
+const lines = [`# Soak: ${runs.length} runs, ${byKey.size} check executions (id + case)`, '',
+  changed.length === 0 ? 'No verdict changed between runs.' : `${changed.length} check executions changed verdict between runs:`, ''];
+for (const [key, v] of changed) {
+  lines.push(`- \`${key}\`: ${v.map((x, i) => `run ${i + 1} ${x ? x.verdict : 'missing'}`).join(', ')}`);
+  const seen = new Set();
+  for (const x of v) if (x && !seen.has(x.verdict)) { seen.add(x.verdict); lines.push(`  - ${x.verdict}: ${String(x.reason).slice(0, 400)}`); }
+}
+const counts = runs.map(r => r.length);
+lines.push('', `executions per run: ${counts.join(', ')}`);
+fs.writeFileSync(`${dir}/soak.md`, lines.join('\n') + '\n');
+console.log(lines.join('\n'));
+process.exit(changed.length ? 1 : 0);
+JS
