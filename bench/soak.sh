@@ -26,8 +26,11 @@ const runs = [];
 for (let i = 1; i <= +n; i++) runs.push(JSON.parse(fs.readFileSync(`${dir}/run-${i}/report.json`, 'utf8')).results || []);
 const byKey = new Map();
 runs.forEach((results, i) => {
+  const seen = new Map(); // a check id + case evaluated by two tests is told apart by its occurrence
   for (const r of results) {
-    const key = r.id + (r.case ? ` [${r.case}]` : '');
+    let key = r.id + (r.case ? ` [${r.case}]` : '');
+    const k = (seen.get(key) || 0) + 1; seen.set(key, k);
+    if (k > 1) key += ` #${k}`;
     if (!byKey.has(key)) byKey.set(key, Array(runs.length).fill(null));
     byKey.get(key)[i] = { verdict: r.verdict, reason: r.reason };
   }
@@ -40,9 +43,21 @@ for (const [key, v] of changed) {
   const seen = new Set();
   for (const x of v) if (x && !seen.has(x.verdict)) { seen.add(x.verdict); lines.push(`  - ${x.verdict}: ${String(x.reason).slice(0, 400)}`); }
 }
+// The NUnit outcome per test too (conformance.trx): a harness exception after the verdict was recorded shows only there.
+const outcomes = new Map();
+for (let i = 1; i <= +n; i++) {
+  const trx = fs.existsSync(`${dir}/run-${i}/conformance.trx`) ? fs.readFileSync(`${dir}/run-${i}/conformance.trx`, 'utf8') : '';
+  for (const m of trx.matchAll(/<UnitTestResult [^>]*?testName="([^"]*)"[^>]*?outcome="([^"]*)"/g)) {
+    if (!outcomes.has(m[1])) outcomes.set(m[1], Array(+n).fill('missing'));
+    outcomes.get(m[1])[i - 1] = m[2];
+  }
+}
+const changedTests = [...outcomes].filter(([, v]) => new Set(v).size > 1);
+lines.push('', changedTests.length === 0 ? 'No NUnit test outcome changed between runs.' : `${changedTests.length} NUnit test outcomes changed between runs:`);
+for (const [name, v] of changedTests) lines.push(`- \`${name.replace(/&quot;/g, '"')}\`: ${v.map((o, i) => `run ${i + 1} ${o}`).join(', ')}`);
 const counts = runs.map(r => r.length);
 lines.push('', `executions per run: ${counts.join(', ')}`);
 fs.writeFileSync(`${dir}/soak.md`, lines.join('\n') + '\n');
 console.log(lines.join('\n'));
-process.exit(changed.length ? 1 : 0);
+process.exit(changed.length || changedTests.length ? 1 : 0);
 JS

@@ -30,7 +30,9 @@ public static partial class Redactor
     {
         if (string.IsNullOrEmpty(text)) return text ?? "";
         var result = text;
-        foreach (var (secret, kind) in known.OrderByDescending(k => k.Key.Length))
+        // ToArray is ConcurrentDictionary's own snapshot; LINQ over the live dictionary copies it through Count + CopyTo,
+        // which throws when another test registers a secret in between (seen in the soak: ArgumentException in Redact).
+        foreach (var (secret, kind) in known.ToArray().OrderByDescending(k => k.Key.Length))
         {
             if (result.Contains(secret, StringComparison.Ordinal))
                 result = result.Replace(secret, $"[redacted {kind}]", StringComparison.Ordinal);
