@@ -72,16 +72,41 @@ public sealed class SuiteAbortTests
         File.Exists(report + ".tmp").Should().BeFalse("the report is replaced atomically, never left half written");
     }
 
-    [Test]
-    public async Task Malformed_runsettings_fails_naming_the_file()
+    private static string BrokenRunsettings()
     {
         var file = Path.Combine(Directory.CreateTempSubdirectory("runsettings-").FullName, "broken.runsettings");
         File.WriteAllText(file, "<RunSettings><TestRunParameters><Parameter name=\"profile\" value=\"x\"></TestRunParameters></RunSettings>");
+        return file;
+    }
+
+    /// <summary>vstest itself rejects the file at once (without naming it; run.sh adds the name, see below).</summary>
+    [Test]
+    public async Task Malformed_runsettings_is_rejected_by_dotnet_test_before_anything_runs()
+    {
         var output = new StringBuilder();
-        using var p = Start(["--settings", file], new Dictionary<string, string>(), output);
+        using var p = Start(["--settings", BrokenRunsettings()], new Dictionary<string, string>(), output);
         await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        TestContext.Out.WriteLine(output.ToString());
         p.ExitCode.Should().NotBe(0);
-        output.ToString().Should().Contain("broken.runsettings");
+        output.ToString().Should().Contain("Settings file provided does not conform to required format").And.Contain("Line 1");
+    }
+
+    [Test]
+    public async Task Malformed_runsettings_through_run_sh_names_the_file()
+    {
+        var file = BrokenRunsettings();
+        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = SuiteProcess.Root };
+        psi.ArgumentList.Add(Path.Combine(SuiteProcess.Root, "run.sh"));
+        psi.ArgumentList.Add("conformance");
+        psi.ArgumentList.Add(file);
+        psi.Environment["RUN_SH_SKIP_PREPARE"] = "1";
+        psi.Environment["CONFIGURATION"] = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        var output = await stdout + await stderr;
+        TestContext.Out.WriteLine(output);
+        p.ExitCode.Should().Be(2);
+        output.Should().Contain($"runsettings file '{file}' is malformed").And.Contain("does not match the end tag");
     }
 }
