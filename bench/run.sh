@@ -2,12 +2,15 @@
 # Benchmark: one full conformance run against the embedded provider (node-oidc-provider), then the figures:
 # wall time, time waiting on the provider, their ratio (harness overhead), browser logins, check executions.
 # It is a measurement, not a test: it fails only when the run itself cannot produce its artifacts.
-#   bash bench/run.sh [RUNSETTINGS]       (./run.sh bench does the set-up first)
+#   bash bench/run.sh [RUNSETTINGS] [-- dotnet test arguments, e.g. NUnit.NumberOfTestWorkers=8]   (./run.sh bench does the set-up first)
 # Output folder: artifacts/bench (override with BENCH_DIR). Other load on the machine skews the figures; the script prints the load average.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONFIGURATION=${CONFIGURATION:-Debug}
 settings=${1:-runsettings/node-oidc-provider.runsettings}
+shift || true
+[ "${1:-}" = "--" ] && shift
+extra=("$@")
 out=${BENCH_DIR:-$PWD/artifacts/bench}
 rm -rf "$out"; mkdir -p "$out"
 [ -f "tests/Conformance/bin/$CONFIGURATION/net10.0/Conformance.dll" ] || dotnet build OidcConformance.sln -c "$CONFIGURATION" -nologo -v quiet >&2
@@ -15,7 +18,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 start=$(date +%s.%N)
 status=0
 OIDC_ARTIFACTS="$out" dotnet test tests/Conformance -c "$CONFIGURATION" --no-build --settings "$settings" \
-  --results-directory "$out" --logger "console;verbosity=minimal" >"$out/console.log" 2>&1 || status=$?
+  --results-directory "$out" --logger "console;verbosity=minimal" ${extra[@]:+-- "${extra[@]}"} >"$out/console.log" 2>&1 || status=$?
 end=$(date +%s.%N)
 load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 [ -f "$out/latency.json" ] && [ -f "$out/report.json" ] || { tail -40 "$out/console.log" >&2; echo "bench: the run wrote no latency.json/report.json" >&2; exit 2; }
