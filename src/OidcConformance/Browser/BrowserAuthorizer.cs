@@ -35,6 +35,8 @@ public sealed record AuthorizationOutcome(AuthorizationEnd End, string Detail)
         AuthorizationEnd.ProviderError => $"the provider showed an error page: {Detail}",
         AuthorizationEnd.LoginRequired => "the provider asked for a login",
         AuthorizationEnd.LoginRejected => $"the provider refused the credentials: {Detail}",
+        _ when Detail.Contains("net::ERR_", StringComparison.Ordinal) =>
+            $"the browser could not load the provider's page (URL {Http.Redactor.Redact(FinalUrl)}): {Detail}",
         _ => $"no redirect and no recognizable provider page within the navigation timeout (last URL {Http.Redactor.Redact(FinalUrl)}): {Detail}",
     };
 }

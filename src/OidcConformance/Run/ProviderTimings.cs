@@ -35,12 +35,16 @@ public sealed class ProviderTimings
     public void Add(HttpExchange e) =>
         Add(new ProviderWait("http", e.Method, EndpointKey(e.Url), e.StatusCode, e.Started, e.Duration));
 
-    private static readonly Regex IdSegment = new("^[A-Za-z0-9_-]{16,}$|^[0-9a-fA-F-]{32,}$", RegexOptions.Compiled);
+    private static readonly Regex IdSegment = new("^[A-Za-z0-9_-]{16,}$", RegexOptions.Compiled);
+
+    /// <summary>A long opaque token (digits or mixed case), not a word like "openid-configuration".</summary>
+    private static bool IsId(string segment) =>
+        IdSegment.IsMatch(segment) && (segment.Any(char.IsDigit) || (segment.Any(char.IsUpper) && segment.Any(char.IsLower)));
 
     /// <summary>origin + path, with opaque id segments (interaction ids, UUIDs) folded to {id}, so one page is one endpoint.</summary>
     public static string EndpointKey(Uri url)
     {
-        var segments = url.AbsolutePath.Split('/').Select(s => IdSegment.IsMatch(s) ? "{id}" : s);
+        var segments = url.AbsolutePath.Split('/').Select(s => IsId(s) ? "{id}" : s);
         return url.GetLeftPart(UriPartial.Authority) + string.Join('/', segments);
     }
 

@@ -44,6 +44,7 @@ public sealed class ProviderDiesMidRunTests
         {
             flow.Outcome.End.Should().Be(AuthorizationEnd.Stalled);
             flow.Outcome.Detail.Should().Contain("ERR_CONNECTION_REFUSED");
+            flow.Outcome.Describe().Should().StartWith("the browser could not load the provider's page");
             var code = AuthorizationResponseChecks.EvaluateCodeReturned(flow.Outcome);
             code.Verdict.Should().NotBe(Verdict.Passed);
             code.Reason.Should().Contain("ERR_CONNECTION_REFUSED");
