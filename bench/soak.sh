@@ -24,24 +24,24 @@ const [dir, n] = process.argv.slice(2);
 const fs = require('fs');
 const runs = [];
 for (let i = 1; i <= +n; i++) runs.push(JSON.parse(fs.readFileSync(`${dir}/run-${i}/report.json`, 'utf8')).results || []);
+// A check id + case that two tests evaluate (e.g. a provider-specific suite reusing an id) is compared as a multiset of
+// verdicts, since the order in which parallel tests finish changes between runs.
 const byKey = new Map();
 runs.forEach((results, i) => {
-  const seen = new Map(); // a check id + case evaluated by two tests is told apart by its occurrence
   for (const r of results) {
-    let key = r.id + (r.case ? ` [${r.case}]` : '');
-    const k = (seen.get(key) || 0) + 1; seen.set(key, k);
-    if (k > 1) key += ` #${k}`;
-    if (!byKey.has(key)) byKey.set(key, Array(runs.length).fill(null));
-    byKey.get(key)[i] = { verdict: r.verdict, reason: r.reason };
+    const key = r.id + (r.case ? ` [${r.case}]` : '');
+    if (!byKey.has(key)) byKey.set(key, runs.map(() => []));
+    byKey.get(key)[i].push({ verdict: r.verdict, reason: r.reason });
   }
 });
-const changed = [...byKey].filter(([, v]) => new Set(v.map(x => x ? x.verdict : 'missing')).size > 1);
-const lines = [`# Soak: ${runs.length} runs, ${byKey.size} check executions (id + case)`, '',
-  changed.length === 0 ? 'No verdict changed between runs.' : `${changed.length} check executions changed verdict between runs:`, ''];
+const label = (list) => list.length === 0 ? 'missing' : list.map(x => x.verdict).sort().join('+');
+const changed = [...byKey].filter(([, v]) => new Set(v.map(label)).size > 1);
+const lines = [`# Soak: ${runs.length} runs, ${byKey.size} checks (id + case)`, '',
+  changed.length === 0 ? 'No verdict changed between runs.' : `${changed.length} checks (id + case) changed verdict between runs:`, ''];
 for (const [key, v] of changed) {
-  lines.push(`- \`${key}\`: ${v.map((x, i) => `run ${i + 1} ${x ? x.verdict : 'missing'}`).join(', ')}`);
+  lines.push(`- \`${key}\`: ${v.map((x, i) => `run ${i + 1} ${label(x)}`).join(', ')}`);
   const seen = new Set();
-  for (const x of v) if (x && !seen.has(x.verdict)) { seen.add(x.verdict); lines.push(`  - ${x.verdict}: ${String(x.reason).slice(0, 400)}`); }
+  for (const x of v.flat()) if (!seen.has(x.verdict)) { seen.add(x.verdict); lines.push(`  - ${x.verdict}: ${String(x.reason).slice(0, 400)}`); }
 }
 // The NUnit outcome per test too (conformance.trx): a harness exception after the verdict was recorded shows only there.
 const outcomes = new Map();
