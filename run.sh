@@ -2,6 +2,8 @@
 # OidcConformance: the two commands of the README, each doing its own set-up on a fresh machine.
 #   ./run.sh conformance [RUNSETTINGS]  main job: conformance run (default: the embedded node-oidc-provider), report in artifacts/
 #   ./run.sh test                       the project's own tests: unit tests, harness tests, and the suite against the embedded provider
+#   ./run.sh bench [RUNSETTINGS]        benchmark: wall time, time waiting on the provider, overhead ratio, logins, checks (bench/run.sh)
+#   ./run.sh soak [N] [RUNSETTINGS]     the full suite N times (default 20); lists every verdict that changed (bench/soak.sh)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -66,6 +68,7 @@ summarize() {
 }
 
 prepare() {
+  if [ -n "${RUN_SH_SKIP_PREPARE:-}" ]; then return; fi # the harness tests call run.sh on a solution they have just built
   require_dotnet
   require_node
   build
@@ -78,7 +81,25 @@ case "${1:-}" in
     settings=${2:-runsettings/node-oidc-provider.runsettings}
     [ -f "$settings" ] || die "runsettings file '$settings' not found"
     say "conformance run with $settings; report: artifacts/report.md"
-    dotnet test tests/Conformance -c "$CONFIGURATION" --no-build --settings "$settings"
+    log=$(mktemp)
+    status=0
+    dotnet test tests/Conformance -c "$CONFIGURATION" --no-build --settings "$settings" 2>&1 | tee "$log" || status=$?
+    # vstest rejects a malformed settings file without naming it: name it here.
+    if grep -q "Settings file provided does not conform" "$log"; then
+      reason=$(grep -m1 -o 'Settings file provided does not conform.*' "$log")
+      rm -f "$log"
+      die "runsettings file '$settings' is malformed: $reason"
+    fi
+    rm -f "$log"
+    exit $status
+    ;;
+  bench)
+    prepare
+    exec bash bench/run.sh "${2:-runsettings/node-oidc-provider.runsettings}"
+    ;;
+  soak)
+    prepare
+    exec bash bench/soak.sh "${2:-20}" "${3:-runsettings/node-oidc-provider.runsettings}"
     ;;
   test)
     prepare
@@ -90,7 +111,7 @@ case "${1:-}" in
     exit $status
     ;;
   *)
-    echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test" >&2
+    echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test | ./run.sh bench [RUNSETTINGS] | ./run.sh soak [N] [RUNSETTINGS]" >&2
     exit 2
     ;;
 esac

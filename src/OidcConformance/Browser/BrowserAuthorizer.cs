@@ -35,6 +35,8 @@ public sealed record AuthorizationOutcome(AuthorizationEnd End, string Detail)
         AuthorizationEnd.ProviderError => $"the provider showed an error page: {Detail}",
         AuthorizationEnd.LoginRequired => "the provider asked for a login",
         AuthorizationEnd.LoginRejected => $"the provider refused the credentials: {Detail}",
+        _ when Detail.Contains("net::ERR_", StringComparison.Ordinal) =>
+            $"the browser could not load the provider's page (URL {Http.Redactor.Redact(FinalUrl)}): {Detail}",
         _ => $"no redirect and no recognizable provider page within the navigation timeout (last URL {Http.Redactor.Redact(FinalUrl)}): {Detail}",
     };
 }
@@ -47,7 +49,8 @@ public enum RequestMethod { Get, Post }
 /// driver (credentials, consent) until the relying party's callback receives the answer, and returns what happened.
 /// Waiting is event-driven with one deadline; there are no sleeps.
 /// </summary>
-public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener callback, TimeSpan navigationTimeout)
+public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener callback, TimeSpan navigationTimeout,
+    Run.ProviderTimings? timings = null)
 {
     public ILoginDriver Driver => driver;
     public TimeSpan NavigationTimeout => navigationTimeout;
@@ -95,6 +98,7 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
                     if (submitted) return Done(AuthorizationEnd.LoginRejected, await driver.ReadMessageAsync(page));
                     await driver.SubmitCredentialsAsync(page, credentials.Value.Username, credentials.Value.Password);
                     submitted = true;
+                    timings?.CountLogin();
                     if (await AfterSubmitAsync(page, deadline) is { } rejected)
                         return Done(AuthorizationEnd.LoginRejected, rejected);
                     break;

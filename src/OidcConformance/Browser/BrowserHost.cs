@@ -19,6 +19,8 @@ public sealed class BrowserHost : IAsyncDisposable
     public static readonly string[] SystemChromiumCandidates =
         ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable", "/snap/bin/chromium"];
 
+    private static readonly System.Text.RegularExpressions.Regex FontHosts = new(@"^https?://fonts\.(googleapis|gstatic)\.com/");
+
     private readonly IPlaywright playwright;
     public IBrowser Browser { get; }
     public string Description { get; }
@@ -32,7 +34,10 @@ public sealed class BrowserHost : IAsyncDisposable
         this.hostResolverRules = hostResolverRules;
     }
 
-    public static async Task<BrowserHost> LaunchAsync(string? configuredExecutable, string? hostResolverRules, bool headless = true)
+    /// <param name="systemCandidates">system Chromium paths to try; default <see cref="SystemChromiumCandidates"/>.</param>
+    /// <param name="tryPlaywrightBrowser">whether to try Playwright's own Chromium (tests turn it off to simulate a bare machine).</param>
+    public static async Task<BrowserHost> LaunchAsync(string? configuredExecutable, string? hostResolverRules, bool headless = true,
+        IEnumerable<string>? systemCandidates = null, bool tryPlaywrightBrowser = true)
     {
         var playwright = await Playwright.CreateAsync();
         var args = QuietArgs.ToList();
@@ -62,9 +67,10 @@ public sealed class BrowserHost : IAsyncDisposable
             else if (await TryLaunch(configuredExecutable, configuredExecutable) is { } configured)
                 return new BrowserHost(playwright, configured, $"Chromium at {configuredExecutable}", hostResolverRules);
         }
-        if (await TryLaunch(null, "Playwright's own Chromium") is { } own)
+        if (tryPlaywrightBrowser && await TryLaunch(null, "Playwright's own Chromium") is { } own)
             return new BrowserHost(playwright, own, "Playwright's own Chromium " + own.Version, hostResolverRules);
-        foreach (var candidate in SystemChromiumCandidates.Where(File.Exists))
+        var candidates = (systemCandidates ?? SystemChromiumCandidates).ToList();
+        foreach (var candidate in candidates.Where(File.Exists))
             if (await TryLaunch(candidate, candidate) is { } system)
                 return new BrowserHost(playwright, system, $"system Chromium at {candidate} ({system.Version})", hostResolverRules);
 
@@ -73,13 +79,16 @@ public sealed class BrowserHost : IAsyncDisposable
             "no browser could be launched for the login flows. Install one of: Playwright's Chromium " +
             "(`pwsh tests/Conformance/bin/Debug/net10.0/playwright.ps1 install chromium`, needs internet), or a system Chromium " +
             "(Debian/Ubuntu: `sudo apt-get install chromium`), or point runsettings parameter browserExecutable / env OIDC_BROWSER " +
-            "at a Chromium binary. Tried:\n  " + string.Join("\n  ", failures));
+            "at a Chromium binary. Tried:\n  " + string.Join("\n  ", failures.DefaultIfEmpty("nothing: no configured browser, and none of " +
+                (candidates.Count == 0 ? "(no system paths)" : string.Join(", ", candidates)) + " exists")));
     }
 
     private static string FirstLine(string s) => s.Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? s;
 
     /// <summary>A fresh user-agent session: its own cookies, storage and page.</summary>
-    public async Task<UserAgent> NewUserAgentAsync(TimeSpan navigationTimeout)
+    /// <param name="timings">when given, every finished browser request to an origin other than <paramref name="callbackOrigin"/>
+    /// (the provider's pages) is recorded with its Playwright timing.</param>
+    public async Task<UserAgent> NewUserAgentAsync(TimeSpan navigationTimeout, Run.ProviderTimings? timings = null, string? callbackOrigin = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -87,11 +96,29 @@ public sealed class BrowserHost : IAsyncDisposable
         });
         context.SetDefaultNavigationTimeout((float)navigationTimeout.TotalMilliseconds);
         context.SetDefaultTimeout((float)navigationTimeout.TotalMilliseconds);
-        // Blocking outside fonts keeps login pages from waiting on a network that is not there.
-        await context.RouteAsync(url => url.Contains("fonts.googleapis.com") || url.Contains("fonts.gstatic.com"),
-            route => route.AbortAsync());
+        // Blocking outside fonts keeps login pages from waiting on a network that is not there. A regular expression (not a
+        // predicate) lets Playwright match in the browser's driver: a predicate would stop every request for a round trip to .NET.
+        await context.RouteAsync(FontHosts, route => route.AbortAsync());
+        if (timings is not null)
+        {
+            timings.CountUserAgent();
+            context.RequestFinished += (_, request) => RecordTiming(timings, callbackOrigin, request);
+        }
         var page = await context.NewPageAsync();
         return new UserAgent(context, page);
+    }
+
+    private static void RecordTiming(Run.ProviderTimings timings, string? callbackOrigin, IRequest request)
+    {
+        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")) return;
+        if (callbackOrigin is not null && url.GetLeftPart(UriPartial.Authority).Equals(callbackOrigin, StringComparison.OrdinalIgnoreCase)) return;
+        var timing = request.Timing;
+        if (timing.ResponseEnd < 0) return;
+        // Timing.StartTime is a float of Unix milliseconds (about two minutes of resolution today), so the start is taken
+        // from this event: the request finished just now, ResponseEnd after it started.
+        var duration = TimeSpan.FromMilliseconds(timing.ResponseEnd);
+        timings.Add(new Run.ProviderWait("browser", request.Method, Run.ProviderTimings.EndpointKey(url), 0,
+            DateTimeOffset.UtcNow - duration, duration));
     }
 
     public async ValueTask DisposeAsync()

@@ -142,11 +142,14 @@ public static class IntrospectionFlow
         var at = flow.RequireSuccessfulToken().AccessToken!;
         var before = await TokenManagementCalls.IntrospectAsync(run, at, "access_token", client);
         // Poll until the provider reports the token inactive or the lifetime (plus a margin for clock granularity) has passed.
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(lifetime.Value + 5);
+        // No request before the stated lifetime can end; after that, a short poll interval (no fixed one-second sleeps).
+        var expires = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(lifetime.Value);
+        var deadline = expires + TimeSpan.FromSeconds(5);
         var after = before;
         while (DateTimeOffset.UtcNow < deadline)
         {
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+            if (DateTimeOffset.UtcNow < expires) continue;
             after = await TokenManagementCalls.IntrospectAsync(run, at, "access_token", client);
             if (after.Active == false) break;
         }

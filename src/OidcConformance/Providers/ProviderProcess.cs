@@ -32,6 +32,14 @@ public sealed class ProviderProcess : IAsyncDisposable
     }
 
     public bool HasExited => process.HasExited;
+    private volatile bool stopping;
+
+    /// <summary>Stops the provider abruptly (no clean shutdown), as a crash would: logged as an unexpected exit; later requests meet a refused connection.</summary>
+    public void Kill()
+    {
+        ProviderProcess.Kill(process);
+        process.WaitForExit(5000);
+    }
 
     public static async Task<ProviderProcess> StartAsync(ProviderProfile profile, Func<string, string> expand, TextWriter progress,
         CancellationToken ct = default)
@@ -89,7 +97,15 @@ public sealed class ProviderProcess : IAsyncDisposable
         try
         {
             var issuer = await ready.Task.WaitAsync(TimeSpan.FromSeconds(start.StartupTimeoutSeconds), ct);
-            return new ProviderProcess(process, issuer, log);
+            var started = new ProviderProcess(process, issuer, log);
+            // A provider that dies mid-run is said once in the log; the checks after it report refused connections.
+            process.Exited += (_, _) =>
+            {
+                if (!started.stopping)
+                    progress.WriteLine($"[provider] {profile.Name} exited unexpectedly with code {SafeExitCode(process)}; the remaining checks will " +
+                                       $"report refused connections. Its last output:\n{Tail(Snapshot(log), 15)}");
+            };
+            return started;
         }
         catch (TimeoutException)
         {
@@ -149,6 +165,7 @@ public sealed class ProviderProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        stopping = true;
         if (process.HasExited) { process.Dispose(); return; }
         try
         {

@@ -32,6 +32,8 @@ public sealed class ConformanceRun : IAsyncDisposable
     public required ILoginDriver Driver { get; init; }
     public required RunReport Report { get; init; }
     public TextWriter Log { get; init; } = TextWriter.Null;
+    /// <summary>Time spent waiting on the provider (back channel and browser) and browser logins; written to latency.md/json at the end.</summary>
+    public ProviderTimings Timings { get; init; } = new();
 
     public TimeSpan NavigationTimeout => TimeSpan.FromSeconds(Profile.Timeouts.NavigationSeconds);
 
@@ -56,7 +58,9 @@ public sealed class ConformanceRun : IAsyncDisposable
             var issuer = Expand(profile.Issuer).TrimEnd('/');
             var discoveryUrl = profile.DiscoveryUrl is { } d ? Expand(d) : issuer + "/.well-known/openid-configuration";
 
+            var timings = new ProviderTimings(); // the run's clock starts once the provider is up
             var recorder = new ExchangeRecorder();
+            recorder.Recorded += timings.Add;
             var http = new ProtocolHttpClient(recorder, TimeSpan.FromSeconds(profile.Timeouts.RequestSeconds));
             await PreflightAsync(http, discoveryUrl, profile);
 
@@ -67,6 +71,7 @@ public sealed class ConformanceRun : IAsyncDisposable
             {
                 Settings = settings, Profile = profile, Issuer = issuer, DiscoveryUrl = discoveryUrl, Callback = callback, Process = process,
                 Recorder = recorder, Http = http, Driver = LoginDrivers.Create(profile), Report = report, Log = log,
+                Timings = timings,
             };
         }
         catch
@@ -156,9 +161,9 @@ public sealed class ConformanceRun : IAsyncDisposable
         finally { browserGate.Release(); }
     }
 
-    public async Task<UserAgent> NewUserAgentAsync() => await (await BrowserAsync()).NewUserAgentAsync(NavigationTimeout);
+    public async Task<UserAgent> NewUserAgentAsync() => await (await BrowserAsync()).NewUserAgentAsync(NavigationTimeout, Timings, Callback.Origin);
 
-    public BrowserAuthorizer Authorizer => new(Driver, Callback, NavigationTimeout);
+    public BrowserAuthorizer Authorizer => new(Driver, Callback, NavigationTimeout, Timings);
 
     public async Task<TokenResponse> TokenAsync(TokenRequest request, string purpose)
     {
@@ -191,6 +196,8 @@ public sealed class ConformanceRun : IAsyncDisposable
     {
         WriteRecording();
         Report.Complete();
+        try { Log.WriteLine($"[run] provider latency: {Timings.Write(Settings.ArtifactsDirectory)}"); }
+        catch (IOException e) { Log.WriteLine($"[run] could not write the latency summary: {e.Message}"); }
         if (browser is not null) await browser.DisposeAsync();
         if (Process is not null) await Process.DisposeAsync();
         await Callback.DisposeAsync();
