@@ -2,6 +2,8 @@
 # OidcConformance: the two commands of the README, each doing its own set-up on a fresh machine.
 #   ./run.sh conformance [RUNSETTINGS]  main job: conformance run (default: the embedded node-oidc-provider), report in artifacts/
 #   ./run.sh test                       the project's own tests: unit tests, harness tests, and the suite against the embedded provider
+#   ./run.sh baseline-update [RUNSETTINGS]  rewrite the run's baseline (fixtures/baselines/<provider>-<version>.json) from its last report.json
+#   ./run.sh diff A/report.json B/report.json [--out DIR]  migration diff of two runs → DIR/migration.md + .json (default artifacts/)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -65,6 +67,14 @@ summarize() {
   echo "$((tests - failed - skipped)) passed, $failed failed, $skipped skipped"
 }
 
+# The artifacts directory a runsettings file names (parameter "artifacts", relative to the repository root); OIDC_ARTIFACTS wins.
+artifacts_of() {
+  local a
+  a=${OIDC_ARTIFACTS:-$(sed -n 's/.*<Parameter name="artifacts" value="\([^"]*\)".*/\1/p' "$1" | head -1)}
+  a=${a:-artifacts}
+  case "$a" in /*) echo "$a" ;; *) echo "$ROOT/$a" ;; esac
+}
+
 prepare() {
   require_dotnet
   require_node
@@ -77,8 +87,25 @@ case "${1:-}" in
     prepare
     settings=${2:-runsettings/node-oidc-provider.runsettings}
     [ -f "$settings" ] || die "runsettings file '$settings' not found"
-    say "conformance run with $settings; report: artifacts/report.md"
-    dotnet test tests/Conformance -c "$CONFIGURATION" --no-build --settings "$settings"
+    out=$(artifacts_of "$settings")
+    say "conformance run with $settings; reports: $out/report.md, report.html, report.json, conformance.trx, conformance.junit.xml"
+    export OIDC_RUNSETTINGS=$settings
+    dotnet test tests/Conformance -c "$CONFIGURATION" --no-build --settings "$settings" --results-directory "$out" \
+      --logger "trx;LogFileName=conformance.trx" --logger "junit;LogFilePath=$out/conformance.junit.xml" \
+      --logger "console;verbosity=normal"
+    ;;
+  baseline-update)
+    require_dotnet
+    settings=${2:-runsettings/node-oidc-provider.runsettings}
+    [ -f "$settings" ] || die "runsettings file '$settings' not found"
+    dotnet build tools/OidcReport -c "$CONFIGURATION" -nologo -v quiet >&2
+    dotnet run --project tools/OidcReport -c "$CONFIGURATION" --no-build -- baseline-update "$settings" "${@:3}"
+    ;;
+  diff)
+    require_dotnet
+    [ $# -ge 3 ] || die "usage: ./run.sh diff A/report.json B/report.json [--out DIR]"
+    dotnet build tools/OidcReport -c "$CONFIGURATION" -nologo -v quiet >&2
+    dotnet run --project tools/OidcReport -c "$CONFIGURATION" --no-build -- diff "${@:2}"
     ;;
   test)
     prepare
@@ -90,7 +117,7 @@ case "${1:-}" in
     exit $status
     ;;
   *)
-    echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test" >&2
+    echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test | ./run.sh baseline-update [RUNSETTINGS] | ./run.sh diff A/report.json B/report.json [--out DIR]" >&2
     exit 2
     ;;
 esac
