@@ -26,9 +26,10 @@ public static class BaselineWriter
             var verdict = Enum.Parse<Verdict>(worst.Verdict);
             if (verdict == Verdict.Passed || !seen.Add(group.Key)) continue;
             var old = existing?.Find(worst.Id, worst.Case);
+            var also = group.Select(r => Enum.Parse<Verdict>(r.Verdict)).Where(v => v != verdict).Distinct().OrderBy(Baseline.Rank).ToList();
             entries.Add(new BaselineEntry(worst.Id, worst.Case, verdict,
                 old?.Reason ?? worst.KnownDeviation ?? worst.Reason,
-                old?.Source ?? (worst.KnownDeviation is not null ? $"profile deviation; verdict recorded from {reportLabel}" : $"verdict recorded from {reportLabel}")));
+                old?.Source ?? (worst.KnownDeviation is not null ? $"profile deviation; verdict recorded from {reportLabel}" : $"verdict recorded from {reportLabel}")) { ExpectedAlso = also });
         }
         // Existing order first (diffs of the file stay small), new entries after it, by check id.
         var order = existing?.Entries.Select((e, i) => (Baseline.Key(e.Check, e.Case), i)).ToDictionary(x => x.Item1, x => x.i) ?? [];

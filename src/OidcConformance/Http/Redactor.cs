@@ -30,7 +30,7 @@ public static partial class Redactor
     {
         if (string.IsNullOrEmpty(text)) return text ?? "";
         var result = text;
-        foreach (var (secret, kind) in known.OrderByDescending(k => k.Key.Length))
+        foreach (var (secret, kind) in known.ToArray().OrderByDescending(k => k.Key.Length)) // ToArray: an atomic snapshot while other threads register secrets
         {
             if (result.Contains(secret, StringComparison.Ordinal))
                 result = result.Replace(secret, $"[redacted {kind}]", StringComparison.Ordinal);

@@ -89,6 +89,8 @@ public sealed class MigrationDiff
         return map;
     }
 
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Leaf values of the facts by path (arrays of scalars are one leaf, rendered as JSON).</summary>
     public static Dictionary<string, string> Flatten(JsonNode? node)
     {
@@ -101,7 +103,7 @@ public sealed class MigrationDiff
                     foreach (var (k, child) in o) Walk(child, path.Length == 0 ? k : $"{path}.{k}");
                     break;
                 case JsonArray arr when arr.All(x => x is JsonValue or null):
-                    map[path] = arr.ToJsonString();
+                    map[path] = arr.ToJsonString(Relaxed);
                     break;
                 case JsonArray arr:
                     for (var i = 0; i < arr.Count; i++) Walk(arr[i], $"{path}[{i}]");
