@@ -4,6 +4,8 @@
 #   ./run.sh test                       the project's own tests: unit tests, harness tests, and the suite against the embedded provider
 #   ./run.sh bench [RUNSETTINGS]        benchmark: wall time, time waiting on the provider, overhead ratio, logins, checks (bench/run.sh)
 #   ./run.sh soak [N] [RUNSETTINGS]     the full suite N times (default 20); lists every verdict that changed (bench/soak.sh)
+#   ./run.sh baseline-update [RUNSETTINGS]  rewrite the run's baseline (fixtures/baselines/<provider>-<version>.json) from its last report.json
+#   ./run.sh diff A/report.json B/report.json [--out DIR]  migration diff of two runs → DIR/migration.md + .json (default artifacts/)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -67,6 +69,14 @@ summarize() {
   echo "$((tests - failed - skipped)) passed, $failed failed, $skipped skipped"
 }
 
+# The artifacts directory a runsettings file names (parameter "artifacts", relative to the repository root); OIDC_ARTIFACTS wins.
+artifacts_of() {
+  local a
+  a=${OIDC_ARTIFACTS:-$(sed -n 's/.*<Parameter name="artifacts" value="\([^"]*\)".*/\1/p' "$1" | head -1)}
+  a=${a:-artifacts}
+  case "$a" in /*) echo "$a" ;; *) echo "$ROOT/$a" ;; esac
+}
+
 prepare() {
   if [ -n "${RUN_SH_SKIP_PREPARE:-}" ]; then return; fi # the harness tests call run.sh on a solution they have just built
   require_dotnet
@@ -80,10 +90,14 @@ case "${1:-}" in
     prepare
     settings=${2:-runsettings/node-oidc-provider.runsettings}
     [ -f "$settings" ] || die "runsettings file '$settings' not found"
-    say "conformance run with $settings; report: artifacts/report.md"
+    out=$(artifacts_of "$settings")
+    say "conformance run with $settings; reports: $out/report.md, report.html, report.json, conformance.trx, conformance.junit.xml"
+    export OIDC_RUNSETTINGS=$settings
     log=$(mktemp)
     status=0
-    dotnet test tests/Conformance -c "$CONFIGURATION" --no-build --settings "$settings" 2>&1 | tee "$log" || status=$?
+    dotnet test tests/Conformance -c "$CONFIGURATION" --no-build --settings "$settings" --results-directory "$out" \
+      --logger "trx;LogFileName=conformance.trx" --logger "junit;LogFilePath=$out/conformance.junit.xml" \
+      --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
     # vstest rejects a malformed settings file without naming it: name it here.
     if grep -q "Settings file provided does not conform" "$log"; then
       reason=$(grep -m1 -o 'Settings file provided does not conform.*' "$log")
@@ -101,6 +115,19 @@ case "${1:-}" in
     prepare
     exec bash bench/soak.sh "${2:-20}" "${3:-runsettings/node-oidc-provider.runsettings}"
     ;;
+  baseline-update)
+    require_dotnet
+    settings=${2:-runsettings/node-oidc-provider.runsettings}
+    [ -f "$settings" ] || die "runsettings file '$settings' not found"
+    dotnet build tools/OidcReport -c "$CONFIGURATION" -nologo -v quiet >&2
+    dotnet run --project tools/OidcReport -c "$CONFIGURATION" --no-build -- baseline-update "$settings" "${@:3}"
+    ;;
+  diff)
+    require_dotnet
+    [ $# -ge 3 ] || die "usage: ./run.sh diff A/report.json B/report.json [--out DIR]"
+    dotnet build tools/OidcReport -c "$CONFIGURATION" -nologo -v quiet >&2
+    dotnet run --project tools/OidcReport -c "$CONFIGURATION" --no-build -- diff "${@:2}"
+    ;;
   test)
     prepare
     rm -rf artifacts/junit
@@ -111,7 +138,7 @@ case "${1:-}" in
     exit $status
     ;;
   *)
-    echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test | ./run.sh bench [RUNSETTINGS] | ./run.sh soak [N] [RUNSETTINGS]" >&2
+    echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test | ./run.sh bench [RUNSETTINGS] | ./run.sh soak [N] [RUNSETTINGS] | ./run.sh baseline-update [RUNSETTINGS] | ./run.sh diff A/report.json B/report.json [--out DIR]" >&2
     exit 2
     ;;
 esac

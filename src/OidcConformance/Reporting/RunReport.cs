@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using OidcConformance.Baselines;
 using OidcConformance.Checks;
 using OidcConformance.Http;
 
@@ -9,28 +11,54 @@ namespace OidcConformance.Reporting;
 /// <summary>Identifies the run in every report.</summary>
 public sealed record RunInfo(string Provider, string Version, string Issuer, string ProfileFile, string Browser);
 
+/// <summary>One check execution in the report: its verdict, how it compares with the baseline (regression mode), the
+/// exchanges its test made (for the behaviour facts) and the failure-bundle files written for it.</summary>
+public sealed record ReportEntry(CheckResult Result, BaselineComparison? Baseline = null)
+{
+    public IReadOnlyList<HttpExchange> Exchanges { get; init; } = [];
+    /// <summary>Failure-bundle files, relative to the artifacts directory.</summary>
+    public IReadOnlyList<string> Attachments { get; init; } = [];
+}
+
 /// <summary>
-/// Collects verdicts and writes <c>report.json</c> after every result (an aborted run keeps what it reached) and
-/// <c>report.md</c> at the end. Everything written passes through the redactor.
+/// Collects verdicts and writes <c>report.json</c> after every result (an aborted run keeps what it reached) and, at
+/// the end, <c>report.md</c> (fits a GitHub job summary), <c>report.html</c> (one self-contained page) and the behaviour
+/// facts in report.json. Everything written passes through the redactor. Schema: docs/report-schema.md.
 /// </summary>
 public sealed class RunReport
 {
+    /// <summary>Schema id; later additions are optional members, so readers of /1 keep working.</summary>
     public const string Schema = "oidc-conformance-report/1";
+    /// <summary>Revision of the schema's additions (2: per-area/level summaries, baseline, attachments, facts).</summary>
+    public const int SchemaRevision = 2;
     private readonly object gate = new();
-    private readonly List<CheckResult> results = [];
+    private readonly List<ReportEntry> entries = [];
     private readonly string directory;
     private RunInfo info;
     private readonly DateTimeOffset started = DateTimeOffset.UtcNow;
+    private DateTimeOffset? finished;
     private string? setupError;
+    private Baseline? baseline;
+    private string? baselineRequested;
+    private ExchangeRecorder? factsRecorder;
+    private IReadOnlyCollection<string> usernames = [];
+    private JsonObject? facts;
 
+    public string Directory => directory;
     public string JsonPath => Path.Combine(directory, "report.json");
     public string MarkdownPath => Path.Combine(directory, "report.md");
+    public string HtmlPath => Path.Combine(directory, "report.html");
+    public string FailuresDirectory => Path.Combine(directory, "failures");
+    public RunInfo Info { get { lock (gate) return info; } }
+    public Baseline? Baseline { get { lock (gate) return baseline; } }
 
     public RunReport(string directory, RunInfo info)
     {
         this.directory = directory;
         this.info = info;
-        Directory.CreateDirectory(directory);
+        System.IO.Directory.CreateDirectory(directory);
+        // Failure bundles of an earlier run would be mistaken for this one's.
+        if (System.IO.Directory.Exists(FailuresDirectory)) System.IO.Directory.Delete(FailuresDirectory, recursive: true);
         WriteJson(complete: false);
     }
 
@@ -44,13 +72,28 @@ public sealed class RunReport
         lock (gate) { setupError = Redactor.Redact(error); WriteJson(false); }
     }
 
-    public IReadOnlyList<CheckResult> Results { get { lock (gate) return results.ToList(); } }
+    /// <summary>Regression mode: verdicts are compared with this baseline (null: none; <paramref name="requested"/> is what was asked for).</summary>
+    public void UseBaseline(Baseline? value, string? requested)
+    {
+        lock (gate) { baseline = value; baselineRequested = requested; WriteJson(false); }
+    }
 
-    public void Add(CheckResult result)
+    /// <summary>The run's recorder, from which the behaviour facts are derived when the report completes (idempotent).</summary>
+    public void RecordFactsFrom(ExchangeRecorder recorder, IReadOnlyCollection<string> users)
+    {
+        lock (gate) { factsRecorder ??= recorder; usernames = users; }
+    }
+
+    public IReadOnlyList<CheckResult> Results { get { lock (gate) return entries.Select(e => e.Result).ToList(); } }
+    public IReadOnlyList<ReportEntry> Entries { get { lock (gate) return entries.ToList(); } }
+
+    public void Add(CheckResult result) => Add(new ReportEntry(result));
+
+    public void Add(ReportEntry entry)
     {
         lock (gate)
         {
-            results.Add(result);
+            entries.Add(entry);
             WriteJson(complete: false);
         }
     }
@@ -59,78 +102,114 @@ public sealed class RunReport
     {
         lock (gate)
         {
+            finished = DateTimeOffset.UtcNow;
+            if (factsRecorder is not null)
+            {
+                try
+                {
+                    facts = BehaviourFacts.Derive(factsRecorder.Snapshot(),
+                        entries.Select(e => new CheckExchanges(e.Result.Check.Id, e.Result.Case, e.Exchanges)), usernames);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    facts = new JsonObject { ["error"] = $"facts could not be derived: {e.GetType().Name}: {e.Message}" };
+                }
+            }
             WriteJson(complete: true);
-            File.WriteAllText(MarkdownPath, Markdown());
+            var view = View();
+            File.WriteAllText(MarkdownPath, Redactor.Redact(MarkdownReport.Render(view)));
+            File.WriteAllText(HtmlPath, Redactor.Redact(HtmlReport.Render(view)));
         }
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    internal static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter() },
     };
+
+    internal static string Level(CheckDefinition c) => c.Level == RequirementLevel.Must ? "MUST" : "SHOULD";
+
+    private ReportView View() => new(info, started, finished, setupError, entries.ToList(), baseline, baselineRequested, NotRun());
+
+    /// <summary>Baseline entries no execution of this run matched (a filtered run, or a check or case that no longer exists).</summary>
+    private IReadOnlyList<BaselineEntry> NotRun() => baseline is null ? [] :
+        baseline.Entries.Where(b => !entries.Any(e => e.Result.Check.Id == b.Check && e.Result.Case == b.Case)).ToList();
+
+    private static Dictionary<string, int> Counts(IEnumerable<ReportEntry> list)
+    {
+        var l = list.ToList();
+        return Enum.GetValues<Verdict>().ToDictionary(v => v.ToString(), v => l.Count(e => e.Result.Verdict == v));
+    }
 
     private void WriteJson(bool complete)
     {
         var doc = new
         {
             schema = Schema,
+            schemaRevision = SchemaRevision,
             complete,
             provider = new { name = info.Provider, version = info.Version, issuer = info.Issuer, profile = info.ProfileFile },
             browser = info.Browser,
             started,
-            finished = complete ? DateTimeOffset.UtcNow : (DateTimeOffset?)null,
+            finished = complete ? finished : null,
             setupError,
-            summary = Enum.GetValues<Verdict>().ToDictionary(v => v.ToString(), v => results.Count(r => r.Verdict == v)),
-            results = results.Select(r => new
+            summary = Counts(entries),
+            summaryByArea = entries.GroupBy(e => e.Result.Check.Area).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => Counts(g)),
+            summaryByLevel = entries.GroupBy(e => Level(e.Result.Check)).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => Counts(g)),
+            baseline = baseline is null
+                ? (baselineRequested is null ? null : new { requested = baselineRequested, path = (string?)null, asExpected = 0, regressed = 0, improved = 0, notRun = (IEnumerable<object>?)null })
+                : new
+                {
+                    requested = baselineRequested, path = baseline.Path,
+                    asExpected = entries.Count(e => e.Baseline?.Status == BaselineStatus.AsExpected),
+                    regressed = entries.Count(e => e.Baseline?.Status == BaselineStatus.Regressed),
+                    improved = entries.Count(e => e.Baseline?.Status == BaselineStatus.Improved),
+                    notRun = complete ? NotRun().Select(b => (object)new { check = b.Check, @case = b.Case, expected = b.Expected.ToString() }) : null,
+                },
+            reports = complete ? new { markdown = "report.md", html = "report.html", json = "report.json" } : null,
+            results = entries.Select(e => new
             {
-                id = r.Check.Id, title = r.Check.Title, area = r.Check.Area, spec = r.Check.Spec,
-                level = r.Check.Level == RequirementLevel.Must ? "MUST" : "SHOULD",
-                verdict = r.Verdict.ToString(), @case = r.Case, reason = Redactor.Redact(r.Reason),
-                durationMs = (long)r.Duration.TotalMilliseconds,
-                knownDeviation = r.KnownDeviation is null ? null : Redactor.Redact(r.KnownDeviation),
-                evidence = r.Evidence.Count == 0 ? null : r.Evidence.Select(e => new { label = e.Label, content = Redactor.Redact(e.Content) }),
+                id = e.Result.Check.Id, title = e.Result.Check.Title, area = e.Result.Check.Area, spec = e.Result.Check.Spec,
+                level = Level(e.Result.Check),
+                verdict = e.Result.Verdict.ToString(), @case = e.Result.Case, reason = Redactor.Redact(e.Result.Reason),
+                durationMs = (long)e.Result.Duration.TotalMilliseconds,
+                knownDeviation = e.Result.KnownDeviation is null ? null : Redactor.Redact(e.Result.KnownDeviation),
+                baseline = e.Baseline is null ? null : new
+                {
+                    status = e.Baseline.StatusText, expected = e.Baseline.Expected.ToString(),
+                    reason = e.Baseline.Entry?.Reason, source = e.Baseline.Entry?.Source,
+                },
+                evidence = e.Result.Evidence.Count == 0 ? null : e.Result.Evidence.Select(x => new { label = x.Label, content = Redactor.Redact(x.Content) }),
+                attachments = e.Attachments.Count == 0 ? null : e.Attachments,
             }),
+            facts = complete ? facts : null,
         };
         var tmp = JsonPath + ".tmp";
         File.WriteAllText(tmp, Redactor.Redact(JsonSerializer.Serialize(doc, JsonOptions)));
         File.Move(tmp, JsonPath, overwrite: true);
     }
+}
 
-    private string Markdown()
+/// <summary>A consistent snapshot of the report for the Markdown and HTML writers.</summary>
+public sealed record ReportView(RunInfo Info, DateTimeOffset Started, DateTimeOffset? Finished, string? SetupError,
+    IReadOnlyList<ReportEntry> Entries, Baseline? Baseline, string? BaselineRequested, IReadOnlyList<BaselineEntry> NotRun)
+{
+    public static readonly Verdict[] Order = [Verdict.Failed, Verdict.Error, Verdict.Warning, Verdict.Inconclusive, Verdict.Passed];
+
+    /// <summary>Does this entry deserve its evidence shown: a violation, an error, or a baseline mismatch.</summary>
+    public static bool Noteworthy(ReportEntry e) =>
+        e.Result.Verdict is Verdict.Failed or Verdict.Warning or Verdict.Error || e.Baseline?.Status is BaselineStatus.Regressed or BaselineStatus.Improved;
+
+    public static string Label(ReportEntry e) => e.Result.Case is null ? e.Result.Check.Id : $"{e.Result.Check.Id} [{e.Result.Case}]";
+
+    /// <summary>Short status beside the verdict: baseline comparison, else the profile's documented deviation.</summary>
+    public static string? Status(ReportEntry e) => e.Baseline switch
     {
-        var sb = new StringBuilder();
-        sb.AppendLine($"# OIDC conformance report: {info.Provider} {info.Version}");
-        sb.AppendLine();
-        sb.AppendLine($"Issuer `{info.Issuer}` · profile `{info.ProfileFile}` · browser {info.Browser} · {started:yyyy-MM-dd HH:mm} UTC");
-        sb.AppendLine();
-        if (setupError is not null)
-        {
-            sb.AppendLine($"**The run could not start:** {setupError}");
-            sb.AppendLine();
-        }
-        var counts = Enum.GetValues<Verdict>().Select(v => $"{v}: {results.Count(r => r.Verdict == v)}");
-        sb.AppendLine($"**{results.Count} check executions** — {string.Join(" · ", counts)}");
-        sb.AppendLine();
-        sb.AppendLine("| Area | Passed | Failed | Warning | Inconclusive | Error |");
-        sb.AppendLine("|---|---|---|---|---|---|");
-        foreach (var area in results.GroupBy(r => r.Check.Area).OrderBy(g => g.Key))
-            sb.AppendLine($"| {area.Key} | {string.Join(" | ", Enum.GetValues<Verdict>().Select(v => area.Count(r => r.Verdict == v)))} |");
-        sb.AppendLine();
-        foreach (var verdict in new[] { Verdict.Failed, Verdict.Error, Verdict.Warning, Verdict.Inconclusive, Verdict.Passed })
-        {
-            var list = results.Where(r => r.Verdict == verdict).OrderBy(r => r.Check.Id).ThenBy(r => r.Case).ToList();
-            if (list.Count == 0) continue;
-            sb.AppendLine($"## {verdict} ({list.Count})");
-            sb.AppendLine();
-            sb.AppendLine("| Check | Level | Spec | Reason |");
-            sb.AppendLine("|---|---|---|---|");
-            foreach (var r in list)
-                sb.AppendLine($"| `{r.Check.Id}`{(r.Case is null ? "" : $" [{Cell(r.Case)}]")}<br>{Cell(r.Check.Title)} | {(r.Check.Level == RequirementLevel.Must ? "MUST" : "SHOULD")} | {Cell(r.Check.Spec)} | {Cell(r.Reason)}{(r.KnownDeviation is null ? "" : $"<br>*Known deviation (profile):* {Cell(r.KnownDeviation)}")} |");
-            sb.AppendLine();
-        }
-        return Redactor.Redact(sb.ToString());
-    }
-
-    private static string Cell(string s) => s.Replace("|", "\\|").Replace("\r", "").Replace("\n", "<br>");
+        { Status: BaselineStatus.AsExpected } b when e.Result.Verdict != Verdict.Passed => "as expected (baseline)",
+        { Status: BaselineStatus.Regressed } b => $"REGRESSION (baseline expects {b.Expected})",
+        { Status: BaselineStatus.Improved } b => $"BETTER than baseline (expects {b.Expected}): update the baseline",
+        _ when e.Result.KnownDeviation is not null => "known deviation (profile)",
+        _ => null,
+    };
 }

@@ -1,26 +1,40 @@
 using System.Diagnostics;
 using NUnit.Framework;
+using OidcConformance.Baselines;
 using OidcConformance.Browser;
 using OidcConformance.Checks;
 using OidcConformance.Http;
+using OidcConformance.Reporting;
 using OidcConformance.Run;
 
 namespace OidcConformance.Suites;
 
 /// <summary>
-/// Base of every suite: runs one check, records its verdict in the report, and turns it into the NUnit outcome
-/// (Passed → pass, Failed → fail, Warning → warning, Inconclusive → inconclusive). A harness crash is reported as an
-/// Error with its cause and fails the test with the exception; it is never dressed up as a verdict.
+/// Base of every suite: runs one check, records its verdict in the report, and turns it into the NUnit outcome.
+/// Without a baseline: Passed → pass, Failed → fail, Warning → warning, Inconclusive → inconclusive, and a failure the
+/// profile documents as a deviation → warning. In regression mode (runsettings parameter <c>baseline</c> or
+/// <c>OIDC_BASELINE</c>; see <see cref="BaselineSettings"/>): a verdict the baseline expects → warning (or
+/// inconclusive), worse than the baseline → fail, better than the baseline → fail with the command that updates it.
+/// A harness crash is reported as an Error with its cause and fails the test; it is never dressed up as a verdict.
+/// Every execution runs in a <see cref="CheckScope"/> so its HTTP exchanges become its evidence and failure bundle.
 /// </summary>
 public abstract class ConformanceTest
 {
+    private static readonly object BaselineGate = new();
+    private static (ConformanceRun Run, Baseline? Baseline, string? Error)? baselineState;
+
     protected static ConformanceRun Run =>
         RunSetup.Current ?? throw new IgnoreException($"not run: the conformance run could not start: {RunSetup.SetupError}");
 
     protected static async Task Verify(CheckDefinition check, Func<ConformanceRun, Task<CheckResult>> evaluate)
     {
         var run = Run;
+        CheckScope.Attach(run.Recorder);
+        run.Report.RecordFactsFrom(run.Recorder, run.Profile.Users.Select(u => u.Username).ToList());
+        var (baseline, baselineError) = BaselineFor(run);
+        if (baselineError is not null) Assert.Fail(baselineError);
         var clock = Stopwatch.StartNew();
+        using var scope = CheckScope.Begin(check.Id);
         CheckResult result;
         try
         {
@@ -36,26 +50,118 @@ public abstract class ConformanceTest
         }
         catch (Exception e) when (e is not ResultStateException)
         {
-            run.Report.Add(check.HarnessError($"harness error {e.GetType().Name}: {Redactor.Redact(e.Message)}") with { Duration = clock.Elapsed });
+            var error = check.HarnessError($"harness error {e.GetType().Name}: {Redactor.Redact(e.Message)}") with { Duration = clock.Elapsed };
+            run.Report.Add(new ReportEntry(error.WithEvidence([.. FailureBundle.Fallback(scope.Exchanges)])) { Exchanges = scope.Exchanges });
             throw;
         }
         if (result.Check.Id != check.Id)
             throw new InvalidOperationException($"test for {check.Id} evaluated {result.Check.Id}");
         result = result with { Duration = clock.Elapsed };
+        var exchanges = scope.Exchanges;
+        if (result.Verdict != Verdict.Passed && result.Evidence.Count == 0)
+            result = result.WithEvidence([.. FailureBundle.Fallback(exchanges)]);
         var deviation = run.Profile.Deviations.FirstOrDefault(d => d.Check == check.Id);
         if (deviation is not null && result.IsViolation) result = result with { KnownDeviation = deviation.Reason };
-        run.Report.Add(result);
-        Apply(result, deviation?.Reason);
+        var comparison = baseline?.Compare(check.Id, result.Case, result.Verdict);
+
+        IReadOnlyList<string> bundle = [];
+        if (result.Verdict is Verdict.Failed or Verdict.Warning or Verdict.Error || comparison?.Status is BaselineStatus.Regressed or BaselineStatus.Improved)
+        {
+            try
+            {
+                bundle = FailureBundle.Write(run.Report.FailuresDirectory, result, comparison is null ? null : Describe(comparison, baseline!),
+                    exchanges, run.Recorder.Snapshot());
+                foreach (var file in bundle) TestContext.AddTestAttachment(file, Path.GetFileName(file));
+            }
+            catch (IOException e) { TestContext.Out.WriteLine($"(failure bundle not written: {e.Message})"); }
+        }
+        run.Report.Add(new ReportEntry(result, comparison)
+        {
+            Exchanges = exchanges,
+            Attachments = bundle.Select(f => Path.GetRelativePath(run.Report.Directory, f).Replace('\\', '/')).ToList(),
+        });
+        Apply(result, deviation?.Reason, comparison, baseline);
     }
 
     protected static Task Verify(CheckDefinition check, Func<ConformanceRun, CheckResult> evaluate) =>
         Verify(check, r => Task.FromResult(evaluate(r)));
 
-    private static void Apply(CheckResult r, string? knownDeviation)
+    /// <summary>The run's baseline, loaded once per run (null: not in regression mode), or the error that prevents it.</summary>
+    private static (Baseline?, string?) BaselineFor(ConformanceRun run)
+    {
+        lock (BaselineGate)
+        {
+            if (baselineState is { } s && ReferenceEquals(s.Run, run)) return (s.Baseline, s.Error);
+            Baseline? baseline = null;
+            string? error = null;
+            var requested = BaselineSettings.Requested(name => TestContext.Parameters.Get(name));
+            try
+            {
+                var path = BaselineSettings.ResolvePath(requested, run.Settings.RepositoryRoot, run.Profile.Name, run.Profile.Version);
+                if (path is not null)
+                {
+                    baseline = Baseline.Load(path);
+                    if (baseline.Provider != run.Profile.Name || baseline.Version != run.Profile.Version)
+                        throw new BaselineException($"baseline {path} is for {baseline.Provider} {baseline.Version}, this run is {run.Profile.Name} {run.Profile.Version}");
+                    TestContext.Progress.WriteLine($"[run] regression mode: baseline {Path.GetRelativePath(run.Settings.RepositoryRoot, path)} ({baseline.Entries.Count} expected non-passing verdicts)");
+                }
+            }
+            catch (BaselineException e) { error = $"regression mode: {e.Message}"; }
+            run.Report.UseBaseline(baseline, requested);
+            baselineState = (run, baseline, error);
+            return (baseline, error);
+        }
+    }
+
+    private static string Describe(BaselineComparison c, Baseline baseline) => c.Status switch
+    {
+        BaselineStatus.AsExpected => $"as expected by {RelativeToRoot(baseline.Path)}{(c.Entry is null ? "" : $" ({c.Entry.Reason})")}",
+        BaselineStatus.Regressed => $"REGRESSION: {RelativeToRoot(baseline.Path)} expects {c.Expected}{(c.Entry is null ? " (no entry: expected to pass)" : $" ({c.Entry.Reason})")}",
+        _ => $"better than {RelativeToRoot(baseline.Path)}, which expects {c.Expected}{(c.Entry is null ? "" : $" ({c.Entry.Reason})")}: update the baseline with {UpdateCommand()}",
+    };
+
+    /// <summary>The exact command that rewrites the baseline from this run's report.json.</summary>
+    public static string UpdateCommand()
+    {
+        var env = Environment.GetEnvironmentVariable(BaselineSettings.EnvironmentVariable);
+        var settings = Environment.GetEnvironmentVariable("OIDC_RUNSETTINGS");
+        return $"{(string.IsNullOrWhiteSpace(env) ? "" : $"OIDC_BASELINE={env} ")}./run.sh baseline-update{(string.IsNullOrWhiteSpace(settings) ? "" : " " + settings)}".Trim();
+    }
+
+    private static string RelativeToRoot(string? path) =>
+        path is null ? "(baseline)" : Path.GetRelativePath(RunSettings.FindRepositoryRoot(AppContext.BaseDirectory), path);
+
+    private static void Apply(CheckResult r, string? knownDeviation, BaselineComparison? comparison, Baseline? baseline)
     {
         var message = Redactor.Redact($"{r.Check.Id}{(r.Case is null ? "" : $" [{r.Case}]")} ({(r.Check.Level == RequirementLevel.Must ? "MUST" : "SHOULD")}, {r.Check.Spec}): {r.Reason}");
         TestContext.Out.WriteLine($"{r.Verdict}: {message}");
         foreach (var e in r.Evidence) TestContext.Out.WriteLine($"--- {e.Label}\n{Redactor.Redact(e.Content)}");
+        if (r.Verdict == Verdict.Error)
+        {
+            Assert.Fail($"harness error, no verdict: {message}");
+            return;
+        }
+        if (comparison is not null)
+        {
+            var note = Redactor.Redact(Describe(comparison, baseline!));
+            switch (comparison.Status)
+            {
+                case BaselineStatus.Regressed:
+                    Assert.Fail($"{note}; got {r.Verdict}: {message}");
+                    return;
+                case BaselineStatus.Improved:
+                    Assert.Fail($"{r.Verdict}, {note}. {message}");
+                    return;
+                case BaselineStatus.AsExpected when r.Verdict is Verdict.Failed or Verdict.Warning:
+                    Assert.Warn($"{r.Verdict} {note}: {message}");
+                    return;
+                case BaselineStatus.AsExpected when r.Verdict is Verdict.Inconclusive:
+                    Assert.Inconclusive(message);
+                    return;
+                default:
+                    return;
+            }
+        }
         switch (r.Verdict)
         {
             case Verdict.Passed:

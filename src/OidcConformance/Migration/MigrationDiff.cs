@@ -1,0 +1,248 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OidcConformance.Baselines;
+using OidcConformance.Checks;
+using OidcConformance.Reporting;
+
+namespace OidcConformance.Migration;
+
+/// <summary>A check execution whose verdict differs between the two runs (null: not run on that side).</summary>
+public sealed record VerdictChange(string Check, string? Case, string Title, string Level, string? A, string? B, string? AReason, string? BReason)
+{
+    public string Key => Baseline.Key(Check, Case);
+}
+
+/// <summary>A behaviour fact that differs: its path in report.json "facts" and the two values (null: absent on that side).</summary>
+public sealed record FactChange(string Path, string? A, string? B);
+
+/// <summary>The same negative request answered differently (status and error code).</summary>
+public sealed record ErrorChange(string Check, string? Case, string Purpose, string Request, string? A, string? B);
+
+/// <summary>
+/// Compares two runs (two providers, or two versions of one) from their report.json files and says first what a
+/// relying party that works with A will see differently on B, then every verdict change, then behaviour that changed
+/// even where both pass (from the "facts" section: claims per scope, sub format, token formats and lifetimes,
+/// discovery metadata, error statuses and codes of the negative cases).
+/// </summary>
+public sealed class MigrationDiff
+{
+    public const string Schema = "oidc-conformance-migration/1";
+    public required ReportFile A { get; init; }
+    public required ReportFile B { get; init; }
+    public required IReadOnlyList<string> Headline { get; init; }
+    public required IReadOnlyList<VerdictChange> VerdictChanges { get; init; }
+    public required IReadOnlyList<FactChange> FactChanges { get; init; }
+    public required IReadOnlyList<ErrorChange> ErrorChanges { get; init; }
+
+    public string NameA => $"{A.Provider} {A.Version}";
+    public string NameB => $"{B.Provider} {B.Version}";
+
+    public static MigrationDiff Compare(ReportFile a, ReportFile b)
+    {
+        var va = Worst(a);
+        var vb = Worst(b);
+        var changes = va.Keys.Union(vb.Keys).Order(StringComparer.Ordinal)
+            .Select(k => (k, ra: va.GetValueOrDefault(k), rb: vb.GetValueOrDefault(k)))
+            .Where(x => x.ra?.Verdict != x.rb?.Verdict)
+            .Select(x =>
+            {
+                var any = x.ra ?? x.rb!;
+                return new VerdictChange(any.Id, any.Case, any.Title, any.Level, x.ra?.Verdict, x.rb?.Verdict, x.ra?.Reason, x.rb?.Reason);
+            }).ToList();
+
+        var fa = Flatten(a.Facts);
+        var fb = Flatten(b.Facts);
+        var factChanges = fa.Keys.Union(fb.Keys).Where(k => !k.StartsWith("errors", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+            .Select(k => new FactChange(k, fa.GetValueOrDefault(k), fb.GetValueOrDefault(k))).Where(c => c.A != c.B).ToList();
+
+        var ea = Errors(a.Facts);
+        var eb = Errors(b.Facts);
+        var errorChanges = ea.Keys.Intersect(eb.Keys).Order(StringComparer.Ordinal)
+            .Where(k => ea[k].Answer != eb[k].Answer)
+            .Select(k => new ErrorChange(ea[k].Check, ea[k].Case, ea[k].Purpose, ea[k].Request, ea[k].Answer, eb[k].Answer)).ToList();
+
+        return new MigrationDiff
+        {
+            A = a, B = b, VerdictChanges = changes, FactChanges = factChanges, ErrorChanges = errorChanges,
+            Headline = Headline_(a, b, changes, factChanges, errorChanges),
+        };
+    }
+
+    private static Dictionary<string, ReportedResult> Worst(ReportFile r) =>
+        r.Results.GroupBy(x => x.Key).ToDictionary(g => g.Key,
+            g => g.OrderByDescending(x => Enum.TryParse<Verdict>(x.Verdict, out var v) ? Baseline.Rank(v) : 9).First());
+
+    private sealed record ErrorFact(string Check, string? Case, string Purpose, string Request, string Answer);
+
+    private static Dictionary<string, ErrorFact> Errors(JsonObject? facts)
+    {
+        var map = new Dictionary<string, ErrorFact>(StringComparer.Ordinal);
+        foreach (var e in (facts?["errors"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var f = new ErrorFact((string?)e["check"] ?? "", (string?)e["case"], (string?)e["purpose"] ?? "", (string?)e["request"] ?? "",
+                $"{e["status"]} {(string?)e["error"]}");
+            var key = $"{f.Check}|{f.Case}|{f.Purpose}";
+            if (map.TryGetValue(key, out var old)) map[key] = old with { Answer = old.Answer + "; " + f.Answer };
+            else map[key] = f;
+        }
+        return map;
+    }
+
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Leaf values of the facts by path (arrays of scalars are one leaf, rendered as JSON).</summary>
+    public static Dictionary<string, string> Flatten(JsonNode? node)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Walk(JsonNode? n, string path)
+        {
+            switch (n)
+            {
+                case JsonObject o:
+                    foreach (var (k, child) in o) Walk(child, path.Length == 0 ? k : $"{path}.{k}");
+                    break;
+                case JsonArray arr when arr.All(x => x is JsonValue or null):
+                    map[path] = arr.ToJsonString(Relaxed);
+                    break;
+                case JsonArray arr:
+                    for (var i = 0; i < arr.Count; i++) Walk(arr[i], $"{path}[{i}]");
+                    break;
+                case null:
+                    map[path] = "null";
+                    break;
+                default:
+                    map[path] = n is JsonValue v && v.TryGetValue<string>(out var s) ? s : n.ToJsonString();
+                    break;
+            }
+        }
+        Walk(node, "");
+        return map;
+    }
+
+    private static List<string> Headline_(ReportFile a, ReportFile b, List<VerdictChange> verdicts, List<FactChange> facts, List<ErrorChange> errors)
+    {
+        var lines = new List<string>();
+        string A = $"{a.Provider} {a.Version}", B = $"{b.Provider} {b.Version}";
+        if (a.Facts is null || b.Facts is null)
+            lines.Add($"Behaviour facts are missing from {(a.Facts is null ? A : B)}'s report (written before facts existed): only verdicts are compared.");
+        var sub = facts.FirstOrDefault(f => f.Path == "sub.format");
+        if (sub is not null)
+            lines.Add($"**Subject identifiers change format**: `sub` is {sub.A ?? "absent"} on {A} but {sub.B ?? "absent"} on {B}. Accounts an RP keyed by (iss, sub) will not match; plan a mapping (e.g. by verified email) before switching.");
+        foreach (var group in facts.Where(f => f.Path.StartsWith("idToken.claimsByScope.", StringComparison.Ordinal) || f.Path.StartsWith("userinfo.claimsByScope.", StringComparison.Ordinal))
+                     .GroupBy(f => f.Path[..f.Path.IndexOf('.')]))
+        {
+            var where = group.Key == "idToken" ? "ID token" : "userinfo response";
+            var missing = group.Where(f => f.A is not null && f.B is null).Select(ClaimName).Distinct().ToList();
+            var added = group.Where(f => f.A is null && f.B is not null).Select(ClaimName).Distinct().ToList();
+            var retyped = group.Where(f => f.A is not null && f.B is not null).Select(f => $"{ClaimName(f)} ({f.A} → {f.B})").Distinct().ToList();
+            if (missing.Count > 0) lines.Add($"**{where} claims missing on {B}** that {A} sends for the same scope: {List(missing)}.");
+            if (retyped.Count > 0) lines.Add($"**{where} claims change JSON type**: {List(retyped)}.");
+            if (added.Count > 0) lines.Add($"{where} claims that only {B} sends: {List(added)}.");
+        }
+        var tokens = facts.Where(f => f.Path.StartsWith("tokenEndpoint.", StringComparison.Ordinal) || f.Path.StartsWith("idToken.header", StringComparison.Ordinal) || f.Path.StartsWith("idToken.lifetime", StringComparison.Ordinal)).ToList();
+        foreach (var f in tokens.Where(f => f.Path.EndsWith("accessTokenFormat", StringComparison.Ordinal) || f.Path.EndsWith("expiresIn", StringComparison.Ordinal)
+                                           || f.Path.EndsWith("refreshTokenFormat", StringComparison.Ordinal) || f.Path.Contains("lifetime", StringComparison.Ordinal) || f.Path.EndsWith("header.alg", StringComparison.Ordinal)))
+            lines.Add($"Tokens: `{f.Path}` is {f.A ?? "absent"} on {A}, {f.B ?? "absent"} on {B}.");
+        if (errors.Count > 0)
+        {
+            var statusChanges = errors.Count(e => StatusOf(e.A) != StatusOf(e.B));
+            lines.Add($"**Error responses differ in {errors.Count} negative cases** ({statusChanges} with a different HTTP status), e.g. " +
+                      string.Join("; ", errors.Take(4).Select(e => $"{e.Request} in `{Baseline.Key(e.Check, e.Case)}`: {e.A} → {e.B}")) + ". RPs that branch on error codes must be checked.");
+        }
+        var disc = facts.Where(f => f.Path.StartsWith("discovery.", StringComparison.Ordinal)).ToList();
+        var lost = disc.Where(f => f.B is null && f.A is not null).Select(f => f.Path["discovery.".Length..]).ToList();
+        if (lost.Count > 0) lines.Add($"Discovery metadata {A} publishes and {B} does not: {List(lost)}.");
+        foreach (var f in disc.Where(f => f.A is not null && f.B is not null && f.Path.EndsWith("_supported", StringComparison.Ordinal)))
+        {
+            var ra = ParseList(f.A!); var rb = ParseList(f.B!);
+            var gone = ra.Except(rb).ToList();
+            if (gone.Count > 0) lines.Add($"`{f.Path["discovery.".Length..]}`: {B} drops {List(gone)}.");
+        }
+        var worse = verdicts.Where(v => v.A == nameof(Verdict.Passed) && v.B is nameof(Verdict.Failed) or nameof(Verdict.Warning)).ToList();
+        if (worse.Count > 0)
+            lines.Add($"**{worse.Count} checks that pass on {A} fail or warn on {B}**: {List(worse.Select(v => $"`{v.Key}` ({v.B})").ToList())}.");
+        var better = verdicts.Where(v => v.B == nameof(Verdict.Passed) && v.A is nameof(Verdict.Failed) or nameof(Verdict.Warning)).ToList();
+        if (better.Count > 0)
+            lines.Add($"{better.Count} checks that fail or warn on {A} pass on {B}: {List(better.Select(v => $"`{v.Key}`").ToList())}.");
+        if (lines.Count == 0) lines.Add($"No difference in verdicts or recorded behaviour between {A} and {B}.");
+        return lines;
+    }
+
+    private static string? StatusOf(string? answer) => answer?.Split(' ')[0];
+    private static string ClaimName(FactChange f) => f.Path[(f.Path.LastIndexOf('.') + 1)..];
+    private static string List(IReadOnlyList<string> items) =>
+        items.Count <= 12 ? string.Join(", ", items) : string.Join(", ", items.Take(12)) + $" and {items.Count - 12} more";
+
+    private static List<string> ParseList(string json)
+    {
+        try { return (JsonNode.Parse(json) as JsonArray)?.Select(x => x?.ToJsonString() ?? "null").ToList() ?? [json]; }
+        catch (JsonException) { return [json]; }
+    }
+
+    public string ToMarkdown()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"# Migration: {NameA} → {NameB}");
+        sb.AppendLine();
+        sb.AppendLine($"A: `{A.Path}` ({A.Results.Count} executions) · B: `{B.Path}` ({B.Results.Count} executions)");
+        sb.AppendLine();
+        sb.AppendLine($"## What relying parties that work with {NameA} will see differently on {NameB}");
+        sb.AppendLine();
+        foreach (var line in Headline) sb.AppendLine($"- {line}");
+        sb.AppendLine();
+        sb.AppendLine($"## Verdict changes ({VerdictChanges.Count})");
+        sb.AppendLine();
+        if (VerdictChanges.Count > 0)
+        {
+            sb.AppendLine($"| Check | Level | {Cell(NameA)} | {Cell(NameB)} | Reason on B (or A) |");
+            sb.AppendLine("|---|---|---|---|---|");
+            foreach (var v in VerdictChanges.OrderBy(v => v.B == nameof(Verdict.Passed) ? 1 : 0).ThenBy(v => v.Key, StringComparer.Ordinal))
+                sb.AppendLine($"| `{Cell(v.Key)}`<br>{Cell(v.Title)} | {v.Level} | {v.A ?? "(not run)"} | {v.B ?? "(not run)"} | {Cell(Clip(v.BReason ?? v.AReason ?? ""))} |");
+            sb.AppendLine();
+        }
+        sb.AppendLine($"## Behaviour that changed ({FactChanges.Count} facts)");
+        sb.AppendLine();
+        sb.AppendLine("Recorded from the runs' back-channel exchanges (report.json `facts`), also where both pass.");
+        sb.AppendLine();
+        foreach (var section in FactChanges.GroupBy(f => f.Path.Split('.')[0]))
+        {
+            sb.AppendLine($"### {section.Key}");
+            sb.AppendLine();
+            sb.AppendLine($"| Fact | {Cell(NameA)} | {Cell(NameB)} |");
+            sb.AppendLine("|---|---|---|");
+            foreach (var f in section)
+                sb.AppendLine($"| `{Cell(f.Path[(section.Key.Length + 1 > f.Path.Length ? 0 : section.Key.Length + 1)..])}` | {Cell(Clip(f.A ?? "(absent)"))} | {Cell(Clip(f.B ?? "(absent)"))} |");
+            sb.AppendLine();
+        }
+        sb.AppendLine($"## Error responses that changed ({ErrorChanges.Count})");
+        sb.AppendLine();
+        if (ErrorChanges.Count > 0)
+        {
+            sb.AppendLine($"| Check | Request | {Cell(NameA)} | {Cell(NameB)} |");
+            sb.AppendLine("|---|---|---|---|");
+            foreach (var e in ErrorChanges)
+                sb.AppendLine($"| `{Cell(Baseline.Key(e.Check, e.Case))}`<br>{Cell(e.Purpose)} | {Cell(e.Request)} | {Cell(e.A ?? "")} | {Cell(e.B ?? "")} |");
+            sb.AppendLine();
+        }
+        return sb.ToString();
+    }
+
+    public string ToJson()
+    {
+        var doc = new
+        {
+            schema = Schema,
+            a = new { provider = A.Provider, version = A.Version, report = A.Path },
+            b = new { provider = B.Provider, version = B.Version, report = B.Path },
+            headline = Headline,
+            verdictChanges = VerdictChanges.Select(v => new { check = v.Check, @case = v.Case, title = v.Title, level = v.Level, a = v.A, b = v.B, aReason = v.AReason, bReason = v.BReason }),
+            factChanges = FactChanges.Select(f => new { path = f.Path, a = f.A, b = f.B }),
+            errorChanges = ErrorChanges.Select(e => new { check = e.Check, @case = e.Case, purpose = e.Purpose, request = e.Request, a = e.A, b = e.B }),
+        };
+        return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+    }
+
+    private static string Clip(string s) => s.Length > 300 ? s[..300] + "…" : s;
+    private static string Cell(string s) => s.Replace("|", "\\|").Replace("\r", "").Replace("\n", "<br>");
+}

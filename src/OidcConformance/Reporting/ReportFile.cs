@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+
+namespace OidcConformance.Reporting;
+
+/// <summary>One result as read back from a report.json.</summary>
+public sealed record ReportedResult(string Id, string? Case, string Title, string Area, string Spec, string Level, string Verdict,
+    string Reason, string? KnownDeviation, string? BaselineStatus)
+{
+    public string Key => Case is null ? Id : $"{Id} [{Case}]";
+}
+
+/// <summary>A report.json read back (for the baseline update and the migration diff); accepts schema 1 files with or without the later additions.</summary>
+public sealed class ReportFile
+{
+    public required string Path { get; init; }
+    public required string Provider { get; init; }
+    public required string Version { get; init; }
+    public required string Issuer { get; init; }
+    public required bool Complete { get; init; }
+    public string? SetupError { get; init; }
+    public required IReadOnlyList<ReportedResult> Results { get; init; }
+    /// <summary>Behaviour facts (null for reports written before they existed).</summary>
+    public JsonObject? Facts { get; init; }
+    public DateTimeOffset? Started { get; init; }
+
+    public static ReportFile Load(string path)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: not a JSON object");
+        var schema = (string?)root["schema"];
+        if (schema is null || !schema.StartsWith("oidc-conformance-report/", StringComparison.Ordinal))
+            throw new InvalidDataException($"{path}: not an oidc-conformance report (schema '{schema}')");
+        string S(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
+        string? N(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        var provider = root["provider"] as JsonObject;
+        var results = (root["results"] as JsonArray ?? []).OfType<JsonObject>().Select(r => new ReportedResult(
+            S(r["id"]), N(r["case"]), S(r["title"]), S(r["area"]), S(r["spec"]), S(r["level"]), S(r["verdict"]), S(r["reason"]),
+            N(r["knownDeviation"]), N((r["baseline"] as JsonObject)?["status"]))).ToList();
+        return new ReportFile
+        {
+            Path = System.IO.Path.GetFullPath(path), Provider = S(provider?["name"]), Version = S(provider?["version"]), Issuer = S(provider?["issuer"]),
+            Complete = root["complete"] is JsonValue c && c.TryGetValue<bool>(out var b) && b, SetupError = N(root["setupError"]),
+            Results = results, Facts = root["facts"] as JsonObject,
+            Started = root["started"] is JsonValue st && st.TryGetValue<DateTimeOffset>(out var d) ? d : null,
+        };
+    }
+}
