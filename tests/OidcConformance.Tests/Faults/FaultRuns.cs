@@ -50,7 +50,7 @@ public sealed record FaultDiff(FaultRun Run, IReadOnlyList<(Execution Now, Execu
 
 /// <summary>
 /// Runs the conformance suite once without a fault and once per fault, filtered to the fault's categories, through the
-/// proxy (OIDC_FAULT). Runs are shared by all fault tests; OIDC_FAULT_PARALLELISM (default 2) runs go at once and
+/// proxy (OIDC_FAULT). Runs are shared by all fault tests; OIDC_FAULT_PARALLELISM (default 3) runs go at once and
 /// OIDC_FAULTS=a,b limits the faults (for iterating).
 /// </summary>
 public static class FaultRuns
@@ -81,7 +81,7 @@ public static class FaultRuns
             if (baseline is not null) return;
             var clock = Stopwatch.StartNew();
             var faults = Selected();
-            var parallelism = int.TryParse(Environment.GetEnvironmentVariable("OIDC_FAULT_PARALLELISM"), out var p) && p > 0 ? p : 2;
+            var parallelism = int.TryParse(Environment.GetEnvironmentVariable("OIDC_FAULT_PARALLELISM"), out var p) && p > 0 ? p : 3;
             var throttle = new SemaphoreSlim(parallelism);
             async Task<FaultRun> RunOne(Fault fault, IEnumerable<string> categories)
             {
@@ -89,16 +89,27 @@ public static class FaultRuns
                 try
                 {
                     var result = await SuiteProcess.RunAsync(new Dictionary<string, string> { [FaultProxy.EnvironmentVariable] = fault.Name },
-                        Filter(categories), TimeSpan.FromMinutes(5));
+                        Filter(categories), TimeSpan.FromMinutes(20));
                     var run = FaultRun.Read(fault, result);
                     TestContext.Progress.WriteLine($"[faults] {fault.Name}: {run.Executions.Count} executions in {result.Elapsed.TotalSeconds:F0} s");
-                    try { Directory.Delete(result.ArtifactsDirectory, true); } catch (IOException) { }
+                    if (run.Executions.Count > 0) try { Directory.Delete(result.ArtifactsDirectory, true); } catch (IOException) { }
+                    else TestContext.Progress.WriteLine($"[faults] {fault.Name}: no executions, kept {result.ArtifactsDirectory}");
                     return run;
                 }
                 finally { throttle.Release(); }
             }
             var baselineTask = RunOne(FaultCatalog.None, faults.SelectMany(f => f.Categories));
-            var tasks = faults.Select(async f => Runs[f.Name] = await RunOne(f, f.Categories)).ToList();
+            var log = Path.Combine(SuiteProcess.Root, "artifacts", "faults.log");
+            Directory.CreateDirectory(Path.GetDirectoryName(log)!);
+            File.WriteAllText(log, "");
+            var tasks = faults.Select(async f =>
+            {
+                var run = Runs[f.Name] = await RunOne(f, f.Categories);
+                var b = await baselineTask;
+                var diff = FaultDiff.Of(run, b);
+                lock (Runs) File.AppendAllText(log, $"== {f.Name} ({run.Elapsed.TotalSeconds:F0} s, {run.Executions.Count} executions, setup {run.SetupError ?? "ok"}) " +
+                    $"killed: {string.Join(", ", diff.Killed.Order())}\n{diff.Describe()}\n");
+            }).ToList();
             baseline = await baselineTask;
             await Task.WhenAll(tasks);
             Elapsed = clock.Elapsed;
