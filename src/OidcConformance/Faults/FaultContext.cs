@@ -180,14 +180,18 @@ public sealed partial class FaultContext(string upstreamOrigin, HttpClient clien
                 }
             }
         }
-        if (response.Header("Content-Type")?.Contains("html") == true && response.BodyText.Contains("<form", StringComparison.OrdinalIgnoreCase))
+        if (response.Header("Content-Type")?.Contains("html") == true && response.BodyText.Contains("<form", StringComparison.OrdinalIgnoreCase)
+            && Regex.IsMatch(response.BodyText, "name=\"(state|code|id_token|access_token|error)\""))
         {
             var html = HiddenInput().Replace(response.BodyText, m =>
             {
                 var name = System.Net.WebUtility.HtmlDecode(m.Groups["name"].Value);
                 var value = System.Net.WebUtility.HtmlDecode(m.Groups["value"].Value);
                 var v = edit(name, value);
-                return v is null ? "" : m.Value.Replace(m.Groups["value"].Value, System.Net.WebUtility.HtmlEncode(v));
+                if (v == value) return m.Value;
+                if (v is null) return "";
+                var g = m.Groups["value"];
+                return m.Value[..(g.Index - m.Index)] + System.Net.WebUtility.HtmlEncode(v) + m.Value[(g.Index - m.Index + g.Length)..];
             });
             if (add is not null && html.Contains("</form>"))
             {

@@ -110,9 +110,9 @@ public sealed class FaultProxy : IAsyncDisposable
             Context.AddProxyKey(request, response);
             Fault.OnResponse?.Invoke(Context, request, response);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException or System.Text.Json.JsonException)
+        catch (Exception e)
         {
-            log.WriteLine($"[fault] proxy error on {request.Method} {request.Path}: {e.GetType().Name}: {e.Message}");
+            log.WriteLine($"[fault] proxy error on {request.Method} {request.Path}: {e}");
             response = new ProxyResponse(502, Encoding.UTF8.GetBytes("fault proxy: upstream failed"));
             response.SetHeader("Content-Type", "text/plain");
         }
@@ -122,6 +122,14 @@ public sealed class FaultProxy : IAsyncDisposable
             if (!HopByHop.Contains(k)) ctx.Response.Headers.Append(k, v);
         ctx.Response.ContentLength = response.Body.Length;
         if (response.Body.Length > 0 && !HttpMethods.IsHead(request.Method)) await ctx.Response.Body.WriteAsync(response.Body);
+    }
+
+    /// <summary>Once the provider is up: learns its endpoints and warms the proxy's own pipeline, so the run's short preflight is not spent on JIT.</summary>
+    public async Task WarmUpAsync(TimeSpan timeout)
+    {
+        using var client = new HttpClient { Timeout = timeout };
+        try { using var _ = await client.GetAsync(Origin + "/.well-known/openid-configuration"); }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { log.WriteLine($"[fault] warm-up: {e.Message}"); }
     }
 
     internal async Task<ProxyResponse> ForwardAsync(ProxyRequest request)

@@ -61,6 +61,7 @@ public sealed class ConformanceRun : IAsyncDisposable
                 }
                 log.WriteLine($"[run] starting {profile.Name} ({string.Join(' ', profile.Start.Command)})");
                 process = await ProviderProcess.StartAsync(profile, Expand, log, environmentOverrides: faultProxy?.ProviderEnvironment);
+                if (faultProxy is not null) await faultProxy.WarmUpAsync(TimeSpan.FromSeconds(30));
                 log.WriteLine($"[run] {profile.Name} ready at {process.Issuer}");
             }
             var issuer = Expand(profile.Issuer).TrimEnd('/');

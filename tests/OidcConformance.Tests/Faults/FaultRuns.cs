@@ -91,6 +91,14 @@ public static class FaultRuns
                     var result = await SuiteProcess.RunAsync(new Dictionary<string, string> { [FaultProxy.EnvironmentVariable] = fault.Name },
                         Filter(categories), TimeSpan.FromMinutes(20));
                     var run = FaultRun.Read(fault, result);
+                    if (run.SetupError is not null && run.Executions.Count == 0)
+                    {
+                        // a loaded machine can starve the start-up; one retry, then the setup error stands
+                        TestContext.Progress.WriteLine($"[faults] {fault.Name}: setup failed ({run.SetupError}); retrying once");
+                        result = await SuiteProcess.RunAsync(new Dictionary<string, string> { [FaultProxy.EnvironmentVariable] = fault.Name },
+                            Filter(categories), TimeSpan.FromMinutes(20));
+                        run = FaultRun.Read(fault, result);
+                    }
                     TestContext.Progress.WriteLine($"[faults] {fault.Name}: {run.Executions.Count} executions in {result.Elapsed.TotalSeconds:F0} s");
                     if (run.Executions.Count > 0) try { Directory.Delete(result.ArtifactsDirectory, true); } catch (IOException) { }
                     else TestContext.Progress.WriteLine($"[faults] {fault.Name}: no executions, kept {result.ArtifactsDirectory}");
