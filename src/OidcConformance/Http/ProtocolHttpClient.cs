@@ -84,6 +84,13 @@ public sealed class ProtocolHttpClient : IDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(RequestTimeout);
         HttpExchange exchange;
+        if (request.RequestUri is not { IsAbsoluteUri: true } || request.RequestUri.Scheme is not ("http" or "https"))
+        {
+            // e.g. a relative endpoint URL in a discovery document: a statement about the provider, not a harness crash
+            exchange = Failed($"'{request.RequestUri}' is not an absolute http(s) URL");
+            recorder.Add(exchange);
+            return exchange;
+        }
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);

@@ -41,8 +41,9 @@ public sealed class ProviderProcess : IAsyncDisposable
         process.WaitForExit(5000);
     }
 
+    /// <param name="environmentOverrides">set after the profile's environment (the fault proxy's PORT and ISSUER)</param>
     public static async Task<ProviderProcess> StartAsync(ProviderProfile profile, Func<string, string> expand, TextWriter progress,
-        CancellationToken ct = default)
+        CancellationToken ct = default, IReadOnlyDictionary<string, string>? environmentOverrides = null)
     {
         var start = profile.Start;
         var workDir = Path.GetFullPath(Path.Combine(profile.ProfileDirectory, start.WorkingDirectory));
@@ -66,6 +67,7 @@ public sealed class ProviderProcess : IAsyncDisposable
         };
         foreach (var arg in start.Command.Skip(1)) psi.ArgumentList.Add(expand(arg));
         foreach (var (k, v) in start.Environment) psi.Environment[k] = expand(v);
+        foreach (var (k, v) in environmentOverrides ?? new Dictionary<string, string>()) psi.Environment[k] = v;
 
         var log = new StringBuilder();
         var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);

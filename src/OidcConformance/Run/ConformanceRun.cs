@@ -34,6 +34,8 @@ public sealed class ConformanceRun : IAsyncDisposable
     public TextWriter Log { get; init; } = TextWriter.Null;
     /// <summary>Time spent waiting on the provider (back channel and browser) and browser logins; written to latency.md/json at the end.</summary>
     public ProviderTimings Timings { get; init; } = new();
+    /// <summary>The fault-injecting proxy in front of the embedded provider, when OIDC_FAULT is set.</summary>
+    public Faults.FaultProxy? FaultProxy { get; init; }
 
     public TimeSpan NavigationTimeout => TimeSpan.FromSeconds(Profile.Timeouts.NavigationSeconds);
 
@@ -46,13 +48,22 @@ public sealed class ConformanceRun : IAsyncDisposable
 
         var callback = await CallbackListener.StartAsync(profile.Callback);
         ProviderProcess? process = null;
+        Faults.FaultProxy? faultProxy = null;
         try
         {
             string Expand(string s) => ExpandPlaceholders(s, callback, process?.Issuer);
             if (profile.Start.Embedded)
             {
+                // OIDC_FAULT: the run goes through the fault-injecting proxy, whose origin the provider uses as issuer (docs/faults.md).
+                if (Faults.FaultProxy.Requested() is { } fault)
+                {
+                    faultProxy = await Faults.FaultProxy.StartAsync(fault, log);
+                    faultProxy.Context.RegisteredRedirectUri = callback.RedirectUri;
+                    foreach (var c in profile.Clients.Values.Where(c => c.TokenEndpointAuthMethods.Contains("none"))) faultProxy.Context.PublicClients.Add(c.ClientId);
+                }
                 log.WriteLine($"[run] starting {profile.Name} ({string.Join(' ', profile.Start.Command)})");
-                process = await ProviderProcess.StartAsync(profile, Expand, log);
+                process = await ProviderProcess.StartAsync(profile, Expand, log, environmentOverrides: faultProxy?.ProviderEnvironment);
+                if (faultProxy is not null) await faultProxy.WarmUpAsync(TimeSpan.FromSeconds(30));
                 log.WriteLine($"[run] {profile.Name} ready at {process.Issuer}");
             }
             var issuer = Expand(profile.Issuer).TrimEnd('/');
@@ -71,11 +82,12 @@ public sealed class ConformanceRun : IAsyncDisposable
             {
                 Settings = settings, Profile = profile, Issuer = issuer, DiscoveryUrl = discoveryUrl, Callback = callback, Process = process,
                 Recorder = recorder, Http = http, Driver = LoginDrivers.Create(profile), Report = report, Log = log,
-                Timings = timings,
+                Timings = timings, FaultProxy = faultProxy,
             };
         }
         catch
         {
+            if (faultProxy is not null) await faultProxy.DisposeAsync();
             if (process is not null) await process.DisposeAsync();
             await callback.DisposeAsync();
             throw;
@@ -200,6 +212,7 @@ public sealed class ConformanceRun : IAsyncDisposable
         catch (IOException e) { Log.WriteLine($"[run] could not write the latency summary: {e.Message}"); }
         if (browser is not null) await browser.DisposeAsync();
         if (Process is not null) await Process.DisposeAsync();
+        if (FaultProxy is not null) await FaultProxy.DisposeAsync();
         await Callback.DisposeAsync();
         Http.Dispose();
     }

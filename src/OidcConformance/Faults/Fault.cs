@@ -1,0 +1,25 @@
+namespace OidcConformance.Faults;
+
+/// <summary>A check a fault must turn red, and a regular expression its reason must match (it names the broken property).</summary>
+public sealed record Kill(string CheckId, string ReasonPattern);
+
+/// <summary>
+/// One realistic provider bug the proxy can inject. <see cref="Categories"/> are the suite categories that exercise it,
+/// <see cref="Kills"/> the checks that must fail (Failed, or Warning for SHOULD) because of it; every other check in those
+/// categories keeps its fault-free verdict, except the ones in <see cref="MayTurnInconclusive"/> whose prerequisite the
+/// fault removes (they must then be Inconclusive with a reason, never Error).
+/// </summary>
+public sealed record Fault(string Name, string Description, string[] Categories, Kill[] Kills)
+{
+    public string[] MayTurnInconclusive { get; init; } = [];
+    /// <summary>Where the bug comes from (a real provider's issue) or what it models.</summary>
+    public string? Source { get; init; }
+    /// <summary>Rewrites the request before it is forwarded.</summary>
+    public Action<FaultContext, ProxyRequest>? OnRequest { get; init; }
+    /// <summary>Rewrites the response before it is returned.</summary>
+    public Action<FaultContext, ProxyRequest, ProxyResponse>? OnResponse { get; init; }
+    /// <summary>Replaces forwarding (next = forward upstream); for stateful faults that replay or short-circuit.</summary>
+    public Func<FaultContext, ProxyRequest, Func<ProxyRequest, Task<ProxyResponse>>, Task<ProxyResponse>>? Around { get; init; }
+
+    public override string ToString() => Name;
+}

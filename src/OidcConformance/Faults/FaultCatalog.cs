@@ -1,0 +1,499 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using static OidcConformance.Faults.FaultContext;
+
+namespace OidcConformance.Faults;
+
+/// <summary>
+/// The named faults: each is a bug a real provider has shipped (Casdoor issue numbers where one is the model) or a
+/// classic OpenID Connect implementation mistake. docs/faults.md explains the mechanics.
+/// </summary>
+public static class FaultCatalog
+{
+    /// <summary>The proxy without a fault: the baseline every fault is compared with.</summary>
+    public static readonly Fault None = new("none", "no fault: the proxy only forwards (and publishes its own key in the JWK Set)", [], []);
+
+    public static Fault? Find(string name) => name == None.Name ? None : All.FirstOrDefault(f => f.Name == name);
+
+    private static Kill K(string check, string pattern) => new(check, pattern);
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Action<FaultContext, ProxyRequest, ProxyResponse> Discovery(Action<JsonObject> edit) => (c, q, r) =>
+    {
+        if (c.Is(q, Endpoint.Discovery) && r.Status == 200) r.EditJson(edit);
+    };
+
+    private static Action<FaultContext, ProxyRequest, ProxyResponse> Jwks(Action<FaultContext, JsonArray> edit) => (c, q, r) =>
+    {
+        if (c.Is(q, Endpoint.Jwks) && r.Status == 200) r.EditJson(j => edit(c, (JsonArray)j["keys"]!));
+    };
+
+    /// <summary>ID tokens from the token endpoint (code exchange and refresh).</summary>
+    private static Action<FaultContext, ProxyRequest, ProxyResponse> TokenEndpointIdToken(Action<JsonObject, JsonObject> edit,
+        Signing signing = Signing.ProxyKey, string? grant = null) => (c, q, r) =>
+    {
+        if (!c.Is(q, Endpoint.Token) || r.Status != 200) return;
+        if (grant is not null && q.Param("grant_type") != grant) return;
+        if (r.Json?["id_token"]?.GetValue<string>() is { } token) r.EditJson(j => j["id_token"] = c.RewriteJwt(token, edit, signing));
+    };
+
+    private static Action<FaultContext, ProxyRequest, ProxyResponse> AnyIdToken(Action<JsonObject, JsonObject> edit, Signing signing = Signing.ProxyKey) =>
+        (c, q, r) => c.EditIdTokens(r, edit, signing);
+
+    private static Action<FaultContext, ProxyRequest, ProxyResponse> FrontChannel(Func<string, string, string?> edit) =>
+        (c, _, r) => c.EditFrontChannel(r, edit);
+
+    private static Action<FaultContext, ProxyRequest, ProxyResponse> TokenSuccess(Action<JsonObject> edit) => (c, q, r) =>
+    {
+        if (c.Is(q, Endpoint.Token) && r.Status == 200) r.EditJson(edit);
+    };
+
+    private static Action<FaultContext, ProxyRequest, ProxyResponse> UserInfo(Action<JsonObject> edit) => (c, q, r) =>
+    {
+        if (c.Is(q, Endpoint.UserInfo) && r.Status == 200) r.EditJson(edit);
+    };
+
+    private static Action<FaultContext, ProxyRequest> AuthorizationParams(Func<List<KeyValuePair<string, string>>, List<KeyValuePair<string, string>>> edit) => (c, q) =>
+    {
+        if (!c.Is(q, Endpoint.Authorization)) return;
+        if (q.Method == "GET") q.QueryParams = edit(q.QueryParams);
+        else if (q.IsForm) q.Form = edit(q.Form);
+    };
+
+    private static string RandomHash() => Base64UrlRandom(16);
+    private static string Base64UrlRandom(int bytes) => System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(bytes));
+
+    /// <summary>Replays the first successful token response for a repeated grant value (code or refresh token).</summary>
+    private static Func<FaultContext, ProxyRequest, Func<ProxyRequest, Task<ProxyResponse>>, Task<ProxyResponse>> ReplayGrant(string grantType, string field) =>
+        async (c, q, next) =>
+        {
+            if (!c.Is(q, Endpoint.Token) || q.Param("grant_type") != grantType || q.Param(field) is not { } value) return await next(q);
+            // the same grant presented by the same client (other clients and missing authentication still reach the provider)
+            var key = $"replay:{grantType}:{value}:{q.Header("Authorization")}:{q.Param("client_id")}:{q.Param("client_secret")}";
+            if (c.State.TryGetValue(key, out var cached)) return ((ProxyResponse)cached).Clone();
+            var response = await next(q);
+            if (response.Status == 200) c.State[key] = response.Clone();
+            return response;
+        };
+
+    // ------------------------------------------------------------------ the catalog
+
+    public static readonly IReadOnlyList<Fault> All =
+    [
+        // ---------------- discovery
+        new("discovery-issuer-mismatch", "the discovery document's issuer is not the URL it was fetched from (nor the iss of the tokens)",
+            ["Discovery"], [K("discovery.issuer-matches-url", "issuer"), K("discovery.issuer-matches-profile", "issuer")])
+        {
+            Source = "Casdoor #5582 (per-application discovery issuer differed from the tokens' iss)",
+            OnResponse = Discovery(d => d["issuer"] = d["issuer"]!.GetValue<string>() + "/.well-known/app"),
+        },
+        new("discovery-jwks-uri-missing", "the discovery document has no jwks_uri", ["Discovery", "JWKS"],
+            [K("discovery.required-metadata", "jwks_uri")])
+        {
+            MayTurnInconclusive = ["jwks.fetch", "jwks.usable-signing-key", "jwks.unique-kid", "jwks.no-private-key-material", "jwks.rsa-key-size",
+                "jwks.id-token-key-use-sig", "jwks.kty-present", "jwks.kty-registered", "jwks.use-required-when-mixed", "jwks.alg-consistent-with-kty"],
+            OnResponse = Discovery(d => d.Remove("jwks_uri")),
+        },
+        new("discovery-response-types-missing", "response_types_supported is missing from discovery", ["Discovery"],
+            [K("discovery.required-metadata", "response_types_supported")])
+        {
+            MayTurnInconclusive = ["discovery.response-types-code"],
+            Source = "Casdoor #514 (metadata out of line with behaviour)",
+            OnResponse = Discovery(d => d.Remove("response_types_supported")),
+        },
+        new("discovery-scopes-without-openid", "scopes_supported does not list openid", ["Discovery"], [K("discovery.scopes-openid", "openid")])
+        {
+            OnResponse = Discovery(d => d["scopes_supported"] = new JsonArray("profile", "email")),
+        },
+        new("discovery-relative-endpoint", "the token_endpoint in discovery is a relative URL", ["Discovery"],
+            [K("discovery.endpoints-absolute-urls", "token_endpoint")])
+        {
+            OnResponse = Discovery(d => d["token_endpoint"] = new Uri(d["token_endpoint"]!.GetValue<string>()).AbsolutePath),
+        },
+        new("discovery-subject-types-invalid", "subject_types_supported lists an unknown subject type", ["Discovery"],
+            [K("discovery.subject-types-valid", "anonymous")])
+        {
+            OnResponse = Discovery(d => d["subject_types_supported"] = new JsonArray("anonymous")),
+        },
+        new("discovery-rs256-missing", "id_token_signing_alg_values_supported omits RS256", ["Discovery"],
+            [K("discovery.id-token-alg-rs256", "RS256")])
+        {
+            OnResponse = Discovery(d => d["id_token_signing_alg_values_supported"] = new JsonArray("ES256")),
+        },
+        new("discovery-claims-without-sub", "claims_supported does not list sub", ["Discovery"], [K("discovery.claims-supported-sub", "sub")])
+        {
+            OnResponse = Discovery(d => d["claims_supported"] = new JsonArray("name", "email")),
+        },
+        new("discovery-unknown-response-modes", "response_modes_supported lists non-standard modes", ["Discovery"],
+            [K("discovery.response-modes-known", "login|link")])
+        {
+            Source = "Casdoor #3967 ([\"query\",\"fragment\",\"login\",\"code\",\"link\"])",
+            OnResponse = Discovery(d => d["response_modes_supported"] = new JsonArray("query", "fragment", "login", "code", "link")),
+        },
+        new("discovery-refresh-grant-missing", "grant_types_supported omits refresh_token although refresh works", ["Discovery"],
+            [K("discovery.offered-grant-type-advertised", "refresh_token")])
+        {
+            Source = "Casdoor #4676",
+            MayTurnInconclusive = ["discovery.advertised-grant-type-works"],
+            OnResponse = Discovery(d => d["grant_types_supported"] = new JsonArray("authorization_code", "implicit", "client_credentials")),
+        },
+        new("discovery-pkce-methods-missing", "code_challenge_methods_supported is missing although PKCE works", ["Pkce"],
+            [K("pkce.methods-advertised", "code_challenge_methods_supported")])
+        {
+            MayTurnInconclusive = ["pkce.unsupported-method-rejected"],
+            OnResponse = Discovery(d => d.Remove("code_challenge_methods_supported")),
+        },
+
+        // ---------------- JWKS
+        new("jwks-unrelated-key", "the JWK Set serves an unrelated key instead of the signing keys", ["IdToken"],
+            [K("idtoken.signature-jwks", "kid|JWK Set"), K("idtoken.microsoft-identitymodel-validation", "IDX10503|IDX10500|signature|kid")])
+        {
+            Source = "Casdoor #2515, #3598 (tokens not verifiable with the published key)",
+            OnResponse = Jwks((c, keys) => { keys.Clear(); keys.Add(c.RogueKey.PublicJwk()); }),
+        },
+        new("jwks-private-key-leaked", "the JWK Set publishes a private key (d, p, q, …)", ["JWKS"], [K("jwks.no-private-key-material", "private|\\bd\\b")])
+        {
+            OnResponse = Jwks((c, keys) =>
+            {
+                var p = c.Key.Rsa.ExportParameters(true);
+                var k = keys.OfType<JsonObject>().Single(x => x["kid"]?.GetValue<string>() == c.Key.Kid);
+                k["d"] = System.Buffers.Text.Base64Url.EncodeToString(p.D!);
+                k["p"] = System.Buffers.Text.Base64Url.EncodeToString(p.P!);
+                k["q"] = System.Buffers.Text.Base64Url.EncodeToString(p.Q!);
+            }),
+        },
+        new("jwks-duplicate-kid", "two different keys in the JWK Set share a kid", ["JWKS"], [K("jwks.unique-kid", "kid")])
+        {
+            OnResponse = Jwks((c, keys) => { var rogue = c.RogueKey.PublicJwk(); rogue["kid"] = c.Key.Kid; keys.Add(rogue); }),
+        },
+        new("jwks-weak-rsa-key", "the JWK Set holds a 1024-bit RSA signing key", ["JWKS"], [K("jwks.rsa-key-size", "1024")])
+        {
+            OnResponse = Jwks((_, keys) => keys.Add(ProxyKey.Create("weak", 1024).PublicJwk())),
+        },
+        new("jwks-kty-missing", "a key in the JWK Set has no kty", ["JWKS"],
+            [K("jwks.kty-present", "kty"), K("jwks.alg-consistent-with-kty", "kty")])
+        {
+            OnResponse = Jwks((c, keys) => keys.OfType<JsonObject>().Single(x => x["kid"]?.GetValue<string>() == c.Key.Kid).Remove("kty")),
+        },
+
+        // ---------------- ID token (token endpoint)
+        new("id-token-iss-differs", "the ID token's iss differs from the discovery issuer", ["IdToken"],
+            [K("idtoken.iss", "iss"), K("idtoken.microsoft-identitymodel-validation", "IDX10205|issuer")])
+        {
+            Source = "Casdoor #5582 (\"issuer in token does not match issuer in OpenIDConfig discovery\")",
+            OnResponse = TokenEndpointIdToken((_, p) => p["iss"] = p["iss"]!.GetValue<string>() + "/tenant"),
+        },
+        new("id-token-unknown-key", "the ID token is signed with a key that is not in the JWK Set", ["IdToken"],
+            [K("idtoken.signature-jwks", "kid"), K("idtoken.microsoft-identitymodel-validation", "IDX10503|IDX10500|kid|signature")])
+        {
+            Source = "Casdoor #3598 (\"incorrect jwt sign\")",
+            OnResponse = TokenEndpointIdToken((_, _) => { }, Signing.RogueKey),
+        },
+        new("id-token-alg-none", "the ID token is unsigned (alg none)", ["IdToken"],
+            [K("idtoken.signature-jwks", "none"), K("idtoken.microsoft-identitymodel-validation", "IDX|signature|none"), K("idtoken.alg-advertised", "none")])
+        {
+            OnResponse = TokenEndpointIdToken((h, _) => h.Remove("kid"), Signing.None),
+        },
+        new("id-token-signature-tampered", "the ID token's payload was changed after signing", ["IdToken"],
+            [K("idtoken.signature-jwks", "signature"), K("idtoken.microsoft-identitymodel-validation", "IDX10511|IDX10504|IDX10503|signature")])
+        {
+            OnResponse = TokenEndpointIdToken((_, p) => p["acr"] = "urn:tampered", Signing.KeepSignature),
+        },
+        new("id-token-kid-missing", "the ID token header has no kid although the JWK Set holds several keys", ["IdToken"],
+            [K("idtoken.signature-jwks", "kid")])
+        {
+            OnResponse = TokenEndpointIdToken((h, _) => h.Remove("kid")),
+        },
+        new("id-token-wrong-aud", "the ID token's aud is another client", ["IdToken"],
+            [K("idtoken.aud", "aud"), K("idtoken.microsoft-identitymodel-validation", "IDX10214|audience")])
+        {
+            OnResponse = TokenEndpointIdToken((_, p) => p["aud"] = "another-client"),
+        },
+        new("id-token-exp-past", "the ID token's exp lies in the past", ["IdToken"],
+            [K("idtoken.exp", "exp"), K("idtoken.microsoft-identitymodel-validation", "IDX10223|expired|lifetime")])
+        {
+            OnResponse = TokenEndpointIdToken((_, p) => { p["iat"] = Now - 1200; p["exp"] = Now - 600; }),
+        },
+        new("id-token-exp-string", "the ID token's exp is a string, not a NumericDate", ["IdToken"],
+            [K("idtoken.exp", "exp")]) // Microsoft.IdentityModel itself accepts a numeric string
+        {
+            OnResponse = TokenEndpointIdToken((_, p) => p["exp"] = p["exp"]!.ToString()),
+        },
+        new("id-token-iat-future", "the ID token's iat lies an hour in the future", ["IdToken"], [K("idtoken.iat", "iat")])
+        {
+            OnResponse = TokenEndpointIdToken((_, p) => { p["iat"] = Now + 3600; p["exp"] = Now + 7200; }),
+        },
+        new("id-token-nonce-dropped", "the ID token has no nonce although the request sent one", ["IdToken"], [K("idtoken.nonce", "nonce")])
+        {
+            Source = "Casdoor #1469 (ID token without nonce)",
+            OnResponse = TokenEndpointIdToken((_, p) => p.Remove("nonce")),
+        },
+        new("id-token-nonce-changed", "the ID token's nonce is not the request's", ["IdToken"], [K("idtoken.nonce", "nonce")])
+        {
+            Source = "lobehub #9032 (\"nonce\": \"\")",
+            OnResponse = TokenEndpointIdToken((_, p) => p["nonce"] = ""),
+        },
+        new("id-token-sub-missing", "the ID token has no sub", ["IdToken"], [K("idtoken.sub", "sub")])
+        {
+            OnResponse = TokenEndpointIdToken((_, p) => p.Remove("sub")),
+        },
+        new("id-token-auth-time-dropped", "the ID token has no auth_time although max_age was requested", ["AuthorizationEndpoint"],
+            [K("authz.max-age-auth-time", "auth_time")])
+        {
+            OnResponse = TokenEndpointIdToken((_, p) => p.Remove("auth_time")),
+        },
+        new("refresh-id-token-sub-changed", "the ID token of a refresh has another sub than the original", ["Refresh"],
+            [K("refresh.id-token-consistent", "sub")])
+        {
+            OnResponse = TokenEndpointIdToken((_, p) => p["sub"] = "someone-else", grant: "refresh_token"),
+        },
+
+        // ---------------- front channel: hashes, state, iss, redirect
+        new("at-hash-wrong", "the front-channel ID token's at_hash does not match the access token", ["Hybrid", "Implicit"],
+            [K("idtoken.at-hash", "at_hash")])
+        {
+            OnResponse = (c, q, r) => { if (!c.Is(q, Endpoint.Token)) c.EditIdTokens(r, (_, p) => { if (p.ContainsKey("at_hash")) p["at_hash"] = RandomHash(); }); },
+        },
+        new("c-hash-wrong", "the front-channel ID token's c_hash does not match the code", ["Hybrid"], [K("idtoken.c-hash", "c_hash")])
+        {
+            OnResponse = (c, q, r) => { if (!c.Is(q, Endpoint.Token)) c.EditIdTokens(r, (_, p) => { if (p.ContainsKey("c_hash")) p["c_hash"] = RandomHash(); }); },
+        },
+        new("authz-state-dropped", "the authorization response omits state", ["AuthorizationCode"], [K("authz.state-echoed", "state")])
+        {
+            OnResponse = FrontChannel((n, v) => n == "state" ? null : v),
+        },
+        new("authz-state-changed", "the authorization response returns another state", ["AuthorizationCode"], [K("authz.state-echoed", "state")])
+        {
+            OnResponse = FrontChannel((n, v) => n == "state" ? v + "x" : v),
+        },
+        new("authz-iss-dropped", "the authorization response omits iss although authorization_response_iss_parameter_supported is true", ["AuthorizationCode"],
+            [K("authz.iss-parameter", "iss")])
+        {
+            OnResponse = FrontChannel((n, v) => n == "iss" ? null : v),
+        },
+        new("authz-near-miss-redirect-accepted", "a redirect_uri that only nearly matches the registered one is accepted and redirected to", ["AuthorizationEndpoint"],
+            [K("authz.redirect-uri-near-miss-rejected", "sent it to"), K("authz.redirect-uri-unregistered-no-redirect", "redirect|code")])
+        {
+            Source = "Casdoor #4010 (sub-domain redirect URIs accepted), GHSA-mj24-pqx2-6788",
+            OnRequest = (c, q) =>
+            {
+                if (!c.Is(q, Endpoint.Authorization) || c.RegisteredRedirectUri is not { } registered) return;
+                var ps = q.QueryParams;
+                var given = ps.FirstOrDefault(p => p.Key == "redirect_uri").Value;
+                if (given is null || given == registered || ps.FirstOrDefault(p => p.Key == "state").Value is not { } state) return;
+                c.State[$"nearmiss:{state}"] = given;
+                q.QueryParams = ps.Select(p => p.Key == "redirect_uri" ? new KeyValuePair<string, string>(p.Key, registered) : p).ToList();
+            },
+            OnResponse = (c, _, r) =>
+            {
+                if (c.RegisteredRedirectUri is not { } registered || r.Header("Location") is not { } location || !location.StartsWith(registered, StringComparison.Ordinal)) return;
+                var rest = location[registered.Length..];
+                var state = FormCodec.Parse(rest.TrimStart('?', '#')).FirstOrDefault(p => p.Key == "state").Value;
+                if (state is not null && c.State.TryGetValue($"nearmiss:{state}", out var original))
+                    r.SetHeader("Location", (string)original + (((string)original).Contains('?') && rest.StartsWith('?') ? "&" + rest[1..] : rest));
+            },
+        },
+        new("authz-max-age-ignored", "max_age is ignored: an old session is reused without re-authentication", ["AuthorizationEndpoint"],
+            [K("authz.max-age-reauthenticates", "max_age|login"), K("authz.max-age-auth-time", "auth_time")])
+        {
+            OnRequest = AuthorizationParams(ps => ps.Where(p => p.Key != "max_age").ToList()),
+        },
+        new("authz-prompt-login-ignored", "prompt=login is ignored: the logged-in user is not asked to log in again", ["AuthorizationEndpoint"],
+            [K("authz.prompt-login-reauthenticates", "prompt|login")])
+        {
+            OnRequest = AuthorizationParams(ps => ps.Where(p => !(p.Key == "prompt" && p.Value == "login")).ToList()),
+        },
+
+        // ---------------- token endpoint
+        new("token-errors-http-200", "token endpoint errors are returned with HTTP 200", ["TokenEndpoint"],
+            [K("token.error-response-format", "200"), K("token.invalid-client", "200|invalid_client"), K("token.invalid-client-basic-401", "200")])
+        {
+            Source = "Casdoor #2964, #3162, #3805",
+            OnResponse = (c, q, r) => { if (c.Is(q, Endpoint.Token) && r.Status >= 400 && r.Json?["error"] is not null) r.Status = 200; },
+        },
+        new("token-cache-control-missing", "successful token responses lack Cache-Control: no-store", ["TokenEndpoint"],
+            [K("token.cache-control-no-store", "Cache-Control|no-store")])
+        {
+            OnResponse = (c, q, r) => { if (c.Is(q, Endpoint.Token) && r.Status == 200) { r.SetHeader("Cache-Control", null); r.SetHeader("Pragma", null); } },
+        },
+        new("token-type-not-bearer", "token_type is not Bearer", ["TokenEndpoint"], [K("token.token-type-bearer", "token_type")])
+        {
+            OnResponse = TokenSuccess(j => { if (j.ContainsKey("token_type")) j["token_type"] = "mac"; }),
+        },
+        new("token-expires-in-string", "expires_in is a string", ["TokenEndpoint"], [K("token.expires-in-numeric", "expires_in")])
+        {
+            OnResponse = TokenSuccess(j => { if (j["expires_in"] is { } e) j["expires_in"] = e.ToString(); }),
+        },
+        new("token-not-json", "successful token responses are served as text/plain", ["TokenEndpoint"], [K("token.success-json", "content type|Content-Type|json")])
+        {
+            OnResponse = (c, q, r) => { if (c.Is(q, Endpoint.Token) && r.Status == 200) r.SetHeader("Content-Type", "text/plain; charset=utf-8"); },
+        },
+        new("token-code-reuse-accepted", "an authorization code is accepted twice (the first token response is issued again)", ["TokenEndpoint"],
+            [K("token.code-single-use", "code|200")])
+        {
+            // the suite judges revocation-on-reuse and the error format only once a reuse was refused
+            MayTurnInconclusive = ["token.code-reuse-revokes-tokens", "token.error-response-format"],
+            Source = "Casdoor #451 (codes replayable)",
+            Around = ReplayGrant("authorization_code", "code"),
+        },
+        new("token-invalid-client-basic-400", "invalid_client with HTTP Basic authentication is answered 400, not 401", ["TokenEndpoint"],
+            [K("token.invalid-client-basic-401", "401|400")])
+        {
+            Source = "Casdoor #3162",
+            OnResponse = (c, q, r) =>
+            {
+                if (c.Is(q, Endpoint.Token) && r.Status == 401) { r.Status = 400; r.SetHeader("WWW-Authenticate", null); }
+            },
+        },
+        new("token-get-accepted", "the token endpoint accepts GET with the parameters in the query", ["TokenEndpoint"], [K("token.post-only", "GET")])
+        {
+            OnRequest = (c, q) =>
+            {
+                if (!c.Is(q, Endpoint.Token) || q.Method != "GET" || q.Query.Length <= 1) return;
+                q.Method = "POST"; q.BodyText = q.Query.TrimStart('?'); q.Query = "";
+                q.SetHeader("Content-Type", "application/x-www-form-urlencoded");
+            },
+        },
+        new("cc-refresh-token-issued", "the client credentials grant issues a refresh token", ["TokenEndpoint"], [K("token.cc-no-refresh-token", "refresh_token")])
+        {
+            OnResponse = (c, q, r) => { if (c.Is(q, Endpoint.Token) && r.Status == 200 && q.Param("grant_type") == "client_credentials") r.EditJson(j => j["refresh_token"] = Base64UrlRandom(32)); },
+        },
+        new("cc-id-token-issued", "the client credentials grant issues an ID token", ["TokenEndpoint"], [K("token.cc-no-id-token", "id_token")])
+        {
+            OnResponse = (c, q, r) =>
+            {
+                if (!c.Is(q, Endpoint.Token) || r.Status != 200 || q.Param("grant_type") != "client_credentials") return;
+                var h = System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{{\"alg\":\"RS256\",\"kid\":\"{c.Key.Kid}\"}}"));
+                var p = System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{{\"iss\":\"{c.Origin}\",\"sub\":\"client\",\"aud\":\"client\",\"iat\":{Now},\"exp\":{Now + 300}}}"));
+                var s = System.Buffers.Text.Base64Url.EncodeToString(c.Key.Rsa.SignData(Encoding.ASCII.GetBytes($"{h}.{p}"),
+                    System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1));
+                r.EditJson(j => j["id_token"] = $"{h}.{p}.{s}");
+            },
+        },
+
+        // ---------------- refresh, PKCE
+        new("refresh-rotated-token-reuse-accepted", "a rotated (already used) refresh token is accepted again", ["Refresh"],
+            [K("refresh.rotated-token-reuse-rejected", "reuse|rotat|accepted|200")])
+        {
+            Source = "Casdoor #613 (old refresh token kept working)",
+            MayTurnInconclusive = ["refresh.reuse-revokes-active-token"],
+            Around = ReplayGrant("refresh_token", "refresh_token"),
+        },
+        new("pkce-verifier-ignored", "the code_verifier is not checked: PKCE is silently dropped for confidential clients", ["Pkce"],
+            [K("pkce.invalid-verifier-rejected", "verifier|issued an access token"), K("pkce.downgrade-rejected", "verifier|challenge|issued an access token")])
+        {
+            Source = "Casdoor object/token_oauth.go (verifier only checked when the code had a challenge); OAuch IsPkceDowngradeDetectedTest",
+            OnRequest = (c, q) =>
+            {
+                if (c.Is(q, Endpoint.Authorization) && q.Method == "GET" && q.QueryParams.FirstOrDefault(p => p.Key == "client_id").Value is { } id && !c.PublicClients.Contains(id))
+                    q.QueryParams = q.QueryParams.Where(p => p.Key is not ("code_challenge" or "code_challenge_method")).ToList();
+                if (c.Is(q, Endpoint.Token) && q.IsForm && q.Param("grant_type") == "authorization_code" && q.Param("client_id") is var cid && (cid is null || !c.PublicClients.Contains(cid)))
+                    q.Form = q.Form.Where(p => p.Key != "code_verifier").ToList();
+            },
+        },
+
+        // ---------------- userinfo
+        new("userinfo-sub-differs", "the userinfo sub is not the ID token's sub", ["UserInfo"],
+            [K("userinfo.sub-matches-id-token", "sub"), K("userinfo.scope-matrix-sub-stable", "sub"),
+             K("userinfo.post-bearer-header", "sub"), K("userinfo.post-form-body", "sub")])
+        {
+            OnResponse = UserInfo(j => j["sub"] = "someone-else"),
+        },
+        new("userinfo-claim-renamed", "userinfo returns email as mail", ["UserInfo"],
+            [K("userinfo.scope-claims", "email"), K("userinfo.scope-matrix-granted-claims", "email")])
+        {
+            Source = "Casdoor #443, #4526 (non-standard userinfo claim names)",
+            OnResponse = UserInfo(j => { if (j["email"] is { } e) { j.Remove("email"); j["mail"] = e.DeepClone(); } }),
+        },
+        new("userinfo-claim-retyped", "userinfo returns email_verified as the string \"true\"", ["UserInfo"],
+            [K("userinfo.scope-claims", "email_verified"), K("userinfo.scope-matrix-granted-claims", "email_verified")])
+        {
+            Source = "Casdoor #4796 (email_verified)",
+            OnResponse = UserInfo(j => { if (j["email_verified"] is { } e) j["email_verified"] = e.ToJsonString(); }),
+        },
+        new("userinfo-ungranted-claims", "userinfo returns phone claims that were not granted", ["UserInfo"],
+            [K("userinfo.scope-matrix-no-ungranted-claims", "phone")])
+        {
+            OnResponse = UserInfo(j => j["phone_number"] ??= "+1 555 0100"),
+        },
+        new("userinfo-no-www-authenticate", "userinfo 401 responses lack WWW-Authenticate", ["UserInfo"],
+            [K("userinfo.invalid-token-challenge", "WWW-Authenticate"), K("userinfo.no-token-challenge", "WWW-Authenticate"),
+             K("userinfo.invalid-token-error-code", "WWW-Authenticate")])
+        {
+            MayTurnInconclusive = ["userinfo.no-token-no-error-code"],
+            OnResponse = (c, q, r) => { if (c.Is(q, Endpoint.UserInfo) && r.Status == 401) r.SetHeader("WWW-Authenticate", null); },
+        },
+        new("userinfo-post-rejected", "userinfo answers POST with 405 (GET only)", ["UserInfo"],
+            [K("userinfo.post-bearer-header", "405|POST"), K("userinfo.post-form-body", "405|POST")])
+        {
+            Source = "Casdoor routers/router.go (/api/userinfo GET only)",
+            Around = async (c, q, next) =>
+            {
+                if (!c.Is(q, Endpoint.UserInfo) || q.Method != "POST") return await next(q);
+                var r = ProxyResponse.JsonResponse(405, new JsonObject { ["error"] = "invalid_request", ["error_description"] = "method not allowed" });
+                r.SetHeader("Allow", "GET");
+                return r;
+            },
+        },
+
+        // ---------------- introspection, revocation
+        new("introspection-garbage-active", "introspection says active:true for a garbage token", ["Introspection"],
+            [K("introspection.inactive-token", "active")])
+        {
+            MayTurnInconclusive = ["introspection.inactive-no-details"],
+            Source = "Casdoor #3711 (expired tokens introspected active)",
+            OnResponse = (c, q, r) =>
+            {
+                if (c.Is(q, Endpoint.Introspection) && r.Status == 200 && r.Json?["active"]?.GetValue<bool>() == false)
+                    r.EditJson(j => { j["active"] = true; j["client_id"] = "conf-client"; j["token_type"] = "access_token"; });
+            },
+        },
+        new("introspection-caller-client-id", "introspection reports the caller's client_id instead of the token's", ["Introspection"],
+            [K("introspection.client-id-of-token", "client_id")])
+        {
+            Source = "Casdoor #3935, #5571",
+            OnResponse = (c, q, r) =>
+            {
+                if (!c.Is(q, Endpoint.Introspection) || r.Status != 200 || r.Json?["active"]?.GetValue<bool>() != true) return;
+                var caller = CallerClientId(q);
+                if (caller is not null) r.EditJson(j => j["client_id"] = caller);
+            },
+        },
+        new("introspection-no-auth-accepted", "introspection without client authentication is answered 200", ["Introspection"],
+            [K("introspection.auth-required", "200|auth")])
+        {
+            Around = async (c, q, next) =>
+            {
+                if (!c.Is(q, Endpoint.Introspection) || CallerClientId(q) is not null) return await next(q);
+                return ProxyResponse.JsonResponse(200, new JsonObject { ["active"] = false });
+            },
+        },
+        new("revocation-ignored", "the revocation endpoint answers 200 but revokes nothing", ["Revocation"],
+            [K("revocation.access-token", "still works"), K("revocation.refresh-token", "still works"), K("revocation.refresh-revokes-access", "still|works|200")])
+        {
+            Source = "Casdoor #1574 (tokens \"usually cannot be revoked\")",
+            // the provider still authenticates the client, but is shown a token it never issued, so nothing is revoked
+            OnRequest = (c, q) =>
+            {
+                if (c.Is(q, Endpoint.Revocation) && q.IsForm)
+                    q.Form = q.Form.Select(p => p.Key == "token" ? new KeyValuePair<string, string>(p.Key, "unknown-" + p.Value[..Math.Min(8, p.Value.Length)]) : p).ToList();
+            },
+        },
+    ];
+
+    /// <summary>The client that authenticates the request (HTTP Basic or client_id in the form), or null.</summary>
+    private static string? CallerClientId(ProxyRequest q)
+    {
+        if (q.Header("Authorization") is { } a && a.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(a[6..].Trim()));
+                return Uri.UnescapeDataString(decoded.Split(':')[0].Replace('+', ' '));
+            }
+            catch (FormatException) { return null; }
+        }
+        return q.Param("client_secret") is not null ? q.Param("client_id") : null;
+    }
+}
