@@ -29,6 +29,9 @@ public sealed record HttpExchange
 
     public string? ContentType => Header("Content-Type");
 
+    /// <summary>The URL without query and fragment; a relative URL (from a broken discovery document) as written.</summary>
+    public string UrlPath => Url.IsAbsoluteUri ? Url.GetLeftPart(UriPartial.Path) : Url.OriginalString;
+
     public bool IsJsonContentType =>
         ContentType is { } ct && (ct.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
                                   || ct.Contains("+json", StringComparison.OrdinalIgnoreCase));
@@ -36,8 +39,8 @@ public sealed record HttpExchange
     /// <summary>Short description for verdict reasons, e.g. "POST http://op/token → 400 (application/json)".</summary>
     public string Summary =>
         TransportError is not null
-            ? $"{Method} {Redactor.Redact(Url.GetLeftPart(UriPartial.Path))} → no response: {TransportError}"
-            : $"{Method} {Redactor.Redact(Url.GetLeftPart(UriPartial.Path))} → {StatusCode} ({ContentType ?? "no content type"})";
+            ? $"{Method} {Redactor.Redact(UrlPath)} → no response: {TransportError}"
+            : $"{Method} {Redactor.Redact(UrlPath)} → {StatusCode} ({ContentType ?? "no content type"})";
 
     public string ToRedactedString(int maxBody = 4000)
     {

@@ -182,6 +182,7 @@ public static partial class BehaviourFacts
 
     private static string RelativePath(Uri url, string? issuer)
     {
+        if (!url.IsAbsoluteUri) return Redactor.Redact(url.OriginalString);
         var path = url.GetLeftPart(UriPartial.Path);
         if (issuer is not null && path.StartsWith(issuer, StringComparison.Ordinal)) path = "{issuer}" + path[issuer.Length..];
         else if (issuer is not null && Uri.TryCreate(issuer, UriKind.Absolute, out var iu) && url.Authority == iu.Authority) path = url.AbsolutePath;

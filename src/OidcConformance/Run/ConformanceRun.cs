@@ -197,7 +197,7 @@ public sealed class ConformanceRun : IAsyncDisposable
         Directory.CreateDirectory(dir);
         var entries = Recorder.Snapshot().Select(e => new
         {
-            purpose = e.Purpose, method = e.Method, url = e.Url.GetLeftPart(UriPartial.Path), status = e.StatusCode,
+            purpose = e.Purpose, method = e.Method, url = e.UrlPath, status = e.StatusCode,
             headers = e.ResponseHeaders.ToDictionary(h => h.Key, h => h.Value), body = e.ResponseBody,
         });
         File.WriteAllText(Path.Combine(dir, "exchanges.json"), System.Text.Json.JsonSerializer.Serialize(entries,

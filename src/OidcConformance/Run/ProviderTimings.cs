@@ -44,6 +44,7 @@ public sealed class ProviderTimings
     /// <summary>origin + path, with opaque id segments (interaction ids, UUIDs) folded to {id}, so one page is one endpoint.</summary>
     public static string EndpointKey(Uri url)
     {
+        if (!url.IsAbsoluteUri) return url.OriginalString; // a relative endpoint URL from a broken discovery document
         var segments = url.AbsolutePath.Split('/').Select(s => IsId(s) ? "{id}" : s);
         return url.GetLeftPart(UriPartial.Authority) + string.Join('/', segments);
     }
