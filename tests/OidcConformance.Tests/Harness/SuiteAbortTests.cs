@@ -69,7 +69,8 @@ public sealed class SuiteAbortTests
         var results = root.GetProperty("results").EnumerateArray().ToList();
         results.Count.Should().BeGreaterThanOrEqualTo(20);
         results.Should().OnlyContain(r => r.GetProperty("id").GetString()!.Length > 0 && r.GetProperty("verdict").GetString()!.Length > 0);
-        File.Exists(report + ".tmp").Should().BeFalse("the report is replaced atomically, never left half written");
+        // A kill can land between writing report.json.tmp and renaming it: the .tmp may then remain, but report.json
+        // (checked above) is always a whole document, because it is only ever replaced by a rename.
     }
 
     private static string BrokenRunsettings()
