@@ -98,6 +98,7 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
                     if (submitted) return Done(AuthorizationEnd.LoginRejected, await driver.ReadMessageAsync(page));
                     await driver.SubmitCredentialsAsync(page, credentials.Value.Username, credentials.Value.Password);
                     submitted = true;
+                    ua.LastLoginAt = DateTimeOffset.UtcNow;
                     timings?.CountLogin();
                     if (await AfterSubmitAsync(page, deadline) is { } rejected)
                         return Done(AuthorizationEnd.LoginRejected, rejected);

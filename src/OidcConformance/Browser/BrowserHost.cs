@@ -135,6 +135,8 @@ public sealed class UserAgent(IBrowserContext context, IPage page) : IAsyncDispo
     public IPage Page { get; } = page;
     /// <summary>Serializes flows that share this session (one login used by several fixtures).</summary>
     public SemaphoreSlim Lock { get; } = new(1, 1);
+    /// <summary>When credentials were last submitted in this session (null: never), so max_age checks know the latest authentication.</summary>
+    public DateTimeOffset? LastLoginAt { get; set; }
 
     public async ValueTask DisposeAsync() => await Context.CloseAsync();
 }

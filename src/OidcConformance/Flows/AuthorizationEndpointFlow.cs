@@ -11,7 +11,7 @@ namespace OidcConformance.Flows;
 /// <summary>Which browser session an authorization attempt uses.</summary>
 public enum Session
 {
-    /// <summary>The reference flow's logged-in session (under its lock): a lenient provider answers at once, without a login page.</summary>
+    /// <summary>A logged-in session of the run (<see cref="LoggedInSessions"/>), leased for the attempt: a lenient provider answers at once, without a login page.</summary>
     LoggedIn,
     /// <summary>A fresh session without cookies.</summary>
     Fresh,
@@ -38,19 +38,35 @@ public static class AuthorizationEndpointFlow
 
         UserAgent ua;
         var owned = false;
+        SessionPool<LoggedInSessions.Session>.Lease? lease = null;
         if (session == Session.LoggedIn)
         {
-            var reference = await CodeFlow.ReferenceAsync(run);
-            if (reference.Outcome.Response?.Code is null)
-                throw new PrerequisiteException($"the reference login did not return a code ({reference.Outcome.Describe()}), so a logged-in session is missing");
-            ua = reference.UserAgent;
-            if (beforeRequest is not null) await beforeRequest(reference.IdToken.NumericDate("auth_time"));
+            lease = await LoggedInSessions.AcquireAsync(run);
+            ua = lease.Session.UserAgent;
+            if (beforeRequest is not null) await beforeRequest(LatestAuthentication(lease.Session.Login.IdToken.NumericDate("auth_time"), ua));
         }
         else
         {
             ua = await run.NewUserAgentAsync();
             owned = true;
         }
+        try
+        {
+            return await AttemptInAsync(run, ua, owned, request, client, user, allowLogin, method, exchangeCode);
+        }
+        finally
+        {
+            if (lease is not null) await lease.DisposeAsync();
+        }
+    }
+
+    /// <summary>The later of the session login's auth_time and the last login in that browser session (a prompt=login attempt may have logged in again).</summary>
+    private static long? LatestAuthentication(long? authTime, UserAgent ua) =>
+        ua.LastLoginAt is { } at ? Math.Max(authTime ?? 0, at.ToUnixTimeSeconds()) : authTime;
+
+    private static async Task<AuthorizationAttempt> AttemptInAsync(ConformanceRun run, UserAgent ua, bool owned, AuthorizationRequest request,
+        ClientProfile client, TestUser user, bool allowLogin, RequestMethod method, bool exchangeCode)
+    {
 
         var observed = new ConcurrentQueue<ObservedRequest>();
         void OnRequest(object? sender, IRequest r)

@@ -81,8 +81,12 @@ public static class FrontChannelFlow
                ?? throw new PrerequisiteException($"no client in the profile is registered for response_type '{responseType}'");
     }
 
-    /// <summary>The user agent all implicit/hybrid flows share (its first flow logs in).</summary>
-    public static Task<UserAgent> UserAgentAsync(ConformanceRun run) => run.SharedAsync("frontchannel/user-agent", run.NewUserAgentAsync);
+    /// <summary>
+    /// The implicit/hybrid flows' user agents: a pool of two (each logs in at its first flow), so the implicit and the
+    /// hybrid suites do not queue behind each other for one browser session.
+    /// </summary>
+    public static async Task<SessionPool<UserAgent>.Lease> UserAgentAsync(ConformanceRun run) =>
+        await (await SessionPool<UserAgent>.Of(run, "frontchannel", 2, _ => run.NewUserAgentAsync())).AcquireAsync();
 
     /// <summary>The standard request for <paramref name="responseType"/> (with state and nonce), run once per run.</summary>
     public static Task<FrontChannelResult> SharedAsync(ConformanceRun run, string responseType, string? responseMode = null) =>
@@ -104,14 +108,19 @@ public static class FrontChannelFlow
         if (responseMode is not null) request.Set("response_mode", responseMode);
         if (client.PkceRequired && ResponseTypes.HasCode(responseType)) request.WithPkce();
         customize?.Invoke(request);
-        userAgent ??= await UserAgentAsync(run);
+        var lease = userAgent is null ? await UserAgentAsync(run) : null;
+        userAgent ??= lease!.Session;
         AuthorizationOutcome outcome;
         await userAgent.Lock.WaitAsync();
         try
         {
             outcome = await run.Authorizer.AuthorizeAsync(userAgent, request, (user.Username, user.Password));
         }
-        finally { userAgent.Lock.Release(); }
+        finally
+        {
+            userAgent.Lock.Release();
+            if (lease is not null) await lease.DisposeAsync();
+        }
 
         TokenRequest? tokenRequest = null;
         TokenResponse? token = null;

@@ -11,32 +11,8 @@ namespace OidcConformance.Suites.Hybrid;
 /// at_hash; the code exchange and the iss/sub of both ID tokens.
 /// </summary>
 [TestFixture, Category("Hybrid"), Parallelizable(ParallelScope.Self)]
-public sealed class HybridFlowTests : ConformanceTest
+public sealed class HybridFlowTests : FrontChannelTests<HybridFamily>
 {
-    private static readonly string[] Types = [.. ResponseTypes.Hybrid];
-    private static readonly string[] IdTokenTypes = [.. ResponseTypes.Hybrid.Where(ResponseTypes.HasIdToken)];
-    private static readonly string[] TokenTypes = [.. ResponseTypes.Hybrid.Where(ResponseTypes.HasToken)];
-    private static readonly string[] IdTokenAndTokenTypes = [.. ResponseTypes.Hybrid.Where(t => ResponseTypes.HasIdToken(t) && ResponseTypes.HasToken(t))];
-    private static IEnumerable<TestCaseData> IdTokenCases() => FrontChannelSuite.IdTokenCases(ResponseTypes.Hybrid);
-
-    [TestCaseSource(nameof(Types))]
-    public Task Response_carries_the_requested_artifacts(string rt) => Verify(ImplicitHybridChecks.ResponseParameters, r => FrontChannelSuite.ResponseParametersAsync(r, rt, null));
-
-    [TestCaseSource(nameof(Types))]
-    public Task Response_is_in_the_fragment(string rt) => Verify(ImplicitHybridChecks.FragmentEncoding, r => FrontChannelSuite.FragmentAsync(r, rt));
-
-    [TestCaseSource(nameof(Types))]
-    public Task State_is_echoed(string rt) => Verify(AuthorizationResponseChecks.StateEchoed, r => FrontChannelSuite.StateAsync(r, rt, null));
-
-    [TestCaseSource(nameof(Types))]
-    public Task No_refresh_token_in_the_front_channel(string rt) => Verify(ImplicitHybridChecks.NoRefreshToken, r => FrontChannelSuite.NoRefreshTokenAsync(r, rt));
-
-    [TestCaseSource(nameof(IdTokenTypes))]
-    public Task Request_without_nonce_is_rejected(string rt) => Verify(ImplicitHybridChecks.NonceRequired, r => FrontChannelSuite.NonceRequiredAsync(r, rt));
-
-    [TestCaseSource(nameof(IdTokenCases))]
-    public Task Id_token_is_valid(string check, string rt) => Verify(FrontChannelSuite.IdTokenCheck(check), r => FrontChannelSuite.FrontIdTokenAsync(r, check, rt));
-
     [TestCaseSource(nameof(IdTokenTypes))]
     public Task C_hash_matches_the_code(string rt) => Verify(IdTokenHashChecks.CHash, async r =>
     {
@@ -45,18 +21,6 @@ public sealed class HybridFlowTests : ConformanceTest
         return IdTokenHashChecks.EvaluateCHash(jwt, flow.Response!.Code, required: true)
             .WithCase($"{rt} (authorization endpoint)").WithEvidence(new Evidence("ID token", jwt.DescribeForEvidence()));
     });
-
-    [TestCaseSource(nameof(IdTokenAndTokenTypes))]
-    public Task At_hash_matches_the_access_token(string rt) => Verify(IdTokenHashChecks.AtHash, r => FrontChannelSuite.AtHashAsync(r, rt));
-
-    [TestCaseSource(nameof(TokenTypes))]
-    public Task Token_type_is_bearer(string rt) => Verify(ImplicitHybridChecks.TokenType, r => FrontChannelSuite.TokenTypeAsync(r, rt));
-
-    [TestCaseSource(nameof(TokenTypes))]
-    public Task Expires_in_is_present(string rt) => Verify(ImplicitHybridChecks.ExpiresIn, r => FrontChannelSuite.ExpiresInAsync(r, rt));
-
-    [TestCaseSource(nameof(TokenTypes))]
-    public Task Access_token_works_at_userinfo(string rt) => Verify(UserInfoChecks.GetBearer, r => FrontChannelSuite.UserInfoAsync(r, rt, compareSub: false));
 
     /// <summary>OIDC Core §3.3.3.1–3: the code from the front channel is redeemed as in the code flow.</summary>
     [TestCaseSource(nameof(Types))]
@@ -93,12 +57,10 @@ public sealed class HybridFlowTests : ConformanceTest
         return ImplicitHybridChecks.EvaluateIssSubIdentical(front, flow.BackIdToken).WithCase(flow.Case);
     });
 
-    [TestCaseSource(nameof(Types))]
-    public Task Form_post_response(string rt) => Verify(ImplicitHybridChecks.FormPost, r => FrontChannelSuite.FormPostAsync(r, rt));
+}
 
-    [TestCaseSource(nameof(Types))]
-    public Task Form_post_carries_the_requested_artifacts(string rt) => Verify(ImplicitHybridChecks.ResponseParameters, r => FrontChannelSuite.ResponseParametersAsync(r, rt, "form_post"));
-
-    [TestCaseSource(nameof(Types))]
-    public Task Form_post_state_is_echoed(string rt) => Verify(AuthorizationResponseChecks.StateEchoed, r => FrontChannelSuite.StateAsync(r, rt, "form_post"));
+/// <summary>The hybrid response types (<see cref="ResponseTypes.Hybrid"/>).</summary>
+public sealed class HybridFamily : IFrontChannelFamily
+{
+    public static IReadOnlyList<string> Family => [.. ResponseTypes.Hybrid];
 }

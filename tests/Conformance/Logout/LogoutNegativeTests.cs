@@ -12,11 +12,12 @@ namespace OidcConformance.Suites.Logout;
 /// Confirmation: the cases whose request is invalid (unregistered or query-modified URI, tampered hint) DO confirm a
 /// logout prompt, because even a user who agrees to log out must not be sent to an unvalidated target. The cases
 /// without id_token_hint do NOT confirm: the requirement is "no silent redirect", and a prompt already satisfies it.
+/// Each case has its own user agent; the tampered-hint cases are a fixture of their own so the two halves run in parallel.
 /// </summary>
 [TestFixture, Category("Logout"), Category("LogoutNegative"), Parallelizable(ParallelScope.Self)]
 public sealed class LogoutNegativeTests : ConformanceTest
 {
-    private static CheckResult WithEvidence(CheckResult result, LogoutAttempt a) =>
+    internal static CheckResult WithEvidence(CheckResult result, LogoutAttempt a) =>
         result.WithEvidence(new Evidence("logout request", Redactor.Redact(a.Url.ToString())),
             new Evidence("outcome", $"{a.Outcome.Describe()}; final URL {Redactor.Redact(a.Outcome.FinalUrl)}; confirmed prompt: {a.Confirmed}"));
 
@@ -32,20 +33,6 @@ public sealed class LogoutNegativeTests : ConformanceTest
         var a = await F.RunAsync(r, "query-added", confirm: true, (idToken, registered) =>
             F.Params(("id_token_hint", idToken), ("post_logout_redirect_uri", F.WithAddedQuery(registered)), ("state", Protocol.Random.Token(12))));
         return WithEvidence(LogoutNegativeChecks.EvaluateNoRedirect(LogoutNegativeChecks.QueryModifiedUri, a.Outcome, a.TaggedHits, a.Confirmed), a);
-    });
-
-    [TestCaseSource(typeof(LogoutNegativeChecks), nameof(LogoutNegativeChecks.TamperCases))]
-    public Task Tampered_id_token_hint_prevents_the_redirect(string @case) => Verify(LogoutNegativeChecks.TamperedIdTokenHint, async r =>
-    {
-        string? header = null;
-        var a = await F.RunAsync(r, @case, confirm: true, (idToken, registered) =>
-        {
-            var tampered = F.Tamper(idToken, @case);
-            header = F.HeaderOf(tampered);
-            return F.Params(("id_token_hint", tampered), ("post_logout_redirect_uri", registered), ("state", Protocol.Random.Token(12)));
-        });
-        return WithEvidence(LogoutNegativeChecks.EvaluateNoRedirect(LogoutNegativeChecks.TamperedIdTokenHint, a.Outcome, a.TaggedHits, a.Confirmed, @case), a)
-            .WithEvidence(new Evidence("tampered id_token_hint header", header ?? "(none)"));
     });
 
     [Test] public Task No_id_token_hint_no_silent_redirect() => Verify(LogoutNegativeChecks.NoIdTokenHint, async r =>
@@ -67,5 +54,24 @@ public sealed class LogoutNegativeTests : ConformanceTest
         var a = await F.RunAsync(r, "no-state", confirm: true, (idToken, registered) =>
             F.Params(("id_token_hint", idToken), ("post_logout_redirect_uri", registered)));
         return WithEvidence(LogoutNegativeChecks.EvaluateRedirectWithoutState(a.Outcome, a.RegisteredPostLogoutRedirectUri), a);
+    });
+}
+
+/// <summary>RP-Initiated Logout 1.0 §2: an id_token_hint whose signature does not hold must not lead to the post-logout redirect.</summary>
+[TestFixture, Category("Logout"), Category("LogoutNegative"), Parallelizable(ParallelScope.Self)]
+public sealed class TamperedIdTokenHintTests : ConformanceTest
+{
+    [TestCaseSource(typeof(LogoutNegativeChecks), nameof(LogoutNegativeChecks.TamperCases))]
+    public Task Tampered_id_token_hint_prevents_the_redirect(string @case) => Verify(LogoutNegativeChecks.TamperedIdTokenHint, async r =>
+    {
+        string? header = null;
+        var a = await F.RunAsync(r, @case, confirm: true, (idToken, registered) =>
+        {
+            var tampered = F.Tamper(idToken, @case);
+            header = F.HeaderOf(tampered);
+            return F.Params(("id_token_hint", tampered), ("post_logout_redirect_uri", registered), ("state", Protocol.Random.Token(12)));
+        });
+        return LogoutNegativeTests.WithEvidence(LogoutNegativeChecks.EvaluateNoRedirect(LogoutNegativeChecks.TamperedIdTokenHint, a.Outcome, a.TaggedHits, a.Confirmed, @case), a)
+            .WithEvidence(new Evidence("tampered id_token_hint header", header ?? "(none)"));
     });
 }

@@ -1,0 +1,59 @@
+using NUnit.Framework;
+using OidcConformance.Browser;
+using OidcConformance.Checks;
+using OidcConformance.Flows;
+using OidcConformance.Protocol;
+using OidcConformance.Run;
+using static OidcConformance.Checks.AuthorizationEndpointChecks;
+
+using static OidcConformance.Suites.AuthorizationEndpoint.AuthorizationAttempts;
+
+namespace OidcConformance.Suites.AuthorizationEndpoint;
+
+/// <summary>
+/// The authorization endpoint must never redirect to a redirect_uri it cannot tie to the client: unregistered URIs, near
+/// misses of the registered one, a missing or unknown client_id. Negative requests run in a logged-in session, so a lenient
+/// provider would answer at once; credentials are still offered, so a provider that shows its login page first is followed
+/// up to its redirect.
+/// Attempts in the logged-in state lease one of the run's few logged-in sessions (<see cref="LoggedInSessions"/>), so the
+/// three authorization-endpoint fixtures run in parallel without ever sharing a session during an attempt.
+/// </summary>
+[TestFixture, Category("AuthorizationEndpoint"), Parallelizable(ParallelScope.Self)]
+public sealed class RedirectUriTests : ConformanceTest
+{
+    // ---- redirect_uri and client_id ------------------------------------------------------------------------
+
+    [Test] public Task Unregistered_redirect_uri_is_not_redirected_to() => Verify(RedirectUriUnregistered, async r =>
+    {
+        var registered = r.RedirectUri(r.Profile.Confidential);
+        const string unregistered = "https://unregistered.oidc-conformance.test/callback";
+        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, q => q.Set("redirect_uri", unregistered));
+        return EvaluateNoRedirect(RedirectUriUnregistered, attempt, unregistered, registered);
+    });
+
+    public static IEnumerable<TestCaseData> NearMisses() =>
+        RedirectUriCorpus.Names.Select(n => new TestCaseData(n).SetArgDisplayNames(n));
+
+    [TestCaseSource(nameof(NearMisses))]
+    public Task Near_miss_redirect_uri_is_rejected(string variant) => Verify(RedirectUriNearMiss, async r =>
+    {
+        var registered = r.RedirectUri(r.Profile.Confidential);
+        var v = RedirectUriCorpus.Build(variant, registered, anyLoopbackPort: r.Profile.Callback.Port == 0);
+        if (v.Uri is null) return RedirectUriNearMiss.NotApplicable(v.Decision).WithCase(variant);
+        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, q => q.Set("redirect_uri", v.Uri));
+        var result = EvaluateNoRedirect(RedirectUriNearMiss, attempt, v.Uri, registered);
+        return (result with { Reason = $"{v.Decision}: {result.Reason}" }).WithCase(variant);
+    });
+
+    [Test] public Task Missing_client_id_is_not_redirected() => Verify(ClientIdMissing, async r =>
+    {
+        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, q => q.Remove("client_id"));
+        return EvaluateNoRedirect(ClientIdMissing, attempt, r.RedirectUri(r.Profile.Confidential), registeredUri: null);
+    });
+
+    [Test] public Task Unknown_client_id_is_not_redirected() => Verify(ClientIdUnknown, async r =>
+    {
+        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, q => q.Set("client_id", "oidc-conformance-unknown-client"));
+        return EvaluateNoRedirect(ClientIdUnknown, attempt, r.RedirectUri(r.Profile.Confidential), registeredUri: null);
+    });
+}
