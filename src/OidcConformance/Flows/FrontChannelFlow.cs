@@ -89,9 +89,18 @@ public static class FrontChannelFlow
         await (await SessionPool<UserAgent>.Of(run, "frontchannel", 2, _ => run.NewUserAgentAsync())).AcquireAsync();
 
     /// <summary>The standard request for <paramref name="responseType"/> (with state and nonce), run once per run.</summary>
-    public static Task<FrontChannelResult> SharedAsync(ConformanceRun run, string responseType, string? responseMode = null) =>
-        run.SharedAsync($"frontchannel/{responseType}/{responseMode ?? "default"}",
-            () => RunAsync(run, responseType, responseMode, exchangeCode: true));
+    public static async Task<FrontChannelResult> SharedAsync(ConformanceRun run, string responseType, string? responseMode = null)
+    {
+        try
+        {
+            return await run.SharedAsync($"frontchannel/{responseType}/{responseMode ?? "default"}",
+                () => RunAsync(run, responseType, responseMode, exchangeCode: true));
+        }
+        catch (PrerequisiteException e) when (e.Case is null)
+        {
+            throw new PrerequisiteException(e.Message, responseMode is null ? responseType : $"{responseType}, {responseMode}");
+        }
+    }
 
     /// <summary>The same request without nonce (the negative test), run once per run; no code is redeemed.</summary>
     public static Task<FrontChannelResult> WithoutNonceAsync(ConformanceRun run, string responseType) =>

@@ -39,7 +39,7 @@ public static class HtmlReport
             var reg = results.Count(e => e.Baseline?.Status == BaselineStatus.Regressed);
             var imp = results.Count(e => e.Baseline?.Status == BaselineStatus.Improved);
             var exp = results.Count(e => e.Baseline?.Status == BaselineStatus.AsExpected && e.Result.Verdict != Verdict.Passed);
-            sb.Append($"<div class=\"banner {(reg + imp == 0 ? "ok" : "bad")}\"><b>Regression mode</b> against <code>{E(v.Baseline.Path ?? "")}</code>: " +
+            sb.Append($"<div class=\"banner {(reg + imp == 0 ? "ok" : "bad")}\"><b>Regression mode</b> against <code>{E(RunReport.DisplayPath(v.Baseline.Path) ?? "")}</code>: " +
                       $"{reg} regressed · {imp} better than the baseline{(imp > 0 ? " (run <code>./run.sh baseline-update</code>)" : "")} · {exp} non-passing as expected · {v.NotRun.Count} baseline entries not run</div>");
         }
         else if (v.BaselineRequested is not null)

@@ -103,7 +103,7 @@ public static class MarkdownReport
         return sb.ToString();
     }
 
-    private static string Rel(string? path) => path is null ? "" : Path.GetRelativePath(Run.RunSettings.FindRepositoryRoot(Path.GetDirectoryName(path)!), path);
+    private static string Rel(string? path) => RunReport.DisplayPath(path) ?? "";
     private static string Html(string s) => System.Net.WebUtility.HtmlEncode(s);
     private static string Cell(string s) => s.Replace("|", "\\|").Replace("\r", "").Replace("\n", "<br>");
 }

@@ -142,6 +142,20 @@ public sealed class RunReport
         return Enum.GetValues<Verdict>().ToDictionary(v => v.ToString(), v => l.Count(e => e.Result.Verdict == v));
     }
 
+    /// <summary>
+    /// A file path as reports show it: relative to the repository root when the file is inside the repository (so reports
+    /// of two machines compare equal and do not disclose home directories), else as given.
+    /// </summary>
+    public static string? DisplayPath(string? path)
+    {
+        if (path is null) return null;
+        var full = Path.GetFullPath(path);
+        for (var dir = new DirectoryInfo(Path.GetDirectoryName(full)!); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "OidcConformance.sln")))
+                return Path.GetRelativePath(dir.FullName, full).Replace('\\', '/');
+        return full;
+    }
+
     private void WriteJson(bool complete)
     {
         var doc = new
@@ -161,7 +175,7 @@ public sealed class RunReport
                 ? (baselineRequested is null ? null : new { requested = baselineRequested, path = (string?)null, asExpected = 0, regressed = 0, improved = 0, notRun = (IEnumerable<object>?)null })
                 : new
                 {
-                    requested = baselineRequested, path = baseline.Path,
+                    requested = baselineRequested, path = DisplayPath(baseline.Path),
                     asExpected = entries.Count(e => e.Baseline?.Status == BaselineStatus.AsExpected),
                     regressed = entries.Count(e => e.Baseline?.Status == BaselineStatus.Regressed),
                     improved = entries.Count(e => e.Baseline?.Status == BaselineStatus.Improved),

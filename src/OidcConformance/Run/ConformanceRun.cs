@@ -219,4 +219,8 @@ public sealed class ConformanceRun : IAsyncDisposable
 }
 
 /// <summary>A step a check depends on did not happen (the provider lacks it or an earlier step failed): Inconclusive, with this reason.</summary>
-public sealed class PrerequisiteException(string message) : Exception(message);
+public sealed class PrerequisiteException(string message, string? @case = null) : Exception(message)
+{
+    /// <summary>The case label the execution would have had (so an Inconclusive verdict keeps its place in baselines and diffs).</summary>
+    public string? Case { get; } = @case;
+}

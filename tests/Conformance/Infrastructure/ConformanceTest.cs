@@ -42,15 +42,15 @@ public abstract class ConformanceTest
         }
         catch (PrerequisiteException e)
         {
-            result = check.NotApplicable(e.Message);
+            result = check.NotApplicable(e.Message) with { Case = e.Case ?? CaseFromArguments() };
         }
         catch (BrowserUnavailableException e)
         {
-            result = check.HarnessError(e.Message);
+            result = check.HarnessError(e.Message) with { Case = CaseFromArguments() };
         }
         catch (Exception e) when (e is not ResultStateException)
         {
-            var error = check.HarnessError($"harness error {e.GetType().Name}: {Redactor.Redact(e.Message)}") with { Duration = clock.Elapsed };
+            var error = check.HarnessError($"harness error {e.GetType().Name}: {Redactor.Redact(e.Message)}") with { Duration = clock.Elapsed, Case = CaseFromArguments() };
             run.Report.Add(new ReportEntry(error.WithEvidence([.. FailureBundle.Fallback(scope.Exchanges)])) { Exchanges = scope.Exchanges });
             throw;
         }
@@ -81,6 +81,16 @@ public abstract class ConformanceTest
             Attachments = bundle.Select(f => Path.GetRelativePath(run.Report.Directory, f).Replace('\\', '/')).ToList(),
         });
         Apply(result, deviation?.Reason, comparison, baseline);
+    }
+
+    /// <summary>
+    /// The case label of an execution that ended before its test could set one (Inconclusive, Error): the test's arguments,
+    /// so that the executions of a data-driven test stay apart in the report, the baseline and the migration diff.
+    /// </summary>
+    private static string? CaseFromArguments()
+    {
+        var args = TestContext.CurrentContext.Test.Arguments;
+        return args.Length == 0 ? null : string.Join(", ", args.Select(a => a?.ToString()));
     }
 
     protected static Task Verify(CheckDefinition check, Func<ConformanceRun, CheckResult> evaluate) =>
