@@ -185,7 +185,7 @@ public sealed class MigrationDiff
         var sb = new StringBuilder();
         sb.AppendLine($"# Migration: {NameA} → {NameB}");
         sb.AppendLine();
-        sb.AppendLine($"A: `{A.Path}` ({A.Results.Count} executions) · B: `{B.Path}` ({B.Results.Count} executions)");
+        sb.AppendLine($"A: `{Reporting.RunReport.DisplayPath(A.Path)}` ({A.Results.Count} executions) · B: `{Reporting.RunReport.DisplayPath(B.Path)}` ({B.Results.Count} executions)");
         sb.AppendLine();
         sb.AppendLine($"## What relying parties that work with {NameA} will see differently on {NameB}");
         sb.AppendLine();
@@ -233,8 +233,8 @@ public sealed class MigrationDiff
         var doc = new
         {
             schema = Schema,
-            a = new { provider = A.Provider, version = A.Version, report = A.Path },
-            b = new { provider = B.Provider, version = B.Version, report = B.Path },
+            a = new { provider = A.Provider, version = A.Version, report = Reporting.RunReport.DisplayPath(A.Path) },
+            b = new { provider = B.Provider, version = B.Version, report = Reporting.RunReport.DisplayPath(B.Path) },
             headline = Headline,
             verdictChanges = VerdictChanges.Select(v => new { check = v.Check, @case = v.Case, title = v.Title, level = v.Level, a = v.A, b = v.B, aReason = v.AReason, bReason = v.BReason }),
             factChanges = FactChanges.Select(f => new { path = f.Path, a = f.A, b = f.B }),
