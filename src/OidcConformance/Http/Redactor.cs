@@ -11,6 +11,28 @@ namespace OidcConformance.Http;
 public static partial class Redactor
 {
     private static readonly ConcurrentDictionary<string, string> known = new();
+    private static volatile KnownSecrets? snapshot;
+
+    /// <summary>
+    /// The registered secrets as one redaction pass needs them: longest first (a secret containing another is replaced
+    /// whole), with their URL-encoded forms, and a multi-string search that tells in one scan whether any occurs at all —
+    /// most texts hold none, and scanning once per secret made every report rewrite slow.
+    /// </summary>
+    private sealed record KnownSecrets(int Count, (string Secret, string? Encoded, string Kind)[] Ordered, System.Buffers.SearchValues<string> Any);
+
+    private static KnownSecrets? Snapshot()
+    {
+        var current = snapshot;
+        if (current is not null && current.Count == known.Count) return current;
+        var all = known.ToArray();
+        if (all.Length == 0) return null;
+        var ordered = all.OrderByDescending(k => k.Key.Length)
+            .Select(k => (k.Key, Uri.EscapeDataString(k.Key) is var e && e != k.Key ? e : null, k.Value)).ToArray();
+        var needles = ordered.SelectMany(o => o.Item2 is null ? new[] { o.Key } : [o.Key, o.Item2]).Distinct().ToArray();
+        current = new KnownSecrets(all.Length, ordered, System.Buffers.SearchValues.Create(needles, StringComparison.Ordinal));
+        snapshot = current;
+        return current;
+    }
 
     /// <summary>Fields whose values are credentials wherever they appear (query, form, JSON, fragment).</summary>
     public static readonly IReadOnlyList<string> SecretFields =
@@ -30,14 +52,16 @@ public static partial class Redactor
     {
         if (string.IsNullOrEmpty(text)) return text ?? "";
         var result = text;
-        // ConcurrentDictionary.ToArray is an atomic snapshot; LINQ over the live dictionary throws when a secret is registered meanwhile.
-        foreach (var (secret, kind) in known.ToArray().OrderByDescending(k => k.Key.Length))
+        // Registered secrets are only ever added, so a snapshot with as many entries as the dictionary is current.
+        if (Snapshot() is { } secrets && result.AsSpan().IndexOfAny(secrets.Any) >= 0)
         {
-            if (result.Contains(secret, StringComparison.Ordinal))
-                result = result.Replace(secret, $"[redacted {kind}]", StringComparison.Ordinal);
-            var encoded = Uri.EscapeDataString(secret);
-            if (encoded != secret && result.Contains(encoded, StringComparison.Ordinal))
-                result = result.Replace(encoded, $"[redacted {kind}]", StringComparison.Ordinal);
+            foreach (var (secret, encoded, kind) in secrets.Ordered)
+            {
+                if (result.Contains(secret, StringComparison.Ordinal))
+                    result = result.Replace(secret, $"[redacted {kind}]", StringComparison.Ordinal);
+                if (encoded is not null && result.Contains(encoded, StringComparison.Ordinal))
+                    result = result.Replace(encoded, $"[redacted {kind}]", StringComparison.Ordinal);
+            }
         }
         result = JwtPattern().Replace(result, m => $"[redacted jwt {m.Value[..Math.Min(8, m.Value.Length)]}…]");
         result = AuthHeaderPattern().Replace(result, m => $"{m.Groups["scheme"].Value} [redacted]");

@@ -43,6 +43,7 @@ public sealed class RunReport
     private ExchangeRecorder? factsRecorder;
     private IReadOnlyCollection<string> usernames = [];
     private JsonObject? facts;
+    private readonly List<string> entryJson = [];
 
     public string Directory => directory;
     public string JsonPath => Path.Combine(directory, "report.json");
@@ -91,9 +92,13 @@ public sealed class RunReport
 
     public void Add(ReportEntry entry)
     {
+        // Serialized and redacted once, outside the lock: the incremental rewrites only splice the cached fragments,
+        // instead of redacting the whole growing document after every check (quadratic, and it held every test up).
+        var fragment = Redactor.Redact(JsonSerializer.Serialize(ResultJson(entry), JsonOptions));
         lock (gate)
         {
             entries.Add(entry);
+            entryJson.Add(fragment);
             WriteJson(complete: false);
         }
     }
@@ -156,6 +161,25 @@ public sealed class RunReport
         return full;
     }
 
+    private const string ResultsPlaceholder = "\u0001results\u0001";
+
+    /// <summary>One execution as report.json shows it (schema in docs/report-schema.md).</summary>
+    private static object ResultJson(ReportEntry e) => new
+        {
+            id = e.Result.Check.Id, title = e.Result.Check.Title, area = e.Result.Check.Area, spec = e.Result.Check.Spec,
+            level = Level(e.Result.Check),
+            verdict = e.Result.Verdict.ToString(), @case = e.Result.Case, reason = Redactor.Redact(e.Result.Reason),
+            durationMs = (long)e.Result.Duration.TotalMilliseconds,
+            knownDeviation = e.Result.KnownDeviation is null ? null : Redactor.Redact(e.Result.KnownDeviation),
+            baseline = e.Baseline is null ? null : new
+            {
+                status = e.Baseline.StatusText, expected = e.Baseline.Expected.ToString(),
+                reason = e.Baseline.Entry?.Reason, source = e.Baseline.Entry?.Source,
+            },
+            evidence = e.Result.Evidence.Count == 0 ? null : e.Result.Evidence.Select(x => new { label = x.Label, content = Redactor.Redact(x.Content) }),
+            attachments = e.Attachments.Count == 0 ? null : e.Attachments,
+        };
+
     private void WriteJson(bool complete)
     {
         var doc = new
@@ -182,25 +206,17 @@ public sealed class RunReport
                     notRun = complete ? NotRun().Select(b => (object)new { check = b.Check, @case = b.Case, expected = b.Expected.ToString() }) : null,
                 },
             reports = complete ? new { markdown = "report.md", html = "report.html", json = "report.json" } : null,
-            results = entries.Select(e => new
-            {
-                id = e.Result.Check.Id, title = e.Result.Check.Title, area = e.Result.Check.Area, spec = e.Result.Check.Spec,
-                level = Level(e.Result.Check),
-                verdict = e.Result.Verdict.ToString(), @case = e.Result.Case, reason = Redactor.Redact(e.Result.Reason),
-                durationMs = (long)e.Result.Duration.TotalMilliseconds,
-                knownDeviation = e.Result.KnownDeviation is null ? null : Redactor.Redact(e.Result.KnownDeviation),
-                baseline = e.Baseline is null ? null : new
-                {
-                    status = e.Baseline.StatusText, expected = e.Baseline.Expected.ToString(),
-                    reason = e.Baseline.Entry?.Reason, source = e.Baseline.Entry?.Source,
-                },
-                evidence = e.Result.Evidence.Count == 0 ? null : e.Result.Evidence.Select(x => new { label = x.Label, content = Redactor.Redact(x.Content) }),
-                attachments = e.Attachments.Count == 0 ? null : e.Attachments,
-            }),
+            results = ResultsPlaceholder,
             facts = complete ? facts : null,
         };
+        var text = JsonSerializer.Serialize(doc, JsonOptions);
+        var placeholder = JsonSerializer.Serialize(ResultsPlaceholder, JsonOptions);
+        var at = text.IndexOf(placeholder, StringComparison.Ordinal);
+        text = Redactor.Redact(text[..at]) + "[\n" + string.Join(",\n", entryJson) + "\n]" + Redactor.Redact(text[(at + placeholder.Length)..]);
+        // The last write redacts everything once more: a secret learned after an entry was added is caught there too.
+        if (complete) text = Redactor.Redact(text);
         var tmp = JsonPath + ".tmp";
-        File.WriteAllText(tmp, Redactor.Redact(JsonSerializer.Serialize(doc, JsonOptions)));
+        File.WriteAllText(tmp, text);
         File.Move(tmp, JsonPath, overwrite: true);
     }
 }
