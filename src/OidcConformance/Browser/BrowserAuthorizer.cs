@@ -200,11 +200,15 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
                 kinds.Add((kind.ToString(), driver.Locate(page, kind)));
         var any = kinds.Select(k => k.Locator).Aggregate((a, b) => a.Or(b));
         // Wait in slices: a provider that answers with a bare HTTP error page (404, 403 with an empty body) shows none
-        // of the known pages, and waiting out the whole deadline for it would only make the verdict slow.
+        // of the known pages, and waiting out the whole deadline for it would only make the verdict slow. The slices
+        // grow (0.25 s, 0.5 s, 1 s, then 2.5 s at most): such a page is seen within a fraction of a second, while a slow
+        // page costs a few cheap probes at most.
         var deadline = DateTime.UtcNow + timeout;
+        var sliceMs = 250.0;
         while (true)
         {
-            var slice = TimeSpan.FromMilliseconds(Math.Min(2500, Math.Max(1, (deadline - DateTime.UtcNow).TotalMilliseconds)));
+            var slice = TimeSpan.FromMilliseconds(Math.Min(sliceMs, Math.Max(1, (deadline - DateTime.UtcNow).TotalMilliseconds)));
+            sliceMs = Math.Min(2500, sliceMs * 2);
             try
             {
                 await any.First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = (float)slice.TotalMilliseconds });
