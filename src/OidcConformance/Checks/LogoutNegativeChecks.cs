@@ -40,6 +40,16 @@ public static class LogoutNegativeChecks
         "Logout with a valid id_token_hint and the registered post_logout_redirect_uri but no state still redirects there", Area,
         "OIDC RP-Initiated Logout 1.0 §2 (state is OPTIONAL), §3; OIDF oidcc-rp-initiated-logout-no-state", RequirementLevel.Must);
 
+    /// <summary>What each negative request got wrong: the property a redirect after it disregards.</summary>
+    private static readonly Dictionary<string, string> Request = new()
+    {
+        [UnregisteredUri.Id] = "a post_logout_redirect_uri that is not registered",
+        [QueryModifiedUri.Id] = "a post_logout_redirect_uri that is the registered one with an added query (not an exact match)",
+        [TamperedIdTokenHint.Id] = "an id_token_hint whose signature is not the issuer's",
+        [NoIdTokenHint.Id] = "a post_logout_redirect_uri sent without id_token_hint or client_id",
+        [ClientIdWithoutHint.Id] = "a post_logout_redirect_uri sent with client_id but without id_token_hint",
+    };
+
     /// <summary>The tampered id_token_hint variants.</summary>
     public static readonly string[] TamperCases = ["signature-broken", "alg-none", "foreign-key"];
 
@@ -56,7 +66,8 @@ public static class LogoutNegativeChecks
         if (hit is not null)
             return check.Violation($"the OP redirected the browser to the RP at {hit.Path}{(hit.Query.Count > 0 ? "?" + string.Join("&", hit.Query.Select(q => q.Key)) : "")}" +
                                    (outcome.End == AuthorizationEnd.Redirected ? "" : " (seen by the callback listener)") +
-                                   (confirmed ? " (after the user was asked to confirm, or without asking)" : " without asking the user")).WithCase(@case);
+                                   (Request.TryGetValue(check.Id, out var request) ? $" for {request}" : "") +
+                                   (confirmed ? " (after the user was asked to confirm, or without asking)" : ", without asking the user")).WithCase(@case);
         var what = outcome.End switch
         {
             AuthorizationEnd.ProviderError => $"no redirect; the OP showed: {outcome.Detail}",
@@ -71,7 +82,8 @@ public static class LogoutNegativeChecks
     /// <summary>The no-state case: a redirect to the registered post_logout_redirect_uri is required; state must not be invented.</summary>
     public static CheckResult EvaluateRedirectWithoutState(AuthorizationOutcome outcome, string postLogoutRedirectUri)
     {
-        if (outcome.End != AuthorizationEnd.Redirected) return RedirectWithoutState.Violation($"no redirect to the RP: {outcome.Describe()}");
+        if (outcome.End != AuthorizationEnd.Redirected)
+            return RedirectWithoutState.Violation($"no redirect to the RP for a logout without state (valid id_token_hint, registered post_logout_redirect_uri): {outcome.Describe()}");
         var hit = outcome.Hit!;
         var target = new Uri(postLogoutRedirectUri);
         if (hit.Path != target.AbsolutePath)

@@ -66,18 +66,22 @@ public static class PkceChecks
 
     /// <summary>A wrong (§4.6: invalid_grant) or missing (invalid_grant or invalid_request) verifier: the token endpoint must refuse.</summary>
     public static CheckResult EvaluateInvalidVerifierRejected(AuthorizationOutcome outcome, TokenResponse? token, bool verifierMissing) =>
-        TokenRefused(InvalidVerifierRejected, outcome, token, verifierMissing ? MissingOrMalformedErrors : MismatchErrors, rejectionAtAuthorizationCounts: false);
+        TokenRefused(InvalidVerifierRejected, outcome, token, verifierMissing ? MissingOrMalformedErrors : MismatchErrors, rejectionAtAuthorizationCounts: false,
+            verifierMissing ? "code exchange without code_verifier for a code bound to a PKCE code_challenge"
+                : "code exchange with a code_verifier that does not match the code's PKCE code_challenge");
 
     /// <summary>
     /// Challenge stripped, verifier sent. A provider that requires PKCE for the client refuses at the authorization
     /// endpoint already; that also prevents the downgrade.
     /// </summary>
     public static CheckResult EvaluateDowngradeRejected(AuthorizationOutcome outcome, TokenResponse? token) =>
-        TokenRefused(DowngradeRejected, outcome, token, MissingOrMalformedErrors, rejectionAtAuthorizationCounts: true);
+        TokenRefused(DowngradeRejected, outcome, token, MissingOrMalformedErrors, rejectionAtAuthorizationCounts: true,
+            "PKCE downgrade: code exchange with a code_verifier for a code requested without code_challenge");
 
     /// <summary>Malformed verifier whose S256 hash was sent as the challenge: refusal at either endpoint is conformant.</summary>
     public static CheckResult EvaluateVerifierFormatEnforced(AuthorizationOutcome outcome, TokenResponse? token) =>
-        TokenRefused(VerifierFormatEnforced, outcome, token, MissingOrMalformedErrors, rejectionAtAuthorizationCounts: true);
+        TokenRefused(VerifierFormatEnforced, outcome, token, MissingOrMalformedErrors, rejectionAtAuthorizationCounts: true,
+            "code exchange with a code_verifier outside the RFC 7636 ABNF");
 
     /// <param name="method">The code_challenge_method sent.</param>
     /// <param name="advertised">code_challenge_methods_supported, or null when the metadata omits it.</param>
@@ -161,10 +165,11 @@ public static class PkceChecks
     /// <summary>
     /// The token endpoint refused the code exchange with one of <paramref name="accepted"/> and HTTP 400 (RFC 6749 §5.2).
     /// When <paramref name="rejectionAtAuthorizationCounts"/>, a refusal at the authorization endpoint (error redirect or
-    /// error page) is a pass as well: no code, no tokens.
+    /// error page) is a pass as well: no code, no tokens. <paramref name="what"/> names the request that had to be refused
+    /// (the property under test), and leads every violation reason.
     /// </summary>
     internal static CheckResult TokenRefused(CheckDefinition check, AuthorizationOutcome outcome, TokenResponse? token, string[] accepted,
-        bool rejectionAtAuthorizationCounts)
+        bool rejectionAtAuthorizationCounts, string what)
     {
         switch (outcome.End)
         {
@@ -180,21 +185,24 @@ public static class PkceChecks
                 ? check.Pass($"refused at the authorization endpoint with error '{authzError}'")
                 : check.NotApplicable($"no code was obtained: the authorization endpoint answered error '{authzError}'");
         if (token is null) return check.NotApplicable("no code exchange was made");
-        return EvaluateTokenRefusal(check, token, accepted);
+        return EvaluateTokenRefusal(check, token, accepted, what);
     }
 
-    /// <summary>A token request that must be refused: no tokens, HTTP 400, a JSON error from <paramref name="accepted"/>.</summary>
-    internal static CheckResult EvaluateTokenRefusal(CheckDefinition check, TokenResponse token, string[] accepted)
+    /// <summary>
+    /// A token request that must be refused: no tokens, HTTP 400, a JSON error from <paramref name="accepted"/>.
+    /// <paramref name="what"/> names the request (e.g. "reuse of a rotated refresh token"), so that every violation says which property broke.
+    /// </summary>
+    internal static CheckResult EvaluateTokenRefusal(CheckDefinition check, TokenResponse token, string[] accepted, string what)
     {
         var want = string.Join(" or ", accepted);
         if (token.Exchange.TransportError is not null) return check.NotApplicable($"no response from the token endpoint: {token.Exchange.TransportError}");
         if (token.AccessToken is not null || token.Exchange.IsSuccess)
-            return check.Violation($"the token endpoint answered HTTP {token.Exchange.StatusCode}" +
+            return check.Violation($"{what}: the token endpoint answered HTTP {token.Exchange.StatusCode}" +
                                    (token.AccessToken is not null ? " and issued an access token" : "") + $"; expected {want}");
         if (token.Error is not { } error)
-            return check.Violation($"refused with HTTP {token.Exchange.StatusCode} but without an RFC 6749 §5.2 error body ({token.Body.Problem ?? "no error member"}); expected {want}");
-        if (!accepted.Contains(error)) return check.Violation($"refused, but with {token.Describe()}; expected {want}");
-        if (token.Exchange.StatusCode != 400) return check.Violation($"error '{error}' came with HTTP {token.Exchange.StatusCode}; RFC 6749 §5.2 requires 400");
+            return check.Violation($"{what}: refused with HTTP {token.Exchange.StatusCode} but without an RFC 6749 §5.2 error body ({token.Body.Problem ?? "no error member"}); expected {want}");
+        if (!accepted.Contains(error)) return check.Violation($"{what}: refused, but with {token.Describe()}; expected {want}");
+        if (token.Exchange.StatusCode != 400) return check.Violation($"{what}: error '{error}' came with HTTP {token.Exchange.StatusCode}; RFC 6749 §5.2 requires 400");
         return check.Pass($"refused: {token.Describe()}");
     }
 }

@@ -154,7 +154,7 @@ public static class RefreshChecks
     {
         if (!rotated) return RotatedReuseRejected.NotApplicable("the refresh token was not rotated, so there is no rotated-away token to reuse");
         if (reuse is null) return RotatedReuseRejected.NotApplicable("the reuse request was not sent");
-        return PkceChecks.EvaluateTokenRefusal(RotatedReuseRejected, reuse, InvalidGrant);
+        return PkceChecks.EvaluateTokenRefusal(RotatedReuseRejected, reuse, InvalidGrant, "reuse of a rotated-away refresh token");
     }
 
     /// <param name="reuse">The replay of the rotated-away token.</param>
@@ -166,11 +166,12 @@ public static class RefreshChecks
         if (activeAfterReuse.Exchange.TransportError is not null) return ReuseRevokesActiveToken.NotApplicable($"no response: {activeAfterReuse.Exchange.TransportError}");
         if (activeAfterReuse.IsSuccess)
             return ReuseRevokesActiveToken.Violation("after the replay of a rotated-away refresh token was refused, the active refresh token of the same grant still works");
-        return PkceChecks.EvaluateTokenRefusal(ReuseRevokesActiveToken, activeAfterReuse, InvalidGrant);
+        return PkceChecks.EvaluateTokenRefusal(ReuseRevokesActiveToken, activeAfterReuse, InvalidGrant,
+            "the active refresh token after a detected reuse of its rotated-away predecessor");
     }
 
     public static CheckResult EvaluateBoundToClient(TokenResponse otherClientRefresh) =>
-        PkceChecks.EvaluateTokenRefusal(BoundToClient, otherClientRefresh, InvalidGrant);
+        PkceChecks.EvaluateTokenRefusal(BoundToClient, otherClientRefresh, InvalidGrant, "a refresh token presented by a client it was not issued to");
 
     /// <summary>No or wrong client credentials: invalid_client (401 required with Basic, 400 or 401 otherwise), or invalid_request for a missing credential.</summary>
     /// <param name="usedBasic">Whether wrong credentials were sent in the Authorization header (then 401 is required).</param>
@@ -221,11 +222,11 @@ public static class RefreshChecks
                 $"a refresh widened the grant '{granted}' with '{added}' (issued scope '{issued}')",
                 $"the extra scope '{added}' was ignored (issued scope '{issued}'; RFC 6749 §3.3 lets the provider ignore requested scope)");
         }
-        return PkceChecks.EvaluateTokenRefusal(ScopeNotWidened, refresh, ["invalid_scope"]);
+        return PkceChecks.EvaluateTokenRefusal(ScopeNotWidened, refresh, ["invalid_scope"], $"a refresh asking for scope '{added}' beyond the granted '{granted}'");
     }
 
     public static CheckResult EvaluateInvalidTokenRejected(TokenResponse refresh) =>
-        PkceChecks.EvaluateTokenRefusal(InvalidTokenRejected, refresh, InvalidGrant);
+        PkceChecks.EvaluateTokenRefusal(InvalidTokenRejected, refresh, InvalidGrant, "an invalid refresh token");
 
     private static HashSet<string> Split(string scope) => scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
 using static OidcConformance.Faults.FaultContext;
@@ -60,6 +61,41 @@ public static class FaultCatalog
         if (q.Method == "GET") q.QueryParams = edit(q.QueryParams);
         else if (q.IsForm) q.Form = edit(q.Form);
     };
+
+    /// <summary>Replaces a parameter of a request in its query (GET) or form body (POST).</summary>
+    private static void SetParam(ProxyRequest q, string name, string value)
+    {
+        List<KeyValuePair<string, string>> Replace(List<KeyValuePair<string, string>> ps) =>
+            ps.Select(p => p.Key == name ? new KeyValuePair<string, string>(name, value) : p).ToList();
+        if (q.QueryParams.Any(p => p.Key == name)) q.QueryParams = Replace(q.QueryParams);
+        if (q.Form.Any(p => p.Key == name)) q.Form = Replace(q.Form);
+    }
+
+    /// <summary>
+    /// A post_logout_redirect_uri the provider would refuse is honoured when <paramref name="honoured"/>(given, registered)
+    /// says so: the logout goes to the provider with the registered URI (so it is confirmed and ends the session as usual),
+    /// remembered by state, and the post-logout redirect that comes back is sent to the given URI instead.
+    /// </summary>
+    private static Action<FaultContext, ProxyRequest> PostLogoutUriSwap(Func<string, string, bool> honoured) => (c, q) =>
+    {
+        if (!c.IsUnder(q, Endpoint.EndSession) || c.RegisteredPostLogoutRedirectUri is not { } registered) return;
+        if (q.Param("post_logout_redirect_uri") is not { } given || given == registered || !honoured(given, registered)) return;
+        if (q.Param("state") is not { } state) return;
+        c.State[$"post-logout:{state}"] = given;
+        SetParam(q, "post_logout_redirect_uri", registered);
+    };
+
+    private static readonly Action<FaultContext, ProxyRequest, ProxyResponse> PostLogoutUriSwapBack = (c, _, r) =>
+    {
+        if (c.RegisteredPostLogoutRedirectUri is not { } registered || r.Header("Location") is not { } location
+            || !location.StartsWith(registered, StringComparison.Ordinal)) return;
+        var rest = location[registered.Length..];
+        var state = FormCodec.Parse(rest.TrimStart('?')).FirstOrDefault(p => p.Key == "state").Value;
+        if (state is null || !c.State.TryGetValue($"post-logout:{state}", out var o) || o is not string given) return;
+        r.SetHeader("Location", given + (given.Contains('?') && rest.StartsWith('?') ? "&" + rest[1..] : rest));
+    };
+
+    private static string WithoutQuery(string uri) => uri.Split('?', '#')[0];
 
     private static string RandomHash() => Base64UrlRandom(16);
     private static string Base64UrlRandom(int bytes) => System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(bytes));
@@ -191,7 +227,7 @@ public static class FaultCatalog
             OnResponse = TokenEndpointIdToken((_, _) => { }, Signing.RogueKey),
         },
         new("id-token-alg-none", "the ID token is unsigned (alg none)", ["IdToken"],
-            [K("idtoken.signature-jwks", "none"), K("idtoken.microsoft-identitymodel-validation", "IDX|signature|none"), K("idtoken.alg-advertised", "none")])
+            [K("idtoken.signature-jwks", "none"), K("idtoken.microsoft-identitymodel-validation", "IDX10504|signature|none"), K("idtoken.alg-advertised", "none")])
         {
             OnResponse = TokenEndpointIdToken((h, _) => h.Remove("kid"), Signing.None),
         },
@@ -273,7 +309,7 @@ public static class FaultCatalog
             OnResponse = FrontChannel((n, v) => n == "iss" ? null : v),
         },
         new("authz-near-miss-redirect-accepted", "a redirect_uri that only nearly matches the registered one is accepted and redirected to", ["AuthorizationEndpoint"],
-            [K("authz.redirect-uri-near-miss-rejected", "sent it to"), K("authz.redirect-uri-unregistered-no-redirect", "redirect|code")])
+            [K("authz.redirect-uri-near-miss-rejected", "sent it to"), K("authz.redirect-uri-unregistered-no-redirect", "sent it to|redirected the browser to")])
         {
             Source = "Casdoor #4010 (sub-domain redirect URIs accepted), GHSA-mj24-pqx2-6788",
             OnRequest = (c, q) =>
@@ -330,7 +366,7 @@ public static class FaultCatalog
             OnResponse = (c, q, r) => { if (c.Is(q, Endpoint.Token) && r.Status == 200) r.SetHeader("Content-Type", "text/plain; charset=utf-8"); },
         },
         new("token-code-reuse-accepted", "an authorization code is accepted twice (the first token response is issued again)", ["TokenEndpoint"],
-            [K("token.code-single-use", "code|200")])
+            [K("token.code-single-use", "redemption of a code")])
         {
             // the suite judges revocation-on-reuse and the error format only once a reuse was refused
             MayTurnInconclusive = ["token.code-reuse-revokes-tokens", "token.error-response-format"],
@@ -374,14 +410,14 @@ public static class FaultCatalog
 
         // ---------------- refresh, PKCE
         new("refresh-rotated-token-reuse-accepted", "a rotated (already used) refresh token is accepted again", ["Refresh"],
-            [K("refresh.rotated-token-reuse-rejected", "reuse|rotat|accepted|200")])
+            [K("refresh.rotated-token-reuse-rejected", "rotated-away refresh token")])
         {
             Source = "Casdoor #613 (old refresh token kept working)",
             MayTurnInconclusive = ["refresh.reuse-revokes-active-token"],
             Around = ReplayGrant("refresh_token", "refresh_token"),
         },
         new("pkce-verifier-ignored", "the code_verifier is not checked: PKCE is silently dropped for confidential clients", ["Pkce"],
-            [K("pkce.invalid-verifier-rejected", "verifier|issued an access token"), K("pkce.downgrade-rejected", "verifier|challenge|issued an access token")])
+            [K("pkce.invalid-verifier-rejected", "code_verifier"), K("pkce.downgrade-rejected", "PKCE downgrade.*code_verifier")])
         {
             Source = "Casdoor object/token_oauth.go (verifier only checked when the code had a challenge); OAuch IsPkceDowngradeDetectedTest",
             OnRequest = (c, q) =>
@@ -390,6 +426,115 @@ public static class FaultCatalog
                     q.QueryParams = q.QueryParams.Where(p => p.Key is not ("code_challenge" or "code_challenge_method")).ToList();
                 if (c.Is(q, Endpoint.Token) && q.IsForm && q.Param("grant_type") == "authorization_code" && q.Param("client_id") is var cid && (cid is null || !c.PublicClients.Contains(cid)))
                     q.Form = q.Form.Where(p => p.Key != "code_verifier").ToList();
+            },
+        },
+
+        // ---------------- RP-initiated logout (the browser reaches end_session through the proxy: it is the issuer's origin)
+        new("logout-end-session-endpoint-missing", "end_session_endpoint is missing from discovery although the provider offers RP-initiated logout",
+            ["Discovery", "Logout"],
+            [K("logout.end-session-endpoint", "end_session_endpoint"), K("discovery.offered-endpoint-advertised", "end_session")])
+        {
+            // without the endpoint the logout flows have nothing to call, and the endpoint probe nothing to probe
+            MayTurnInconclusive = ["logout.redirect-with-state", "logout.session-ended", "logout.unregistered-post-logout-uri-no-redirect",
+                "logout.query-modified-post-logout-uri-no-redirect", "logout.tampered-id-token-hint-no-redirect", "logout.no-id-token-hint-no-silent-redirect",
+                "logout.client-id-without-hint-no-silent-redirect", "logout.redirect-without-state", "discovery.advertised-endpoint-works"],
+            OnResponse = Discovery(d => d.Remove("end_session_endpoint")),
+        },
+        new("logout-post-logout-uri-unvalidated", "any post_logout_redirect_uri is redirected to after logout: it is not compared with the registered ones", ["Logout"],
+            [K("logout.unregistered-post-logout-uri-no-redirect", "post_logout_redirect_uri that is not registered"),
+             K("logout.query-modified-post-logout-uri-no-redirect", "post_logout_redirect_uri .*added query")])
+        {
+            Source = "OIDF oidcc-rp-initiated-logout-bad-post-logout-redirect-uri (open redirect after logout)",
+            OnRequest = PostLogoutUriSwap((_, _) => true),
+            OnResponse = PostLogoutUriSwapBack,
+        },
+        new("logout-post-logout-uri-query-ignored", "post_logout_redirect_uri is compared without its query: the registered URI with an added query is redirected to",
+            ["Logout"], [K("logout.query-modified-post-logout-uri-no-redirect", "post_logout_redirect_uri .*added query")])
+        {
+            Source = "OIDF oidcc-rp-initiated-logout-query-added-to-post-logout-redirect-uri (prefix or path-only matching)",
+            OnRequest = PostLogoutUriSwap((given, registered) => WithoutQuery(given) == WithoutQuery(registered)),
+            OnResponse = PostLogoutUriSwapBack,
+        },
+        new("logout-state-dropped", "the post-logout redirect omits the state the RP sent", ["Logout"], [K("logout.redirect-with-state", "state")])
+        {
+            OnResponse = (c, q, r) =>
+            {
+                if (!c.IsUnder(q, Endpoint.EndSession) || c.RegisteredPostLogoutRedirectUri is not { } registered
+                    || r.Header("Location") is not { } location || !location.StartsWith(registered, StringComparison.Ordinal)) return;
+                var at = location.IndexOf('?');
+                if (at < 0) return;
+                var kept = FormCodec.Parse(location[(at + 1)..]).Where(p => p.Key != "state").ToList();
+                r.SetHeader("Location", location[..at] + (kept.Count > 0 ? "?" + FormCodec.Encode(kept) : ""));
+            },
+        },
+        new("logout-redirect-needs-state", "post_logout_redirect_uri is ignored when the logout request carries no state: the user ends on the OP's logged-out page",
+            ["Logout"], [K("logout.redirect-without-state", "without state")])
+        {
+            Source = "OIDF oidcc-rp-initiated-logout-no-state (state is OPTIONAL)",
+            OnRequest = (c, q) =>
+            {
+                if (c.Is(q, Endpoint.EndSession) && q.Param("state") is null && q.Param("post_logout_redirect_uri") is not null)
+                {
+                    q.QueryParams = q.QueryParams.Where(p => p.Key != "post_logout_redirect_uri").ToList();
+                    if (q.IsForm) q.Form = q.Form.Where(p => p.Key != "post_logout_redirect_uri").ToList();
+                }
+            },
+        },
+        new("logout-session-kept", "logout redirects to the post_logout_redirect_uri but the OP session survives (prompt=none still signs the user in)",
+            ["Logout"], [K("logout.session-ended", "session")])
+        {
+            // The provider sees the logout (and its confirmation) in a shadow session the proxy keeps per browser, not in the
+            // browser's own: it validates id_token_hint and the URI as usual and redirects, while the user's session survives.
+            Around = async (c, q, next) =>
+            {
+                if (!c.IsUnder(q, Endpoint.EndSession)) return await next(q);
+                var key = "shadow-session:" + (q.Header("Cookie") ?? "");
+                var starts = c.Is(q, Endpoint.EndSession) && q.Param("id_token_hint") is not null;
+                if (!starts && !c.State.ContainsKey(key)) return await next(q);
+                var jar = (ConcurrentDictionary<string, string>)c.State.GetOrAdd(key, _ => new ConcurrentDictionary<string, string>());
+                if (starts) jar.Clear();
+                q.SetHeader("Cookie", jar.IsEmpty ? null : string.Join("; ", jar.Select(p => $"{p.Key}={p.Value}")));
+                var r = await next(q);
+                foreach (var set in r.Headers.Where(h => h.Key.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).ToList())
+                {
+                    var pair = set.Split(';')[0];
+                    var eq = pair.IndexOf('=');
+                    if (eq <= 0) continue;
+                    if (eq == pair.Length - 1) jar.TryRemove(pair[..eq], out _); else jar[pair[..eq]] = pair[(eq + 1)..];
+                }
+                r.SetHeader("Set-Cookie", null);
+                return r;
+            },
+        },
+        new("logout-id-token-hint-unverified", "the id_token_hint's signature is not verified: only its claims are read", ["Logout"],
+            [K("logout.tampered-id-token-hint-no-redirect", "id_token_hint")])
+        {
+            Source = "OIDF oidcc-rp-initiated-logout-modified-id-token-hint / -bad-id-token-hint",
+            // a hint whose claims are those of an ID token the provider issued reaches the provider as that ID token
+            OnRequest = (c, q) =>
+            {
+                if (!c.IsUnder(q, Endpoint.EndSession) || q.Param("id_token_hint") is not { } hint) return;
+                var parts = hint.Split('.');
+                if (parts.Length == 3 && c.State.TryGetValue($"id-token:{parts[1]}", out var o) && o is string issued && issued != hint)
+                    SetParam(q, "id_token_hint", issued);
+            },
+            OnResponse = (c, q, r) =>
+            {
+                if (c.Is(q, Endpoint.Token) && r.Status == 200 && r.Json?["id_token"]?.GetValue<string>() is { } token && token.Split('.') is { Length: 3 } parts)
+                    c.State[$"id-token:{parts[1]}"] = token;
+            },
+        },
+        new("logout-redirect-without-hint", "a registered post_logout_redirect_uri is redirected to without id_token_hint and without asking the user (logout CSRF)",
+            ["Logout"],
+            [K("logout.no-id-token-hint-no-silent-redirect", "without id_token_hint"), K("logout.client-id-without-hint-no-silent-redirect", "without id_token_hint")])
+        {
+            Around = async (c, q, next) =>
+            {
+                if (!c.Is(q, Endpoint.EndSession) || q.Param("id_token_hint") is not null || c.RegisteredPostLogoutRedirectUri is not { } registered
+                    || q.Param("post_logout_redirect_uri") != registered) return await next(q);
+                var r = new ProxyResponse(302, []);
+                r.SetHeader("Location", registered + (q.Param("state") is { } state ? (registered.Contains('?') ? "&" : "?") + FormCodec.Encode([new("state", state)]) : ""));
+                return r;
             },
         },
 
@@ -470,7 +615,7 @@ public static class FaultCatalog
             },
         },
         new("revocation-ignored", "the revocation endpoint answers 200 but revokes nothing", ["Revocation"],
-            [K("revocation.access-token", "still works"), K("revocation.refresh-token", "still works"), K("revocation.refresh-revokes-access", "still|works|200")])
+            [K("revocation.access-token", "still works"), K("revocation.refresh-token", "still works"), K("revocation.refresh-revokes-access", "access token still works")])
         {
             Source = "Casdoor #1574 (tokens \"usually cannot be revoked\")",
             // the provider still authenticates the client, but is shown a token it never issued, so nothing is revoked

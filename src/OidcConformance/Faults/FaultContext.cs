@@ -31,6 +31,8 @@ public sealed partial class FaultContext(string upstreamOrigin, HttpClient clien
     public ConcurrentDictionary<string, object> State { get; } = new();
     /// <summary>The redirect URI registered for the clients (the suite's callback).</summary>
     public string? RegisteredRedirectUri { get; set; }
+    /// <summary>The post_logout_redirect_uri registered for the clients (the suite's logout callback).</summary>
+    public string? RegisteredPostLogoutRedirectUri { get; set; }
     /// <summary>Client ids of public clients (PKCE is mandatory for them).</summary>
     public HashSet<string> PublicClients { get; } = [];
 
@@ -41,6 +43,10 @@ public sealed partial class FaultContext(string upstreamOrigin, HttpClient clien
     }
 
     public bool Is(ProxyRequest r, Endpoint e) => Classify(r) == e;
+
+    /// <summary>The endpoint itself or a page below it (node-oidc-provider's logout confirmation posts to /session/end/confirm).</summary>
+    public bool IsUnder(ProxyRequest r, Endpoint e) =>
+        Is(r, e) || endpoints?.Any(p => p.Value == e && r.Path.StartsWith(p.Key.TrimEnd('/') + "/", StringComparison.Ordinal)) == true;
 
     internal async Task EnsureEndpointsAsync(string host)
     {

@@ -59,6 +59,7 @@ public sealed class ConformanceRun : IAsyncDisposable
                 {
                     faultProxy = await Faults.FaultProxy.StartAsync(fault, log);
                     faultProxy.Context.RegisteredRedirectUri = callback.RedirectUri;
+                    faultProxy.Context.RegisteredPostLogoutRedirectUri = callback.PostLogoutRedirectUri;
                     foreach (var c in profile.Clients.Values.Where(c => c.TokenEndpointAuthMethods.Contains("none"))) faultProxy.Context.PublicClients.Add(c.ClientId);
                 }
                 log.WriteLine($"[run] starting {profile.Name} ({string.Join(' ', profile.Start.Command)})");

@@ -27,25 +27,25 @@ public sealed class LogoutNegativeProofs : IFailureProofs, IPassProofs
     {
         yield return new(LogoutNegativeChecks.UnregisteredUri, "open redirect to the unregistered URI", () =>
             LogoutNegativeChecks.EvaluateNoRedirect(LogoutNegativeChecks.UnregisteredUri, Redirect("/unregistered-post-logout", ("state", "s")), [], true),
-            "redirected the browser to the RP at /unregistered-post-logout");
+            "redirected the browser to the RP at /unregistered-post-logout?state for a post_logout_redirect_uri that is not registered");
         yield return new(LogoutNegativeChecks.UnregisteredUri, "redirect seen by the listener though the page ended elsewhere", () =>
             LogoutNegativeChecks.EvaluateNoRedirect(LogoutNegativeChecks.UnregisteredUri, ErrorPage, [Hit("/unregistered-post-logout", ("state", "s"))], true),
             "seen by the callback listener");
         yield return new(LogoutNegativeChecks.QueryModifiedUri, "query-added URI honored (prefix match)", () =>
             LogoutNegativeChecks.EvaluateNoRedirect(LogoutNegativeChecks.QueryModifiedUri, Redirect("/logout-callback", ("foo", "bar"), ("state", "s")), [], true),
-            "redirected the browser to the RP at /logout-callback?foo&state");
+            "redirected the browser to the RP at /logout-callback?foo&state for a post_logout_redirect_uri that is the registered one with an added query");
         yield return new(LogoutNegativeChecks.TamperedIdTokenHint, "alg none hint accepted (Casdoor-style lookup without signature check)", () =>
             LogoutNegativeChecks.EvaluateNoRedirect(LogoutNegativeChecks.TamperedIdTokenHint, Redirect("/logout-callback", ("state", "s")), [], true, "alg-none"),
-            "redirected the browser");
+            "redirected the browser to the RP at /logout-callback?state for an id_token_hint whose signature is not the issuer's");
         yield return new(LogoutNegativeChecks.NoIdTokenHint, "silent redirect without hint", () =>
             LogoutNegativeChecks.EvaluateNoRedirect(LogoutNegativeChecks.NoIdTokenHint, Redirect("/logout-callback", ("state", "s")), [], false),
-            "without asking the user");
+            "sent without id_token_hint or client_id, without asking the user");
         yield return new(LogoutNegativeChecks.ClientIdWithoutHint, "silent redirect with client_id only", () =>
             LogoutNegativeChecks.EvaluateNoRedirect(LogoutNegativeChecks.ClientIdWithoutHint, Redirect("/logout-callback"), [], false),
-            "without asking the user");
+            "with client_id but without id_token_hint, without asking the user");
         yield return new(LogoutNegativeChecks.RedirectWithoutState, "no redirect without state (state required)", () =>
             LogoutNegativeChecks.EvaluateRedirectWithoutState(new AuthorizationOutcome(AuthorizationEnd.ProviderError, "missing required parameter state"), Registered),
-            "no redirect to the RP");
+            "no redirect to the RP for a logout without state");
         yield return new(LogoutNegativeChecks.RedirectWithoutState, "redirect to the login callback", () =>
             LogoutNegativeChecks.EvaluateRedirectWithoutState(Redirect("/callback"), Registered), "not to the post_logout_redirect_uri");
     }

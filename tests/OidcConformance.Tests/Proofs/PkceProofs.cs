@@ -34,9 +34,9 @@ public sealed class PkceProofs : IFailureProofs, IPassProofs
             PkceChecks.EvaluateS256Accepted(ErrorPage, null), "was refused");
 
         yield return new(PkceChecks.InvalidVerifierRejected, "wrong verifier redeemed (no PKCE check at all)", () =>
-            PkceChecks.EvaluateInvalidVerifierRejected(Code, S256Success, verifierMissing: false), "issued an access token");
+            PkceChecks.EvaluateInvalidVerifierRejected(Code, S256Success, verifierMissing: false), "code_verifier that does not match the code's PKCE code_challenge: the token endpoint answered HTTP 200 and issued an access token");
         yield return new(PkceChecks.InvalidVerifierRejected, "missing verifier redeemed (Casdoor-style: verifier only checked when sent)", () =>
-            PkceChecks.EvaluateInvalidVerifierRejected(Code, S256Success, verifierMissing: true), "issued an access token");
+            PkceChecks.EvaluateInvalidVerifierRejected(Code, S256Success, verifierMissing: true), "without code_verifier for a code bound to a PKCE code_challenge: the token endpoint answered HTTP 200 and issued an access token");
         yield return new(PkceChecks.InvalidVerifierRejected, "mismatch answered invalid_request instead of invalid_grant", () =>
             PkceChecks.EvaluateInvalidVerifierRejected(Code, Error("invalid_request"), verifierMissing: false), "expected invalid_grant");
         yield return new(PkceChecks.InvalidVerifierRejected, "invalid_grant with HTTP 401", () =>
@@ -46,12 +46,12 @@ public sealed class PkceProofs : IFailureProofs, IPassProofs
             "without an RFC 6749 §5.2 error body");
 
         yield return new(PkceChecks.DowngradeRejected, "verifier accepted for a code without challenge", () =>
-            PkceChecks.EvaluateDowngradeRejected(Code, S256Success), "issued an access token");
+            PkceChecks.EvaluateDowngradeRejected(Code, S256Success), "PKCE downgrade: code exchange with a code_verifier for a code requested without code_challenge: the token endpoint answered HTTP 200 and issued an access token");
         yield return new(PkceChecks.DowngradeRejected, "refused with an unrelated error code", () =>
-            PkceChecks.EvaluateDowngradeRejected(Code, Error("unsupported_grant_type")), "expected invalid_grant or invalid_request");
+            PkceChecks.EvaluateDowngradeRejected(Code, Error("unsupported_grant_type")), "PKCE downgrade");
 
         yield return new(PkceChecks.VerifierFormatEnforced, "42-character verifier redeemed", () =>
-            PkceChecks.EvaluateVerifierFormatEnforced(Code, S256Success), "issued an access token");
+            PkceChecks.EvaluateVerifierFormatEnforced(Code, S256Success), "code_verifier outside the RFC 7636 ABNF: the token endpoint answered HTTP 200 and issued an access token");
 
         yield return new(PkceChecks.UnsupportedMethodRejected, "plain accepted although only S256 is advertised", () =>
             PkceChecks.EvaluateUnsupportedMethodRejected("plain", S256Only, Code, S256Success), "was accepted at the authorization endpoint");

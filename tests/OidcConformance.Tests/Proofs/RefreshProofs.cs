@@ -67,7 +67,7 @@ public sealed class RefreshProofs : IFailureProofs, IPassProofs
                 Make.Token(Make.Edit(Body("refresh: first (public)"), o => o.Remove("refresh_token")))), "no new refresh_token");
 
         yield return new(RefreshChecks.RotatedReuseRejected, "rotated-away token still works", () =>
-            RefreshChecks.EvaluateRotatedReuseRejected(true, PublicFirst), "issued an access token");
+            RefreshChecks.EvaluateRotatedReuseRejected(true, PublicFirst), "reuse of a rotated-away refresh token: the token endpoint answered HTTP 200 and issued an access token");
         yield return new(RefreshChecks.RotatedReuseRejected, "reuse answered invalid_request", () =>
             RefreshChecks.EvaluateRotatedReuseRejected(true, Error("invalid_request")), "expected invalid_grant");
 
@@ -75,7 +75,7 @@ public sealed class RefreshProofs : IFailureProofs, IPassProofs
             RefreshChecks.EvaluateReuseRevokesActiveToken(InvalidGrant, PublicFirst), "still works");
 
         yield return new(RefreshChecks.BoundToClient, "another client redeems the token", () =>
-            RefreshChecks.EvaluateBoundToClient(ConfFirst), "issued an access token");
+            RefreshChecks.EvaluateBoundToClient(ConfFirst), "a refresh token presented by a client it was not issued to: the token endpoint answered HTTP 200 and issued an access token");
         yield return new(RefreshChecks.BoundToClient, "refused as unauthorized_client", () =>
             RefreshChecks.EvaluateBoundToClient(Error("unauthorized_client")), "expected invalid_grant");
 
@@ -102,7 +102,7 @@ public sealed class RefreshProofs : IFailureProofs, IPassProofs
             RefreshChecks.EvaluateScopeNotWidened("openid profile", "email", InvalidGrant), "expected invalid_scope");
 
         yield return new(RefreshChecks.InvalidTokenRejected, "garbage token redeemed", () =>
-            RefreshChecks.EvaluateInvalidTokenRejected(PublicFirst), "issued an access token");
+            RefreshChecks.EvaluateInvalidTokenRejected(PublicFirst), "an invalid refresh token: the token endpoint answered HTTP 200 and issued an access token");
         yield return new(RefreshChecks.InvalidTokenRejected, "garbage token answered 500", () =>
             RefreshChecks.EvaluateInvalidTokenRejected(Error("server_error", 500)), "expected invalid_grant");
     }
