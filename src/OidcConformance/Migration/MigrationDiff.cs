@@ -155,9 +155,19 @@ public sealed class MigrationDiff
         if (lost.Count > 0) lines.Add($"Discovery metadata {A} publishes and {B} does not: {List(lost)}.");
         foreach (var f in disc.Where(f => f.A is not null && f.B is not null && f.Path.EndsWith("_supported", StringComparison.Ordinal)))
         {
-            var ra = ParseList(f.A!); var rb = ParseList(f.B!);
+            var name = f.Path["discovery.".Length..];
+            var (ra, rb) = (ParseList(f.A!), ParseList(f.B!));
+            if (ra is null || rb is null)
+            {
+                // A single value (a boolean such as claims_parameter_supported): say what it is on each side.
+                if (f.A != f.B) lines.Add($"`{name}` is {f.A} on {A}, {f.B} on {B}.");
+                continue;
+            }
+            // A response type is a set of space-separated values ("id_token token" = "token id_token", OAuth 2.0 Multiple
+            // Response Type Encoding Practices §5); other lists compare value by value.
+            if (name == "response_types_supported") (ra, rb) = (ra.Select(SortedWords).ToList(), rb.Select(SortedWords).ToList());
             var gone = ra.Except(rb).ToList();
-            if (gone.Count > 0) lines.Add($"`{f.Path["discovery.".Length..]}`: {B} drops {List(gone)}.");
+            if (gone.Count > 0) lines.Add($"`{name}`: {B} drops {List(gone)}.");
         }
         var worse = verdicts.Where(v => v.A == nameof(Verdict.Passed) && v.B is nameof(Verdict.Failed) or nameof(Verdict.Warning)).ToList();
         if (worse.Count > 0)
@@ -174,11 +184,17 @@ public sealed class MigrationDiff
     private static string List(IReadOnlyList<string> items) =>
         items.Count <= 12 ? string.Join(", ", items) : string.Join(", ", items.Take(12)) + $" and {items.Count - 12} more";
 
-    private static List<string> ParseList(string json)
+    /// <summary>The items of a JSON array (as JSON), or null when the value is not an array.</summary>
+    private static List<string>? ParseList(string json)
     {
-        try { return (JsonNode.Parse(json) as JsonArray)?.Select(x => x?.ToJsonString() ?? "null").ToList() ?? [json]; }
-        catch (JsonException) { return [json]; }
+        try { return (JsonNode.Parse(json) as JsonArray)?.Select(x => x?.ToJsonString() ?? "null").ToList(); }
+        catch (JsonException) { return null; }
     }
+
+    private static string SortedWords(string jsonString) =>
+        JsonNode.Parse(jsonString) is JsonValue v && v.TryGetValue<string>(out var words)
+            ? System.Text.Json.JsonSerializer.Serialize(string.Join(' ', words.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)))
+            : jsonString;
 
     public string ToMarkdown()
     {

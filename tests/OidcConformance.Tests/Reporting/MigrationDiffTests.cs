@@ -67,6 +67,11 @@ public sealed class MigrationDiffTests
         // The token endpoint answers the same bad code exchange with another status and error code (400 invalid_grant → 403 invalid_code).
         diff.ErrorChanges.Should().Contain(e => e.Request.EndsWith("/token", StringComparison.Ordinal) && e.A == "400 invalid_grant" && e.B!.StartsWith("403", StringComparison.Ordinal));
         diff.Headline.Should().Contain(l => l.Contains("Error responses differ"));
+        // glewlwyd lists "token id_token" and "code token id_token": the same response types in another order, so only
+        // "code token" (which it does not offer) is lost.
+        diff.Headline.Should().ContainSingle(l => l.Contains("`response_types_supported`"))
+            .Which.Should().Contain("\"code token\"").And.NotContain("id_token token");
+        diff.Headline.Should().Contain(l => l.Contains("`claims_parameter_supported` is false on node-oidc-provider 9.13.3, true on glewlwyd"));
     }
 }
 
