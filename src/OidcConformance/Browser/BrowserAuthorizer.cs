@@ -61,6 +61,7 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
     public async Task<AuthorizationOutcome> AuthorizeAsync(UserAgent ua, AuthorizationRequest request,
         (string Username, string Password)? credentials, RequestMethod method = RequestMethod.Get)
     {
+        Reporting.CheckScope.UsedUserAgent(ua); // a failure bundle of this check shows this session's page and trace
         var page = ua.Page;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var deadline = DateTime.UtcNow + navigationTimeout + navigationTimeout;
@@ -126,6 +127,7 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
     /// <summary>RP-initiated logout in the browser: confirms where the provider asks, then reports where the browser ended.</summary>
     public async Task<AuthorizationOutcome> LogoutAsync(UserAgent ua, Uri endSessionUrl, bool confirm = true)
     {
+        Reporting.CheckScope.UsedUserAgent(ua);
         var page = ua.Page;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var deadline = DateTime.UtcNow + navigationTimeout;
