@@ -51,12 +51,27 @@ public sealed class CheckScope : IDisposable
         }
     }
 
+    /// <summary>The last page this check's own browser attempts left on each session when they did not end at the relying party.</summary>
+    private readonly ConcurrentDictionary<UserAgent, PageCapture> attemptEnds = new();
+
+    public void RememberAttemptEnd(UserAgent userAgent, PageCapture capture) => attemptEnds[userAgent] = capture;
+
+    public void ForgetAttemptEnd(UserAgent userAgent) => attemptEnds.TryRemove(userAgent, out _);
+
+    public PageCapture? AttemptEnd(UserAgent userAgent) => attemptEnds.TryGetValue(userAgent, out var c) ? c : null;
+
     /// <summary>Notes that the flow running now drives this browser session (called by the authorizer for every page it drives).</summary>
     public static void UsedUserAgent(UserAgent userAgent)
     {
         Current?.userAgents.Add(userAgent);
         for (var b = sharedBuild.Value; b is not null; b = b.Outer) b.UserAgents.Add(userAgent);
     }
+
+    /// <summary>
+    /// Who owns what starts on this flow now: the shared artifact being built, else the check (null outside both). A browser
+    /// session created and driven by the same owner is private to it; one driven by another owner is shared.
+    /// </summary>
+    public static object? CurrentOwner => (object?)sharedBuild.Value ?? Current;
 
     /// <summary>Notes browser sessions that produced a shared artifact the current check uses.</summary>
     public static void UsedUserAgents(IEnumerable<UserAgent> userAgents)
@@ -113,6 +128,9 @@ public sealed class CheckScope : IDisposable
 
     private sealed record SharedBuild(UserAgentSet UserAgents, SharedBuild? Outer);
 }
+
+/// <summary>A screenshot (PNG) of a page and the URL it showed.</summary>
+public sealed record PageCapture(byte[] Png, string Url);
 
 /// <summary>A thread-safe set of user agents in the order they were added.</summary>
 public sealed class UserAgentSet

@@ -75,7 +75,7 @@ public abstract class ConformanceTest
             }
             catch (IOException e) { TestContext.Out.WriteLine($"(failure bundle not written: {e.Message})"); }
             // Screenshots and traces of the browser sessions the check used: never throws, notes its own failures in verdict.md.
-            if (bundle.Count > 0) bundle = [.. bundle, .. await FailureBundle.AddBrowserEvidenceAsync(bundle[0], scope.UserAgents)];
+            if (bundle.Count > 0) bundle = [.. bundle, .. await FailureBundle.AddBrowserEvidenceAsync(bundle[0], scope)];
             foreach (var file in bundle) TestContext.AddTestAttachment(file, Path.GetFileName(file));
         }
         run.Report.Add(new ReportEntry(result, comparison)

@@ -163,6 +163,15 @@ public sealed class TraceArchiveTests
     public void Trace_mode_setting(string? value, BrowserTraceMode expected) => BrowserTrace.Parse(value).Should().Be(expected);
 
     [Test]
+    public void Trace_mode_comes_from_the_environment_before_the_runsettings_parameter()
+    {
+        OidcConformance.Run.RunSettings.Resolve(p => p == BrowserTrace.Parameter ? "full" : null, _ => null).BrowserTrace.Should().Be("full");
+        OidcConformance.Run.RunSettings.Resolve(p => p == BrowserTrace.Parameter ? "full" : null,
+            e => e == BrowserTrace.EnvironmentVariable ? "off" : null).BrowserTrace.Should().Be("off");
+        OidcConformance.Run.RunSettings.Resolve(_ => null, _ => null).BrowserTrace.Should().BeNull("unset means the default, on-failure");
+    }
+
+    [Test]
     public void Unknown_trace_mode_names_the_setting() =>
         FluentActions.Invoking(() => BrowserTrace.Parse("sometimes")).Should().Throw<InvalidOperationException>()
             .WithMessage("*OIDC_BROWSER_TRACE*off, on-failure*full*");
