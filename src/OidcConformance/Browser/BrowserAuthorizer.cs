@@ -61,6 +61,13 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
     public async Task<AuthorizationOutcome> AuthorizeAsync(UserAgent ua, AuthorizationRequest request,
         (string Username, string Password)? credentials, RequestMethod method = RequestMethod.Get)
     {
+        Reporting.CheckScope.UsedUserAgent(ua); // a failure bundle of this check shows this session's page and trace
+        return await BrowserEvidence.AfterAttemptAsync(ua, await AuthorizeInAsync(ua, request, credentials, method));
+    }
+
+    private async Task<AuthorizationOutcome> AuthorizeInAsync(UserAgent ua, AuthorizationRequest request,
+        (string Username, string Password)? credentials, RequestMethod method)
+    {
         var page = ua.Page;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var deadline = DateTime.UtcNow + navigationTimeout + navigationTimeout;
@@ -126,6 +133,12 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
 
     /// <summary>RP-initiated logout in the browser: confirms where the provider asks, then reports where the browser ended.</summary>
     public async Task<AuthorizationOutcome> LogoutAsync(UserAgent ua, Uri endSessionUrl, bool confirm = true)
+    {
+        Reporting.CheckScope.UsedUserAgent(ua);
+        return await BrowserEvidence.AfterAttemptAsync(ua, await LogoutInAsync(ua, endSessionUrl, confirm));
+    }
+
+    private async Task<AuthorizationOutcome> LogoutInAsync(UserAgent ua, Uri endSessionUrl, bool confirm)
     {
         var page = ua.Page;
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -105,8 +105,19 @@ public sealed class BrowserHost : IAsyncDisposable
             context.RequestFinished += (_, request) => RecordTiming(timings, callbackOrigin, request);
         }
         var page = await context.NewPageAsync();
-        return new UserAgent(context, page);
+        var userAgent = new UserAgent(context, page);
+        await BrowserEvidence.StartTracingAsync(userAgent, TraceMode, TraceDirectory);
+        return userAgent;
     }
+
+    /// <summary>What each new context records for the failure bundles (set from the run settings before the first context).</summary>
+    public BrowserTraceMode TraceMode { get; set; } = BrowserTraceMode.Off;
+
+    private string? traceDirectory;
+
+    /// <summary>A private temporary folder for the raw (unredacted) trace chunks; deleted when the browser closes.</summary>
+    private string TraceDirectory => LazyInitializer.EnsureInitialized(ref traceDirectory,
+        () => Directory.CreateTempSubdirectory("oidc-conformance-traces-").FullName);
 
     private static void RecordTiming(Run.ProviderTimings timings, string? callbackOrigin, IRequest request)
     {
@@ -125,6 +136,8 @@ public sealed class BrowserHost : IAsyncDisposable
     {
         await Browser.CloseAsync();
         playwright.Dispose();
+        if (traceDirectory is not null)
+            try { Directory.Delete(traceDirectory, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
 
@@ -138,5 +151,23 @@ public sealed class UserAgent(IBrowserContext context, IPage page) : IAsyncDispo
     /// <summary>When credentials were last submitted in this session (null: never), so max_age checks know the latest authentication.</summary>
     public DateTimeOffset? LastLoginAt { get; set; }
 
-    public async ValueTask DisposeAsync() => await Context.CloseAsync();
+    private int closed;
+
+    /// <summary>
+    /// Inside a check the close waits for the check's verdict (or, inside a shared artifact's flow, for the end of the run),
+    /// so that a failure bundle can still take this page's screenshot and trace (<see cref="Reporting.CheckScope.DeferClose"/>).
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Reporting.CheckScope.DeferClose(this)) return;
+        await CloseAsync();
+    }
+
+    public bool IsClosed => Volatile.Read(ref closed) == 1;
+
+    /// <summary>Closes the context now; later calls do nothing.</summary>
+    public async Task CloseAsync()
+    {
+        if (Interlocked.Exchange(ref closed, 1) == 0) await Context.CloseAsync();
+    }
 }

@@ -122,8 +122,24 @@ public sealed class CallbackListener : IAsyncDisposable
             $"<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"callback-hit\" content=\"{newHit.Id}\">" +
             "<title>OidcConformance relying party</title></head>" +
             $"<body id=\"{PageMarkerId}\" data-hit=\"{newHit.Id}\"><p>Relying party callback received.</p>" +
-            $"<script>fetch('/__fragment/{newHit.Id}',{{method:'POST',body:location.hash.slice(1)}})" +
-            ".then(function(){document.body.setAttribute('data-complete','1')});</script></body></html>");
+            $"<p>{WebUtility.HtmlEncode(ctx.Request.Method)} {WebUtility.HtmlEncode(path)}: {WebUtility.HtmlEncode(Names(query, form))}</p><p id=\"fragment\"></p>" +
+            $"<script>var h=location.hash.slice(1);fetch('/__fragment/{newHit.Id}',{{method:'POST',body:h}})" +
+            ".then(function(){document.body.setAttribute('data-complete','1')});" +
+            "if(h)document.getElementById('fragment').textContent='fragment parameters: '+h.split('&').map(function(p){" +
+            "try{return decodeURIComponent(p.split('=')[0])}catch(e){return '?'}}).join(', ');</script></body></html>");
+    }
+
+    /// <summary>
+    /// What the callback page shows: parameter names only. Screenshots of this page land in failure bundles, so values
+    /// (codes, tokens) are never rendered; the names alone show what a response carried or lacked (state, iss, …).
+    /// </summary>
+    private static string Names(IReadOnlyList<KeyValuePair<string, string>> query, IReadOnlyList<KeyValuePair<string, string>> form)
+    {
+        string List(IEnumerable<KeyValuePair<string, string>> ps) => string.Join(", ", ps.Select(p => p.Key).Distinct());
+        var parts = new List<string>();
+        if (query.Count > 0) parts.Add("query parameters " + List(query));
+        if (form.Count > 0) parts.Add("form parameters " + List(form));
+        return parts.Count == 0 ? "no query or form parameters" : string.Join("; ", parts) + " (values not shown)";
     }
 
     private static void RegisterSecrets(IEnumerable<KeyValuePair<string, string>> pairs)

@@ -18,6 +18,7 @@ namespace OidcConformance.Run;
 public sealed class ConformanceRun : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<object>>> shared = new();
+    private readonly ConcurrentDictionary<string, UserAgentSet> sharedBrowsers = new();
     private readonly SemaphoreSlim browserGate = new(1, 1);
     private BrowserHost? browser;
 
@@ -45,6 +46,7 @@ public sealed class ConformanceRun : IAsyncDisposable
         var profile = ProfileLoader.Load(settings.ProfilePath);
         foreach (var secret in profile.Secrets()) Redactor.Register(secret, "fixture secret");
         LoginDrivers.Create(profile); // unknown driver names fail now, naming the field
+        BrowserTrace.Parse(settings.BrowserTrace); // an unknown trace mode fails now, naming the setting
 
         var callback = await CallbackListener.StartAsync(profile.Callback);
         ProviderProcess? process = null;
@@ -132,9 +134,20 @@ public sealed class ConformanceRun : IAsyncDisposable
     public string PostLogoutRedirectUri(ClientProfile client) =>
         client.PostLogoutRedirectUri is { } r ? ExpandPlaceholders(r, Callback, Issuer) : Callback.PostLogoutRedirectUri;
 
-    /// <summary>Obtains an artifact once per run; every later caller gets the same task (also its failure).</summary>
-    public async Task<T> SharedAsync<T>(string key, Func<Task<T>> factory) where T : class =>
-        (T)await shared.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await factory())).Value;
+    /// <summary>
+    /// Obtains an artifact once per run; every later caller gets the same task (also its failure). Every check that uses
+    /// the artifact is also credited with the browser sessions its flow drove, for the screenshots and traces of its failure bundle.
+    /// </summary>
+    public async Task<T> SharedAsync<T>(string key, Func<Task<T>> factory) where T : class
+    {
+        var browsers = sharedBrowsers.GetOrAdd(key, _ => new UserAgentSet());
+        try
+        {
+            return (T)await shared.GetOrAdd(key, _ => new Lazy<Task<object>>(() =>
+                CheckScope.BuildingSharedAsync(browsers, async () => (object)await factory()))).Value;
+        }
+        finally { CheckScope.UsedUserAgents(browsers.ToList()); }
+    }
 
     public Task<DiscoveryDocument> DiscoveryAsync() => SharedAsync("discovery", async () =>
     {
@@ -165,6 +178,7 @@ public sealed class ConformanceRun : IAsyncDisposable
             if (browser is null)
             {
                 browser = await BrowserHost.LaunchAsync(Settings.BrowserExecutable, Profile.HostResolverRules, Settings.Headless);
+                browser.TraceMode = BrowserTrace.Parse(Settings.BrowserTrace);
                 Log.WriteLine($"[run] browser: {browser.Description}");
                 Report.UpdateInfo(new RunInfo(Profile.Name, Profile.Version, Issuer,
                     Path.GetRelativePath(Settings.RepositoryRoot, Profile.SourceFile), browser.Description));

@@ -2,12 +2,15 @@ namespace OidcConformance.Run;
 
 /// <summary>
 /// Where the run reads its profile and writes its artifacts. Sources, strongest first: environment variables
-/// (<c>OIDC_PROFILE</c>, <c>OIDC_ARTIFACTS</c>, <c>OIDC_BROWSER</c>), runsettings parameters (<c>profile</c>,
-/// <c>artifacts</c>, <c>browserExecutable</c>), defaults (the embedded node-oidc-provider, <c>artifacts/</c>).
+/// (<c>OIDC_PROFILE</c>, <c>OIDC_ARTIFACTS</c>, <c>OIDC_BROWSER</c>, <c>OIDC_BROWSER_TRACE</c>), runsettings parameters (<c>profile</c>,
+/// <c>artifacts</c>, <c>browserExecutable</c>, <c>browserTrace</c>), defaults (the embedded node-oidc-provider, <c>artifacts/</c>).
 /// Relative paths are resolved from the repository root.
 /// </summary>
 public sealed record RunSettings(string RepositoryRoot, string ProfilePath, string ArtifactsDirectory, string? BrowserExecutable, bool Headless)
 {
+    /// <summary>Browser trace mode for failure bundles (env <c>OIDC_BROWSER_TRACE</c>, parameter <c>browserTrace</c>): off | on-failure (default) | full.</summary>
+    public string? BrowserTrace { get; init; }
+
     public const string DefaultProfile = "fixtures/providers/node-oidc-provider/profile.json";
 
     public static RunSettings Resolve(Func<string, string?> parameter, Func<string, string?>? environment = null)
@@ -20,7 +23,8 @@ public sealed record RunSettings(string RepositoryRoot, string ProfilePath, stri
         var artifacts = Pick("OIDC_ARTIFACTS", "artifacts", "artifacts");
         var browser = NonEmpty(environment("OIDC_BROWSER")) ?? NonEmpty(parameter("browserExecutable"));
         var headed = (NonEmpty(environment("HEADED")) ?? NonEmpty(parameter("headed"))) is "1" or "true";
-        return new RunSettings(root, Path.GetFullPath(profile, root), Path.GetFullPath(artifacts, root), browser, !headed);
+        var trace = NonEmpty(environment(Browser.BrowserTrace.EnvironmentVariable)) ?? NonEmpty(parameter(Browser.BrowserTrace.Parameter));
+        return new RunSettings(root, Path.GetFullPath(profile, root), Path.GetFullPath(artifacts, root), browser, !headed) { BrowserTrace = trace };
     }
 
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();

@@ -16,7 +16,8 @@ namespace OidcConformance.Suites;
 /// <c>OIDC_BASELINE</c>; see <see cref="BaselineSettings"/>): a verdict the baseline expects → warning (or
 /// inconclusive), worse than the baseline → fail, better than the baseline → fail with the command that updates it.
 /// A harness crash is reported as an Error with its cause and fails the test; it is never dressed up as a verdict.
-/// Every execution runs in a <see cref="CheckScope"/> so its HTTP exchanges become its evidence and failure bundle.
+/// Every execution runs in a <see cref="CheckScope"/> so its HTTP exchanges become its evidence and failure bundle, and the
+/// browser sessions it used give the bundle their screenshots and traces.
 /// </summary>
 public abstract class ConformanceTest
 {
@@ -34,7 +35,7 @@ public abstract class ConformanceTest
         var (baseline, baselineError) = BaselineFor(run);
         if (baselineError is not null) Assert.Fail(baselineError);
         var clock = Stopwatch.StartNew();
-        using var scope = CheckScope.Begin(check.Id);
+        await using var scope = CheckScope.Begin(check.Id); // disposing it closes the user agents the check disposed
         CheckResult result;
         try
         {
@@ -71,9 +72,11 @@ public abstract class ConformanceTest
             {
                 bundle = FailureBundle.Write(run.Report.FailuresDirectory, result, comparison is null ? null : Describe(comparison, baseline!),
                     exchanges, run.Recorder.Snapshot());
-                foreach (var file in bundle) TestContext.AddTestAttachment(file, Path.GetFileName(file));
             }
             catch (IOException e) { TestContext.Out.WriteLine($"(failure bundle not written: {e.Message})"); }
+            // Screenshots and traces of the browser sessions the check used: never throws, notes its own failures in verdict.md.
+            if (bundle.Count > 0) bundle = [.. bundle, .. await FailureBundle.AddBrowserEvidenceAsync(bundle[0], scope)];
+            foreach (var file in bundle) TestContext.AddTestAttachment(file, Path.GetFileName(file));
         }
         run.Report.Add(new ReportEntry(result, comparison)
         {
