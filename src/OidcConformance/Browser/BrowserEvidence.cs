@@ -19,7 +19,11 @@ public static class BrowserEvidence
     /// <summary>The check or shared artifact whose flow created a session (<see cref="Reporting.CheckScope.CurrentOwner"/>).</summary>
     private sealed record Owner(object? Value);
 
-    /// <summary>The tracing of one context: its raw chunks so far (unredacted, in a private temporary folder).</summary>
+    /// <summary>
+    /// The tracing of one context: its chunks exported so far, each redacted as soon as Playwright wrote it (the raw export is
+    /// deleted at once), in a private temporary folder; a later failure merges them and redacts again (the redactor may have
+    /// learnt secrets since).
+    /// </summary>
     private sealed class TraceState(BrowserTraceMode mode, string directory)
     {
         public BrowserTraceMode Mode { get; } = mode;
@@ -28,6 +32,8 @@ public static class BrowserEvidence
         public SemaphoreSlim Gate { get; } = new(1, 1);
         public string? Problem { get; set; }
         public bool Recording { get; set; }
+        /// <summary>Binary entries the redaction left out, over all chunks.</summary>
+        public int Dropped { get; set; }
     }
 
     /// <summary>Starts the context's trace. A failure is remembered for the bundle, never thrown: the flows must run regardless.</summary>
@@ -154,16 +160,20 @@ public static class BrowserEvidence
         await state.Gate.WaitAsync();
         try
         {
-            var chunk = Path.Combine(state.Directory, $"{Guid.NewGuid():N}.zip");
+            var name = Guid.NewGuid().ToString("N");
+            var raw = Path.Combine(state.Directory, name + ".raw.zip");
             try
             {
-                await ua.Context.Tracing.StopChunkAsync(new TracingStopChunkOptions { Path = chunk }).WaitAsync(CaptureTimeout);
+                await ua.Context.Tracing.StopChunkAsync(new TracingStopChunkOptions { Path = raw }).WaitAsync(CaptureTimeout);
+                var chunk = Path.Combine(state.Directory, name + ".zip");
+                state.Dropped += TraceArchive.Write([raw], chunk).Dropped.Count;
                 state.Chunks.Add(chunk);
             }
-            catch (Exception e) when (e is PlaywrightException or TimeoutException or IOException)
+            catch (Exception e) when (e is PlaywrightException or TimeoutException or IOException or InvalidDataException)
             {
                 notes.Add($"no trace: exporting it failed: {Http.Redactor.Redact(FirstLine(e.Message))}");
             }
+            finally { try { File.Delete(raw); } catch (IOException) { } }
             try { await ua.Context.Tracing.StartChunkAsync(); } // keep recording for the checks that still use this session
             catch (PlaywrightException e)
             {
@@ -173,9 +183,9 @@ public static class BrowserEvidence
             if (state.Chunks.Count == 0) return notes;
             var written = TraceArchive.Write(state.Chunks, trace);
             files.Add(trace);
-            notes.Add($"`trace{suffix}.zip`: the trace ({BrowserTrace.Name(state.Mode)} mode, {written.Entries} entries, {written.Redacted} redacted" +
+            notes.Add($"`trace{suffix}.zip`: the trace ({BrowserTrace.Name(state.Mode)} mode, {written.Entries} entries" +
                 (state.Chunks.Count > 1 ? $", exported in {state.Chunks.Count} parts for the failures that used this session" : "") + ")" +
-                (written.Dropped.Count > 0 ? $"; left out {written.Dropped.Count} binary resource(s) that are neither images nor text" : ""));
+                (state.Dropped > 0 ? $"; left out {state.Dropped} binary resource(s) that are neither images nor text" : ""));
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {

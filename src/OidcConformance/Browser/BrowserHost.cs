@@ -26,12 +26,13 @@ public sealed class BrowserHost : IAsyncDisposable
     public string Description { get; }
     private readonly string? hostResolverRules;
 
-    private BrowserHost(IPlaywright playwright, IBrowser browser, string description, string? hostResolverRules)
+    private BrowserHost(IPlaywright playwright, IBrowser browser, string description, string? hostResolverRules, string traceDirectory)
     {
         this.playwright = playwright;
         Browser = browser;
         Description = description;
         this.hostResolverRules = hostResolverRules;
+        TraceDirectory = traceDirectory;
     }
 
     /// <param name="systemCandidates">system Chromium paths to try; default <see cref="SystemChromiumCandidates"/>.</param>
@@ -40,6 +41,9 @@ public sealed class BrowserHost : IAsyncDisposable
         IEnumerable<string>? systemCandidates = null, bool tryPlaywrightBrowser = true)
     {
         var playwright = await Playwright.CreateAsync();
+        // Playwright records each context's trace here (instead of a temporary folder of its own per context, which it
+        // leaves behind empty), and the exported chunks go here too: one private folder, deleted when the browser closes.
+        var traces = Directory.CreateTempSubdirectory("oidc-conformance-traces-").FullName;
         var args = QuietArgs.ToList();
         if (!string.IsNullOrEmpty(hostResolverRules)) args.Add($"--host-resolver-rules={hostResolverRules}");
         var failures = new List<string>();
@@ -50,7 +54,7 @@ public sealed class BrowserHost : IAsyncDisposable
             {
                 return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
                 {
-                    Headless = headless, ExecutablePath = executable, Args = args, Timeout = 30_000,
+                    Headless = headless, ExecutablePath = executable, Args = args, Timeout = 30_000, TracesDir = traces,
                 });
             }
             catch (PlaywrightException e)
@@ -65,16 +69,17 @@ public sealed class BrowserHost : IAsyncDisposable
             if (!File.Exists(configuredExecutable))
                 failures.Add($"configured browser '{configuredExecutable}' (runsettings browserExecutable / env OIDC_BROWSER) does not exist");
             else if (await TryLaunch(configuredExecutable, configuredExecutable) is { } configured)
-                return new BrowserHost(playwright, configured, $"Chromium at {configuredExecutable}", hostResolverRules);
+                return new BrowserHost(playwright, configured, $"Chromium at {configuredExecutable}", hostResolverRules, traces);
         }
         if (tryPlaywrightBrowser && await TryLaunch(null, "Playwright's own Chromium") is { } own)
-            return new BrowserHost(playwright, own, "Playwright's own Chromium " + own.Version, hostResolverRules);
+            return new BrowserHost(playwright, own, "Playwright's own Chromium " + own.Version, hostResolverRules, traces);
         var candidates = (systemCandidates ?? SystemChromiumCandidates).ToList();
         foreach (var candidate in candidates.Where(File.Exists))
             if (await TryLaunch(candidate, candidate) is { } system)
-                return new BrowserHost(playwright, system, $"system Chromium at {candidate} ({system.Version})", hostResolverRules);
+                return new BrowserHost(playwright, system, $"system Chromium at {candidate} ({system.Version})", hostResolverRules, traces);
 
         playwright.Dispose();
+        DeleteDirectory(traces);
         throw new BrowserUnavailableException(
             "no browser could be launched for the login flows. Install one of: Playwright's Chromium " +
             "(`pwsh tests/Conformance/bin/Debug/net10.0/playwright.ps1 install chromium`, needs internet), or a system Chromium " +
@@ -113,11 +118,16 @@ public sealed class BrowserHost : IAsyncDisposable
     /// <summary>What each new context records for the failure bundles (set from the run settings before the first context).</summary>
     public BrowserTraceMode TraceMode { get; set; } = BrowserTraceMode.Off;
 
-    private string? traceDirectory;
+    /// <summary>
+    /// A private temporary folder (mode 700) for Playwright's running trace recordings and the exported chunks (redacted at
+    /// once); deleted when the browser closes. A killed run leaves it behind, like Playwright's own temporary folders.
+    /// </summary>
+    public string TraceDirectory { get; }
 
-    /// <summary>A private temporary folder for the raw (unredacted) trace chunks; deleted when the browser closes.</summary>
-    private string TraceDirectory => LazyInitializer.EnsureInitialized(ref traceDirectory,
-        () => Directory.CreateTempSubdirectory("oidc-conformance-traces-").FullName);
+    private static void DeleteDirectory(string path)
+    {
+        try { Directory.Delete(path, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
 
     private static void RecordTiming(Run.ProviderTimings timings, string? callbackOrigin, IRequest request)
     {
@@ -134,10 +144,12 @@ public sealed class BrowserHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Browser.CloseAsync();
-        playwright.Dispose();
-        if (traceDirectory is not null)
-            try { Directory.Delete(traceDirectory, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try
+        {
+            await Browser.CloseAsync();
+            playwright.Dispose();
+        }
+        finally { DeleteDirectory(TraceDirectory); }
     }
 }
 
