@@ -155,10 +155,9 @@ public sealed class RunReport
     {
         if (path is null) return null;
         var full = Path.GetFullPath(path);
-        for (var dir = new DirectoryInfo(Path.GetDirectoryName(full)!); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "OidcConformance.sln")))
-                return Path.GetRelativePath(dir.FullName, full).Replace('\\', '/');
-        return full;
+        return Run.RunSettings.TryFindRepositoryRoot(Path.GetDirectoryName(full)!) is { } root
+            ? Path.GetRelativePath(root, full).Replace('\\', '/')
+            : full;
     }
 
     private const string ResultsPlaceholder = "\u0001results\u0001";
@@ -212,9 +211,12 @@ public sealed class RunReport
         var text = JsonSerializer.Serialize(doc, JsonOptions);
         var placeholder = JsonSerializer.Serialize(ResultsPlaceholder, JsonOptions);
         var at = text.IndexOf(placeholder, StringComparison.Ordinal);
-        text = Redactor.Redact(text[..at]) + "[\n" + string.Join(",\n", entryJson) + "\n]" + Redactor.Redact(text[(at + placeholder.Length)..]);
-        // The last write redacts everything once more: a secret learned after an entry was added is caught there too.
-        if (complete) text = Redactor.Redact(text);
+        var results = "[\n" + string.Join(",\n", entryJson) + "\n]";
+        // The last write redacts everything once more, so a secret learned after an entry was added is caught there too;
+        // the incremental writes redact only the parts around the (already redacted) entries.
+        text = complete
+            ? Redactor.Redact(text[..at] + results + text[(at + placeholder.Length)..])
+            : Redactor.Redact(text[..at]) + results + Redactor.Redact(text[(at + placeholder.Length)..]);
         var tmp = JsonPath + ".tmp";
         File.WriteAllText(tmp, text);
         File.Move(tmp, JsonPath, overwrite: true);

@@ -29,10 +29,13 @@ public sealed record RunSettings(string RepositoryRoot, string ProfilePath, stri
 
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
-    public static string FindRepositoryRoot(string start)
+    public static string FindRepositoryRoot(string start) => TryFindRepositoryRoot(start) ?? Directory.GetCurrentDirectory();
+
+    /// <summary>The nearest folder at or above <paramref name="start"/> that holds OidcConformance.sln, or null.</summary>
+    public static string? TryFindRepositoryRoot(string start)
     {
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "OidcConformance.sln"))) return dir.FullName;
-        return Directory.GetCurrentDirectory();
+        return null;
     }
 }

@@ -141,8 +141,7 @@ public abstract class ConformanceTest
         return $"{(string.IsNullOrWhiteSpace(env) ? "" : $"OIDC_BASELINE={env} ")}./run.sh baseline-update{(string.IsNullOrWhiteSpace(settings) ? "" : " " + settings)}".Trim();
     }
 
-    private static string RelativeToRoot(string? path) =>
-        path is null ? "(baseline)" : Path.GetRelativePath(RunSettings.FindRepositoryRoot(AppContext.BaseDirectory), path);
+    private static string RelativeToRoot(string? path) => RunReport.DisplayPath(path) ?? "(baseline)";
 
     private static void Apply(CheckResult r, string? knownDeviation, BaselineComparison? comparison, Baseline? baseline)
     {
