@@ -79,6 +79,15 @@ public sealed class DiscoveryProbeTests
         result.Reason.Should().Contain("tokens came back");
     }
 
+    [TestCase("token: authorization_code (client_secret_basic)", "authorization_code")]
+    [TestCase("refresh: first (confidential)", "refresh_token")]
+    public void Casdoor_real_code_exchange_and_refresh_are_working_grants(string purpose, string grant)
+    {
+        var result = DiscoveryExtraChecks.EvaluateAdvertisedGrantWorks(Casdoor, AllOn, grant, DiscoveryExtraFlow.JudgeGrant(CasdoorRecording.Token(purpose), grant, "conformance-client"));
+        result.Verdict.Should().Be(Verdict.Passed);
+        result.Reason.Should().Contain("tokens came back");
+    }
+
     [Test]
     public void Casdoor_end_session_json_ok_without_parameters_is_no_logout()
     {
