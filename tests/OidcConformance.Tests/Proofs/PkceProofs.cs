@@ -66,6 +66,16 @@ public sealed class PkceProofs : IFailureProofs, IPassProofs
         yield return new(PkceChecks.UnsupportedMethodRejected, "unknown method refused with the wrong error code", () =>
             PkceChecks.EvaluateUnsupportedMethodRejected("S512", S256Only, ErrorRedirect("server_error"), null, Worked), "requires invalid_request");
 
+        yield return new(PkceChecks.UnsupportedMethodRejected, "Casdoor: refused with a toast on its own page, the client never told (pages/05)", () =>
+            PkceChecks.EvaluateUnsupportedMethodRejected("plain", CasdoorRecording.Discovery.StringArray("code_challenge_methods_supported"),
+                new AuthorizationOutcome(AuthorizationEnd.ProviderError, "Failed to sign in: Challenge method should be S256") { ConsentShown = true },
+                null, Worked), "the client was never told");
+        yield return new(PkceChecks.VerifierFormatEnforced, "Casdoor recorded: a 42-character verifier redeemed (failures/pkce.verifier-format-enforced__VerifierTooShort)", () =>
+            PkceChecks.EvaluateVerifierFormatEnforced(Code, CasdoorRecording.Token("token: authorization_code (none)", "21:57:00"), Worked),
+            "outside the RFC 7636 ABNF: the token endpoint answered HTTP 200 and issued an access token");
+        yield return new(PkceChecks.DowngradeRejected, "Casdoor recorded: the confidential client's challenge-less code redeemed with a verifier", () =>
+            PkceChecks.EvaluateDowngradeRejected(Code, CasdoorRecording.Token("token: authorization_code (client_secret_basic)", "21:58:37"), Worked, NoChallengeWorked),
+            "PKCE downgrade: code exchange with a code_verifier for a code requested without code_challenge: the token endpoint answered HTTP 200");
         yield return new(PkceChecks.PlainAcceptedWhenAdvertised, "plain advertised but refused", () =>
             PkceChecks.EvaluatePlainAcceptedWhenAdvertised(WithPlain, ErrorRedirect("invalid_request"), null), "answered with error 'invalid_request'");
         yield return new(PkceChecks.PlainAcceptedWhenAdvertised, "plain advertised, code not redeemable", () =>
