@@ -101,9 +101,10 @@ public static class PkceChecks
     /// §4.4.1 makes that response a MUST. The control (<paramref name="control"/>: the same client and redirect_uri with an
     /// S256 challenge, same session) shows both were valid, so an error page is a violation of the MUST: the unsupported
     /// method was not used (no code), but the client is left without an answer. Where the control failed too, the refusal
-    /// proves nothing and the verdict is Inconclusive. No other check grades this delivery for this request (the
-    /// authorization-endpoint suite allows error pages only where the spec does: a missing or unknown response_type, an
-    /// invalid client_id or redirect_uri).
+    /// proves nothing and the verdict is Inconclusive. No other check grades this delivery for this request: the
+    /// authorization-endpoint suite (authz.*) judges its own malformed requests (missing or unknown response_type,
+    /// invalid client_id or redirect_uri, duplicated parameters), never the PKCE ones, so this check is where a PKCE
+    /// refusal kept from the client shows.
     /// </summary>
     /// <param name="method">The code_challenge_method sent.</param>
     /// <param name="advertised">code_challenge_methods_supported, or null when the metadata omits it.</param>
