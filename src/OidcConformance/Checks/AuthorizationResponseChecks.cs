@@ -40,12 +40,21 @@ public static class AuthorizationResponseChecks
         return StateEchoed.Require(response.State == sent, $"state came back as '{response.State}' instead of '{sent}'");
     }
 
+    /// <summary>
+    /// Passes only on a code that arrived in the query: a response without a code (an error, or nothing) shows nothing
+    /// about where the code response is encoded, so it is Inconclusive; a code elsewhere is the violation.
+    /// </summary>
     public static CheckResult EvaluateCodeInQuery(AuthorizationRequest request, AuthorizationResponse? response)
     {
         if (response is null) return CodeInQuery.NotApplicable("no authorization response reached the client");
         if (request.Get("response_mode") is not null) return CodeInQuery.NotApplicable("the request named a response_mode");
+        var where = response.Location.ToString().ToLowerInvariant();
+        if (string.IsNullOrEmpty(response.Code))
+            return CodeInQuery.NotApplicable(response.Error is { } error
+                ? $"no code to locate: the provider answered error '{error}' (in the {where})"
+                : $"no code to locate: the response in the {where} carries none ({response.Describe()})");
         return CodeInQuery.Require(response.Location == ResponseLocation.Query,
-            $"the code response arrived in the {response.Location.ToString().ToLowerInvariant()}, not in the query");
+            $"the code arrived in the {where}, not in the query", "the code arrived in the query");
     }
 
     public static CheckResult EvaluateIssParameter(DiscoveryDocument discovery, AuthorizationResponse? response, string issuer)

@@ -173,7 +173,7 @@ public static class DiscoveryExtraChecks
     // ---- advertised vs actual ------------------------------------------------------------------------------------
 
     public static readonly CheckDefinition AdvertisedGrantWorks = new("discovery.advertised-grant-type-works",
-        "Each grant type in grant_types_supported (default authorization_code, implicit) is accepted by a real request", Area,
+        "Each grant type in grant_types_supported (default authorization_code, implicit) works: a real request with it gets tokens", Area,
         "OIDC Discovery 1.0 §3 grant_types_supported (\"Grant Type values that this OP supports\"); RFC 8414 §2", RequirementLevel.Must);
 
     public static readonly CheckDefinition OfferedGrantAdvertised = new("discovery.offered-grant-type-advertised",
@@ -181,7 +181,7 @@ public static class DiscoveryExtraChecks
         "OIDC Discovery 1.0 §3 grant_types_supported (OPTIONAL; if omitted, [\"authorization_code\", \"implicit\"]); RFC 8414 §2", RequirementLevel.Should);
 
     public static readonly CheckDefinition AdvertisedEndpointWorks = new("discovery.advertised-endpoint-works",
-        "Each advertised endpoint (userinfo, introspection, revocation, end_session) exists and answers like that endpoint", Area,
+        "Each advertised endpoint (userinfo, introspection, revocation, end_session) works: a real request gets that endpoint's kind of answer", Area,
         "OIDC Discovery 1.0 §3; RFC 8414 §2 (introspection_endpoint, revocation_endpoint); OIDC RP-Initiated Logout 1.0 §2.1", RequirementLevel.Must);
 
     public static readonly CheckDefinition OfferedEndpointAdvertised = new("discovery.offered-endpoint-advertised",
@@ -220,6 +220,12 @@ public static class DiscoveryExtraChecks
 
     public static bool EndpointAdvertised(DiscoveryDocument d, string endpoint) => d.String(endpoint + "_endpoint") is not null;
 
+    /// <summary>
+    /// Judged on the probe alone: Passed only on a working grant (tokens came back) or endpoint (its kind of answer to a
+    /// real request), Failed on a real "not supported" answer, Inconclusive with the probe's cause when it could not
+    /// decide. The profile never stands in for the evidence: it only names a contradiction (a working feature the
+    /// profile calls off) in the reason.
+    /// </summary>
     private static CheckResult AdvertisedWorks(CheckDefinition def, string feature, string what, bool advertised, bool offered, FeatureProbe? probe)
     {
         if (!advertised) return def.NotApplicable($"{what} is not advertised; nothing to verify").WithCase(feature);
@@ -228,10 +234,9 @@ public static class DiscoveryExtraChecks
         return probe.Works switch
         {
             false => def.Violation($"{what} is advertised, but a real request shows the provider does not support it ({profile}): {probe.Evidence}").WithCase(feature),
-            true when !offered => def.NotApplicable($"{what} is advertised and a real request shows it works, but the profile says it is off: fix the profile ({probe.Evidence})").WithCase(feature),
+            true when !offered => def.Pass($"advertised and working: {probe.Evidence} (the {profile} contradicts this: fix the profile)").WithCase(feature),
             true => def.Pass($"advertised and working: {probe.Evidence}").WithCase(feature),
-            null when offered => def.Pass($"advertised and offered per profile (probe undetermined: {probe.Evidence})").WithCase(feature),
-            null => def.NotApplicable($"{what} is advertised while the {profile}, but the probe was undetermined: {probe.Evidence}").WithCase(feature),
+            null => def.NotApplicable($"{what} is advertised ({profile}), but no real request showed whether it works: {probe.Evidence}").WithCase(feature),
         };
     }
 

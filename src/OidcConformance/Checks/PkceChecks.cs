@@ -31,7 +31,7 @@ public static class PkceChecks
 
     public static readonly CheckDefinition UnsupportedMethodRejected = new("pkce.unsupported-method-rejected",
         "A code_challenge_method the provider does not support is answered with invalid_request at the authorization endpoint", Area,
-        "RFC 7636 §4.4.1, §4.2; RFC 8414 §2 (code_challenge_methods_supported)", RequirementLevel.Must);
+        "RFC 7636 §4.4.1, §4.2; RFC 6749 §4.1.2.1 (the authorization error response); RFC 8414 §2 (code_challenge_methods_supported)", RequirementLevel.Must);
 
     public static readonly CheckDefinition PlainAcceptedWhenAdvertised = new("pkce.plain-accepted-when-advertised",
         "Where code_challenge_methods_supported lists plain, a plain challenge is redeemed with its verifier", Area,
@@ -39,7 +39,7 @@ public static class PkceChecks
 
     public static readonly CheckDefinition RequiredForPublicClient = new("pkce.required-without-challenge-rejected",
         "Where PKCE is required for the client, an authorization request without code_challenge is answered with invalid_request", Area,
-        "RFC 7636 §4.4.1; RFC 9700 §2.1.1", RequirementLevel.Must);
+        "RFC 7636 §4.4.1; RFC 6749 §4.1.2.1 (the authorization error response); RFC 9700 §2.1.1", RequirementLevel.Must);
 
     public static readonly CheckDefinition MethodsAdvertised = new("pkce.methods-advertised",
         "A provider offering PKCE lists code_challenge_methods_supported in its metadata, including S256", Area,
@@ -64,52 +64,61 @@ public static class PkceChecks
             "code redeemed with the matching S256 verifier");
     }
 
-    /// <summary>A wrong (§4.6: invalid_grant) or missing (invalid_grant or invalid_request) verifier: the token endpoint must refuse.</summary>
-    public static CheckResult EvaluateInvalidVerifierRejected(AuthorizationOutcome outcome, TokenResponse? token, bool verifierMissing) =>
-        TokenRefused(InvalidVerifierRejected, outcome, token, verifierMissing ? MissingOrMalformedErrors : MismatchErrors, rejectionAtAuthorizationCounts: false,
+    /// <summary>
+    /// A wrong (§4.6: invalid_grant) or missing (invalid_grant or invalid_request) verifier: the token endpoint must refuse.
+    /// <paramref name="control"/>: the same client's S256 attempt with the matching verifier, in the same session.
+    /// </summary>
+    public static CheckResult EvaluateInvalidVerifierRejected(AuthorizationOutcome outcome, TokenResponse? token, bool verifierMissing, PkceControl control) =>
+        TokenRefused(InvalidVerifierRejected, outcome, token, verifierMissing ? MissingOrMalformedErrors : MismatchErrors, authorizationControl: null, control,
             verifierMissing ? "code exchange without code_verifier for a code bound to a PKCE code_challenge"
                 : "code exchange with a code_verifier that does not match the code's PKCE code_challenge");
 
     /// <summary>
     /// Challenge stripped, verifier sent. A provider that requires PKCE for the client refuses at the authorization
-    /// endpoint already; that also prevents the downgrade.
+    /// endpoint already; that also prevents the downgrade (how that refusal reaches the client is graded by
+    /// pkce.required-without-challenge-rejected), but only when <paramref name="withChallenge"/> (the same request with an S256
+    /// challenge) was issued a code. A refusal at the token endpoint counts only when <paramref name="withoutVerifier"/> (the same
+    /// challenge-less code redeemed without any verifier) succeeded: otherwise the token endpoint refuses this client's
+    /// challenge-less codes whatever the verifier, and the refusal says nothing about downgrade protection.
     /// </summary>
-    public static CheckResult EvaluateDowngradeRejected(AuthorizationOutcome outcome, TokenResponse? token) =>
-        TokenRefused(DowngradeRejected, outcome, token, MissingOrMalformedErrors, rejectionAtAuthorizationCounts: true,
+    public static CheckResult EvaluateDowngradeRejected(AuthorizationOutcome outcome, TokenResponse? token, PkceControl withChallenge, PkceControl withoutVerifier) =>
+        TokenRefused(DowngradeRejected, outcome, token, MissingOrMalformedErrors, withChallenge, withoutVerifier,
             "PKCE downgrade: code exchange with a code_verifier for a code requested without code_challenge");
 
-    /// <summary>Malformed verifier whose S256 hash was sent as the challenge: refusal at either endpoint is conformant.</summary>
-    public static CheckResult EvaluateVerifierFormatEnforced(AuthorizationOutcome outcome, TokenResponse? token) =>
-        TokenRefused(VerifierFormatEnforced, outcome, token, MissingOrMalformedErrors, rejectionAtAuthorizationCounts: true,
+    /// <summary>
+    /// Malformed verifier whose S256 hash was sent as the challenge: refusal at either endpoint is conformant, when the
+    /// same client's well-formed S256 attempt (<paramref name="control"/>) was issued a code and redeemed it.
+    /// </summary>
+    public static CheckResult EvaluateVerifierFormatEnforced(AuthorizationOutcome outcome, TokenResponse? token, PkceControl control) =>
+        TokenRefused(VerifierFormatEnforced, outcome, token, MissingOrMalformedErrors, control, control,
             "code exchange with a code_verifier outside the RFC 7636 ABNF");
 
+    /// <summary>
+    /// An unadvertised code_challenge_method must be refused with the authorization error response invalid_request
+    /// (RFC 7636 §4.4.1). How the spec grades a refusal shown to the user on the provider's own page instead of sent to
+    /// the client: RFC 6749 §4.1.2.1 allows keeping an error from the client only when the client_id or the redirect_uri
+    /// is missing or invalid; for every other failed request the server informs the client at its redirect_uri, and
+    /// §4.4.1 makes that response a MUST. The control (<paramref name="control"/>: the same client and redirect_uri with an
+    /// S256 challenge, same session) shows both were valid, so an error page is a violation of the MUST: the unsupported
+    /// method was not used (no code), but the client is left without an answer. Where the control failed too, the refusal
+    /// proves nothing and the verdict is Inconclusive. No other check grades this delivery for this request: the
+    /// authorization-endpoint suite (authz.*) judges its own malformed requests (missing or unknown response_type,
+    /// invalid client_id or redirect_uri, duplicated parameters), never the PKCE ones, so this check is where a PKCE
+    /// refusal kept from the client shows.
+    /// </summary>
     /// <param name="method">The code_challenge_method sent.</param>
     /// <param name="advertised">code_challenge_methods_supported, or null when the metadata omits it.</param>
-    public static CheckResult EvaluateUnsupportedMethodRejected(string method, IReadOnlyList<string>? advertised, AuthorizationOutcome outcome, TokenResponse? token)
+    public static CheckResult EvaluateUnsupportedMethodRejected(string method, IReadOnlyList<string>? advertised, AuthorizationOutcome outcome, TokenResponse? token,
+        PkceControl? control)
     {
         if (advertised is null)
             return UnsupportedMethodRejected.NotApplicable("code_challenge_methods_supported is not advertised, so the supported methods are unknown");
         if (advertised.Contains(method))
             return UnsupportedMethodRejected.NotApplicable($"{method} is advertised in code_challenge_methods_supported");
         var list = string.Join(", ", advertised);
-        switch (outcome.End)
-        {
-            case AuthorizationEnd.ProviderError:
-                return UnsupportedMethodRejected.Pass($"refused on the provider's error page ({outcome.Detail}); only [{list}] is advertised");
-            case AuthorizationEnd.Redirected:
-                break;
-            default:
-                return UnsupportedMethodRejected.NotApplicable($"the authorization did not complete: {outcome.Describe()}");
-        }
-        var response = outcome.Response!;
-        if (response.Error is { } error)
-            return UnsupportedMethodRejected.Require(error == "invalid_request",
-                $"refused with error '{error}', but RFC 7636 §4.4.1 requires invalid_request",
-                $"invalid_request at the authorization endpoint; only [{list}] is advertised");
-        var after = token is null ? "" : token.IsSuccess ? "; the code was then redeemed: the unadvertised method works"
-            : $"; the token endpoint then answered {token.Describe()}";
-        return UnsupportedMethodRejected.Violation(
-            $"code_challenge_method={method} (advertised: [{list}]) was accepted at the authorization endpoint and a code was issued{after}");
+        return InvalidRequestAtAuthorization(UnsupportedMethodRejected, outcome, token, control,
+            $"code_challenge_method={method} (advertised: [{list}])",
+            token is null ? "" : token.IsSuccess ? "; the code was then redeemed: the unadvertised method works" : $"; the token endpoint then answered {token.Describe()}");
     }
 
     public static CheckResult EvaluatePlainAcceptedWhenAdvertised(IReadOnlyList<string>? advertised, AuthorizationOutcome outcome, TokenResponse? token)
@@ -127,26 +136,66 @@ public static class PkceChecks
             "code redeemed with the plain verifier");
     }
 
+    /// <summary>
+    /// Where PKCE is required for the client, a request without code_challenge must get the authorization error response
+    /// invalid_request (RFC 7636 §4.4.1). Graded like <see cref="EvaluateUnsupportedMethodRejected"/>: a refusal counts only
+    /// when <paramref name="control"/> (the same request with an S256 challenge, same session) was issued a code, and a
+    /// refusal shown on the provider's own page instead of sent to the client does not meet the MUST.
+    /// </summary>
     /// <param name="required">Whether the profile says PKCE is required for the client.</param>
-    public static CheckResult EvaluateRequiredWithoutChallengeRejected(bool required, AuthorizationOutcome outcome, TokenResponse? token)
+    public static CheckResult EvaluateRequiredWithoutChallengeRejected(bool required, AuthorizationOutcome outcome, TokenResponse? token, PkceControl? control)
     {
         if (!required) return RequiredForPublicClient.NotApplicable("the profile does not mark the client pkceRequired");
+        return InvalidRequestAtAuthorization(RequiredForPublicClient, outcome, token, control,
+            "a request without code_challenge from a client that requires PKCE",
+            token is null ? "" : token.IsSuccess ? "; the code was then redeemed without any verifier" : $"; the token endpoint then answered {token.Describe()}");
+    }
+
+    /// <summary>
+    /// The request (<paramref name="what"/>) must end in the authorization error response invalid_request, redirected to
+    /// the client (RFC 7636 §4.4.1, RFC 6749 §4.1.2.1). A code is a violation whatever the control says; a refusal counts
+    /// only when <paramref name="control"/> was issued a code.
+    /// </summary>
+    private static CheckResult InvalidRequestAtAuthorization(CheckDefinition check, AuthorizationOutcome outcome, TokenResponse? token, PkceControl? control,
+        string what, string afterCode)
+    {
         switch (outcome.End)
         {
             case AuthorizationEnd.ProviderError:
-                return RequiredForPublicClient.Pass($"refused on the provider's error page ({outcome.Detail})");
+                if (ControlFailed(control) is { } whyNot)
+                    return check.NotApplicable($"{what} was refused on the provider's page ({outcome.Detail}), but {whyNot}: the refusal is not shown to be about the PKCE parameters");
+                return check.Violation($"{what} was refused on the provider's own page ({outcome.Detail}; consent/continue step shown: {YesNo(outcome.ConsentShown)}, " +
+                                       $"credentials submitted: {YesNo(outcome.CredentialsSubmitted)}) and no code was issued, but the client was never told: " +
+                                       "RFC 7636 §4.4.1 requires the authorization error response with error=invalid_request, which RFC 6749 §4.1.2.1 sends to the " +
+                                       $"client's redirect_uri whenever client_id and redirect_uri are valid, as {control!.What} showed they are (it was issued a code in the same session)");
             case AuthorizationEnd.Redirected:
                 break;
             default:
-                return RequiredForPublicClient.NotApplicable($"the authorization did not complete: {outcome.Describe()}");
+                return check.NotApplicable($"the authorization did not complete: {outcome.Describe()}");
         }
-        if (outcome.Response!.Error is { } error)
-            return RequiredForPublicClient.Require(error == "invalid_request",
-                $"refused with error '{error}', but RFC 7636 §4.4.1 requires invalid_request", "invalid_request at the authorization endpoint");
-        var after = token is null ? "" : token.IsSuccess ? "; the code was then redeemed without any verifier"
-            : $"; the token endpoint then answered {token.Describe()}";
-        return RequiredForPublicClient.Violation($"a code was issued to a client that requires PKCE, for a request without code_challenge{after}");
+        var response = outcome.Response!;
+        if (response.Error is { } error)
+        {
+            if (ControlFailed(control) is { } whyNot)
+                return check.NotApplicable($"{what} was answered with error '{error}', but {whyNot}: the refusal is not shown to be about the PKCE parameters");
+            return check.Require(error == "invalid_request",
+                $"{what} was refused with error '{error}', but RFC 7636 §4.4.1 requires invalid_request",
+                $"invalid_request redirected to the client for {what}; {control!.What} was issued a code in the same session");
+        }
+        if (string.IsNullOrEmpty(response.Code))
+            return check.NotApplicable($"{what}: redirected without a code and without an error ({response.Describe()})");
+        return check.Violation($"{what} was accepted at the authorization endpoint and a code was issued{afterCode}");
     }
+
+    /// <summary>Why <paramref name="control"/> cannot vouch for a refusal at the authorization endpoint, or null when it can.</summary>
+    private static string? ControlFailed(PkceControl? control) => control switch
+    {
+        null => "no control attempt was made",
+        { CodeIssued: false } => $"the control failed too ({control.Describe()})",
+        _ => null,
+    };
+
+    private static string YesNo(bool value) => value ? "yes" : "no";
 
     /// <param name="pkceOffered">The profile's features.pkce.</param>
     public static CheckResult EvaluateMethodsAdvertised(DiscoveryDocument discovery, bool pkceOffered)
@@ -164,28 +213,42 @@ public static class PkceChecks
 
     /// <summary>
     /// The token endpoint refused the code exchange with one of <paramref name="accepted"/> and HTTP 400 (RFC 6749 §5.2).
-    /// When <paramref name="rejectionAtAuthorizationCounts"/>, a refusal at the authorization endpoint (error redirect or
-    /// error page) is a pass as well: no code, no tokens. <paramref name="what"/> names the request that had to be refused
-    /// (the property under test), and leads every violation reason.
+    /// When <paramref name="authorizationControl"/> is given, a refusal at the authorization endpoint (error redirect or
+    /// error page) is a pass as well (no code, no tokens), provided that control was issued a code. A refusal at the token
+    /// endpoint counts only when <paramref name="tokenControl"/> (the same request without the mutation, same session) was
+    /// redeemed; tokens issued to the mutated request are a violation whatever the controls say. <paramref name="what"/>
+    /// names the request that had to be refused (the property under test), and leads every violation reason.
     /// </summary>
     internal static CheckResult TokenRefused(CheckDefinition check, AuthorizationOutcome outcome, TokenResponse? token, string[] accepted,
-        bool rejectionAtAuthorizationCounts, string what)
+        PkceControl? authorizationControl, PkceControl tokenControl, string what)
     {
+        string? authzError = null;
         switch (outcome.End)
         {
-            case AuthorizationEnd.ProviderError when rejectionAtAuthorizationCounts:
-                return check.Pass($"refused at the authorization endpoint: {outcome.Describe()}");
+            case AuthorizationEnd.ProviderError when authorizationControl is not null:
+                authzError = outcome.Describe();
+                break;
             case AuthorizationEnd.Redirected:
+                if (outcome.Response!.Error is { } e) authzError = $"error '{e}'";
                 break;
             default:
                 return check.NotApplicable($"no code was obtained: {outcome.Describe()}");
         }
-        if (outcome.Response!.Error is { } authzError)
-            return rejectionAtAuthorizationCounts
-                ? check.Pass($"refused at the authorization endpoint with error '{authzError}'")
-                : check.NotApplicable($"no code was obtained: the authorization endpoint answered error '{authzError}'");
+        if (authzError is not null)
+        {
+            if (authorizationControl is null) return check.NotApplicable($"no code was obtained: the authorization endpoint answered {authzError}");
+            return ControlFailed(authorizationControl) is { } whyNot
+                ? check.NotApplicable($"{what}: refused at the authorization endpoint ({authzError}), but {whyNot}: the refusal is not shown to be caused by the mutation")
+                : check.Pass($"refused at the authorization endpoint: {authzError}; {authorizationControl.What} was issued a code in the same session");
+        }
         if (token is null) return check.NotApplicable("no code exchange was made");
-        return EvaluateTokenRefusal(check, token, accepted, what);
+        if (token.Exchange.TransportError is not null) return check.NotApplicable($"no response from the token endpoint: {token.Exchange.TransportError}");
+        var refused = token.AccessToken is null && !token.Exchange.IsSuccess;
+        if (refused && !tokenControl.Redeemed)
+            return check.NotApplicable($"{what}: refused with {token.Describe()}, but the control failed too ({tokenControl.Describe()}): " +
+                                       "the refusal is not shown to be caused by the mutation");
+        var result = EvaluateTokenRefusal(check, token, accepted, what);
+        return result.Verdict == Verdict.Passed ? check.Pass($"{result.Reason}; {tokenControl.What} was redeemed in the same session") : result;
     }
 
     /// <summary>

@@ -134,7 +134,9 @@ public static class FaultCatalog
         new("discovery-response-types-missing", "response_types_supported is missing from discovery", ["Discovery"],
             [K("discovery.required-metadata", "response_types_supported")])
         {
-            MayTurnInconclusive = ["discovery.response-types-code"],
+            // without response_types_supported no implicit response type can be chosen from the metadata, so the implicit probe
+            // cannot run a real flow, and a back-channel request can only refute the grant, never show it working
+            MayTurnInconclusive = ["discovery.response-types-code", "discovery.advertised-grant-type-works"],
             Source = "Casdoor #514 (metadata out of line with behaviour)",
             OnResponse = Discovery(d => d.Remove("response_types_supported")),
         },
@@ -145,6 +147,9 @@ public static class FaultCatalog
         new("discovery-relative-endpoint", "the token_endpoint in discovery is a relative URL", ["Discovery"],
             [K("discovery.endpoints-absolute-urls", "token_endpoint")])
         {
+            // no request reaches a relative token endpoint, so the probes get no tokens to show a grant (or the endpoints
+            // that need a token) working; before, they passed on the profile's word
+            MayTurnInconclusive = ["discovery.advertised-grant-type-works", "discovery.advertised-endpoint-works"],
             OnResponse = Discovery(d => d["token_endpoint"] = new Uri(d["token_endpoint"]!.GetValue<string>()).AbsolutePath),
         },
         new("discovery-subject-types-invalid", "subject_types_supported lists an unknown subject type", ["Discovery"],

@@ -1,4 +1,5 @@
 using OidcConformance.Browser;
+using OidcConformance.Checks;
 using OidcConformance.Profiles;
 using OidcConformance.Protocol;
 using OidcConformance.Run;
@@ -46,6 +47,22 @@ public static class PkceFlows
             var userAgent = await UserAgentAsync(run);
             return await CodeFlow.RunAsync(run, client, run.Profile.PrimaryUser, userAgent: userAgent, pkce: true, customize: r => Mutate(r, mutation));
         });
+
+    /// <summary>
+    /// The control of a negative attempt: the same client's attempt with <paramref name="mutation"/> (None: S256 with its
+    /// verifier; NoChallenge: no PKCE at all), made once per run in the same browser session as the negative attempts.
+    /// </summary>
+    public static async Task<PkceControl> ControlAsync(ConformanceRun run, ClientProfile client, PkceMutation mutation)
+    {
+        var flow = await AttemptAsync(run, client, mutation);
+        var what = mutation switch
+        {
+            PkceMutation.None => $"the control (the same {client.Role} client's request with an S256 challenge and its verifier)",
+            PkceMutation.NoChallenge => $"the control (the same {client.Role} client's request without code_challenge, redeemed without code_verifier)",
+            _ => $"the control ({client.Role}: {mutation})",
+        };
+        return new PkceControl(what, flow.Outcome, flow.Token);
+    }
 
     public static void Mutate(AuthorizationRequest request, PkceMutation mutation)
     {

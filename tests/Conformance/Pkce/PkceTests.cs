@@ -47,15 +47,22 @@ public sealed class PkceTests : ConformanceTest
     [TestCaseSource(nameof(InvalidVerifierCases))]
     public Task Wrong_or_missing_verifier_is_refused(string role, PkceMutation mutation) => Case(PkceChecks.InvalidVerifierRejected, $"{role}: {mutation}", async r =>
     {
-        var flow = await PkceFlows.AttemptAsync(r, Client(r, role), mutation);
-        return WithExchange(PkceChecks.EvaluateInvalidVerifierRejected(flow.Outcome, flow.Token, mutation == PkceMutation.MissingVerifier), flow);
+        var client = Client(r, role);
+        var flow = await PkceFlows.AttemptAsync(r, client, mutation);
+        var control = await PkceFlows.ControlAsync(r, client, PkceMutation.None);
+        return WithExchange(PkceChecks.EvaluateInvalidVerifierRejected(flow.Outcome, flow.Token, mutation == PkceMutation.MissingVerifier, control), flow);
     });
 
     [TestCaseSource(nameof(Clients))]
     public Task Verifier_without_challenge_is_refused(string role) => Case(PkceChecks.DowngradeRejected, role, async r =>
     {
-        var flow = await PkceFlows.AttemptAsync(r, Client(r, role), PkceMutation.Downgrade);
-        return WithExchange(PkceChecks.EvaluateDowngradeRejected(flow.Outcome, flow.Token), flow);
+        var client = Client(r, role);
+        var flow = await PkceFlows.AttemptAsync(r, client, PkceMutation.Downgrade);
+        // Controls: the request with its challenge (for a refusal at the authorization endpoint) and the challenge-less
+        // code redeemed without a verifier (for a refusal at the token endpoint).
+        var withChallenge = await PkceFlows.ControlAsync(r, client, PkceMutation.None);
+        var withoutVerifier = await PkceFlows.ControlAsync(r, client, PkceMutation.NoChallenge);
+        return WithExchange(PkceChecks.EvaluateDowngradeRejected(flow.Outcome, flow.Token, withChallenge, withoutVerifier), flow);
     });
 
     public static readonly PkceMutation[] MalformedVerifiers =
@@ -64,8 +71,10 @@ public sealed class PkceTests : ConformanceTest
     [TestCaseSource(nameof(MalformedVerifiers))]
     public Task Malformed_verifier_is_refused(PkceMutation mutation) => Case(PkceChecks.VerifierFormatEnforced, mutation.ToString(), async r =>
     {
-        var flow = await PkceFlows.AttemptAsync(r, PreferPublic(r), mutation);
-        return WithExchange(PkceChecks.EvaluateVerifierFormatEnforced(flow.Outcome, flow.Token), flow);
+        var client = PreferPublic(r);
+        var flow = await PkceFlows.AttemptAsync(r, client, mutation);
+        var control = await PkceFlows.ControlAsync(r, client, PkceMutation.None);
+        return WithExchange(PkceChecks.EvaluateVerifierFormatEnforced(flow.Outcome, flow.Token, control), flow);
     });
 
     [TestCase("plain")]
@@ -74,9 +83,11 @@ public sealed class PkceTests : ConformanceTest
     {
         var advertised = (await r.DiscoveryAsync()).StringArray("code_challenge_methods_supported");
         if (advertised is null || advertised.Contains(method))
-            return PkceChecks.EvaluateUnsupportedMethodRejected(method, advertised, null!, null);
-        var flow = await PkceFlows.AttemptAsync(r, PreferPublic(r), method == "plain" ? PkceMutation.Plain : PkceMutation.UnknownMethod);
-        return WithExchange(PkceChecks.EvaluateUnsupportedMethodRejected(method, advertised, flow.Outcome, flow.Token), flow);
+            return PkceChecks.EvaluateUnsupportedMethodRejected(method, advertised, null!, null, null);
+        var client = PreferPublic(r);
+        var flow = await PkceFlows.AttemptAsync(r, client, method == "plain" ? PkceMutation.Plain : PkceMutation.UnknownMethod);
+        var control = await PkceFlows.ControlAsync(r, client, PkceMutation.None);
+        return WithExchange(PkceChecks.EvaluateUnsupportedMethodRejected(method, advertised, flow.Outcome, flow.Token, control), flow);
     });
 
     [Test] public Task Plain_works_where_advertised() => Case(PkceChecks.PlainAcceptedWhenAdvertised, "plain", async r =>
@@ -90,9 +101,10 @@ public sealed class PkceTests : ConformanceTest
     [Test] public Task Public_client_without_challenge_is_refused() => Case(PkceChecks.RequiredForPublicClient, "public", async r =>
     {
         var client = r.Profile.Public ?? throw new PrerequisiteException("the profile has no public client");
-        if (!client.PkceRequired) return PkceChecks.EvaluateRequiredWithoutChallengeRejected(false, null!, null);
+        if (!client.PkceRequired) return PkceChecks.EvaluateRequiredWithoutChallengeRejected(false, null!, null, null);
         var flow = await PkceFlows.AttemptAsync(r, client, PkceMutation.NoChallenge);
-        return WithExchange(PkceChecks.EvaluateRequiredWithoutChallengeRejected(true, flow.Outcome, flow.Token), flow);
+        var control = await PkceFlows.ControlAsync(r, client, PkceMutation.None);
+        return WithExchange(PkceChecks.EvaluateRequiredWithoutChallengeRejected(true, flow.Outcome, flow.Token, control), flow);
     });
 
     [Test] public Task Challenge_methods_are_advertised() => Verify(PkceChecks.MethodsAdvertised, async r =>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using OidcConformance.Browser;
 using OidcConformance.Checks;
 using OidcConformance.Flows;
 using OidcConformance.Profiles;
@@ -79,6 +80,15 @@ public sealed class DiscoveryExtraProofs : IFailureProofs, IPassProofs
                 DiscoveryExtraFlow.JudgeImplicit(Make.Exchange(303, "", "text/html",
                     headers: ("Location", "http://127.0.0.1:5555/callback?error=unsupported_response_type&state=s")), "http://127.0.0.1:5555/callback")),
             "by the Discovery §3 default");
+        yield return new(DiscoveryExtraChecks.AdvertisedGrantWorks, "implicit: the browser flow answered unsupported_response_type", () =>
+            DiscoveryExtraChecks.EvaluateAdvertisedGrantWorks(CasdoorRecording.Discovery, AllOn, "implicit",
+                DiscoveryExtraFlow.JudgeImplicitFlow(new AuthorizationOutcome(AuthorizationEnd.Redirected, "/callback")
+                {
+                    Response = new AuthorizationResponse(ResponseLocation.Fragment, [new("error", "unsupported_response_type"), new("state", "s")], new Uri("http://rp.test/callback")),
+                }, "id_token")), "does not support it");
+        yield return new(DiscoveryExtraChecks.AdvertisedEndpointWorks, "userinfo: the reference access token gets 404", () =>
+            DiscoveryExtraChecks.EvaluateAdvertisedEndpointWorks(CasdoorRecording.Discovery, AllOn, "userinfo",
+                DiscoveryExtraFlow.JudgeUserInfo(Make.Exchange(404, "<html>Not Found</html>", "text/html"))), "does not support it");
         yield return new(DiscoveryExtraChecks.OfferedGrantAdvertised, "refresh_token offered but missing (Casdoor #4676)", () =>
             DiscoveryExtraChecks.EvaluateOfferedGrantAdvertised(Edited(o => o["grant_types_supported"] = new JsonArray("authorization_code", "implicit")), AllOn, "refresh_token"),
             "clients that read the metadata");
@@ -124,14 +134,26 @@ public sealed class DiscoveryExtraProofs : IFailureProofs, IPassProofs
         yield return new(DiscoveryExtraChecks.UseWhenMixed, "recorded", () => DiscoveryExtraChecks.EvaluateUseWhenMixed(j));
         yield return new(DiscoveryExtraChecks.AlgConsistent, "recorded", () => DiscoveryExtraChecks.EvaluateAlgConsistent(j));
         yield return new(DiscoveryExtraChecks.IdTokenKeyUse, "recorded", () => DiscoveryExtraChecks.EvaluateIdTokenKeyUse(j, IdTokenWithKid(FirstKid)));
-        yield return new(DiscoveryExtraChecks.AdvertisedGrantWorks, "refresh_token invalid_grant", () =>
+        yield return new(DiscoveryExtraChecks.AdvertisedGrantWorks, "refresh_token: a recorded real refresh issued tokens", () =>
             DiscoveryExtraChecks.EvaluateAdvertisedGrantWorks(Recorded.Discovery, AllOn, "refresh_token",
-                DiscoveryExtraFlow.JudgeGrant(Make.Token("{\"error\":\"invalid_grant\"}", 400), "refresh_token", "c1")));
+                DiscoveryExtraFlow.JudgeGrant(RecordedPkceRefresh.Token("refresh: first (confidential)"), "refresh_token", "c1")));
+        yield return new(DiscoveryExtraChecks.AdvertisedGrantWorks, "Casdoor implicit: the browser flow returned an id_token", () =>
+            DiscoveryExtraChecks.EvaluateAdvertisedGrantWorks(CasdoorRecording.Discovery, AllOn, "implicit",
+                DiscoveryExtraFlow.JudgeImplicitFlow(new AuthorizationOutcome(AuthorizationEnd.Redirected, "/callback")
+                {
+                    Response = new AuthorizationResponse(ResponseLocation.Fragment, [new("id_token", Make.Jwt(Make.Header(), Make.IdTokenClaims())), new("state", "s")],
+                        new Uri("http://rp.test/callback")),
+                }, "id_token")));
         yield return new(DiscoveryExtraChecks.OfferedGrantAdvertised, "recorded", () =>
             DiscoveryExtraChecks.EvaluateOfferedGrantAdvertised(Recorded.Discovery, AllOn, "client_credentials"));
-        yield return new(DiscoveryExtraChecks.AdvertisedEndpointWorks, "userinfo 401", () =>
-            DiscoveryExtraChecks.EvaluateAdvertisedEndpointWorks(Recorded.Discovery, AllOn, "userinfo",
-                DiscoveryExtraFlow.JudgeEndpoint(Make.Exchange(401, "{\"error\":\"invalid_token\"}", headers: ("WWW-Authenticate", "Bearer realm=\"x\"")), "userinfo")));
+        yield return new(DiscoveryExtraChecks.AdvertisedEndpointWorks, "userinfo: recorded claims for a valid access token", () =>
+            DiscoveryExtraChecks.EvaluateAdvertisedEndpointWorks(Recorded.Discovery, AllOn, "userinfo", DiscoveryExtraFlow.JudgeUserInfo(Recorded.UserInfo)));
+        yield return new(DiscoveryExtraChecks.AdvertisedEndpointWorks, "Casdoor userinfo: recorded claims for the reference access token", () =>
+            DiscoveryExtraChecks.EvaluateAdvertisedEndpointWorks(CasdoorRecording.Discovery, AllOn, "userinfo",
+                DiscoveryExtraFlow.JudgeUserInfo(CasdoorRecording.Exchange("userinfo GET"))));
+        yield return new(DiscoveryExtraChecks.AdvertisedEndpointWorks, "Casdoor introspection: recorded {active:false} for a bogus token", () =>
+            DiscoveryExtraChecks.EvaluateAdvertisedEndpointWorks(CasdoorRecording.Discovery, AllOn, "introspection",
+                DiscoveryExtraFlow.JudgeEndpoint(CasdoorRecording.Exchange("probe: introspection (bogus token)"), "introspection")));
         yield return new(DiscoveryExtraChecks.AuthMethodsCoverClients, "recorded", () =>
             DiscoveryExtraChecks.EvaluateAuthMethodsCoverClients(Recorded.Discovery, "confidential", Client("client_secret_basic", "client_secret_post")));
         yield return new(DiscoveryExtraChecks.ResponseModesKnown, "recorded", () => DiscoveryExtraChecks.EvaluateResponseModesKnown(Recorded.Discovery));
