@@ -112,4 +112,25 @@ public sealed partial class CasdoorBaselineTests
             e.GetProperty("source").GetString().Should().MatchRegex("docs/casdoor.md|\\.go|profile|Recorded/casdoor-3.158.0|src/OidcConformance", $"{key}: the fact behind it");
         }
     }
+
+    [Test]
+    public void The_verified_table_of_the_docs_cites_recorded_files_that_exist()
+    {
+        // docs/casdoor.md "Verified against a running Casdoor 3.158.0": evidence paths are relative to Recorded/casdoor-3.158.0.
+        var doc = File.ReadAllText(Path.Combine(Root, "docs/casdoor.md"));
+        var start = doc.IndexOf("## Verified against a running Casdoor 3.158.0", StringComparison.Ordinal);
+        start.Should().BeGreaterThan(0);
+        var section = doc[start..doc.IndexOf("\n## ", start + 10, StringComparison.Ordinal)];
+        var cited = Regex.Matches(section, "`((?:failures|pages)/[^`<]*|report(?:-with-baseline)?\\.json|exchanges\\.json)`").Select(m => m.Groups[1].Value).Distinct().ToList();
+        cited.Should().HaveCountGreaterThan(30);
+        var recorded = Path.Combine(Root, "tests/OidcConformance.Tests/Recorded/casdoor-3.158.0");
+        cited.Where(c => !File.Exists(Path.Combine(recorded, c)) && !Directory.Exists(Path.Combine(recorded, c))).Should().BeEmpty();
+        // Every Failed/Warning entry of the baseline is in the table (by execution).
+        foreach (var e in Entries.Where(e => e.GetProperty("expected").GetString() is "Failed" or "Warning"))
+        {
+            var execution = e.GetProperty("case").ValueKind == JsonValueKind.Null
+                ? $"`{e.GetProperty("check").GetString()}`" : $"`{e.GetProperty("check").GetString()} [{e.GetProperty("case").GetString()}]`";
+            section.Should().Contain(execution);
+        }
+    }
 }
