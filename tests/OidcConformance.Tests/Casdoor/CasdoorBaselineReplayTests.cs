@@ -29,7 +29,7 @@ public sealed class CasdoorBaselineReplayTests
     public static readonly DeliberateChange[] DeliberateChanges =
     [
         new("introspection.inactive-token", "expired access token", Verdict.Inconclusive, Verdict.Passed,
-            "coverage (issue #18 item 7): the fixture application app-conformance-short (expireInHours 0.0025 = 9 s, " +
+            "coverage (issue #18 item 7): the fixture application app-conformance-short (expireInHours 0.00175 = 6.3 s, " +
             "fixtures/casdoor/init_data.json) is the profile's clients.shortLived, so the case no longer waits on a 900 s token; " +
             "Casdoor answers an expired token with exactly {\"active\":false} (controllers/token.go IntrospectToken: the JWT " +
             "exp check fails → inactive; docs/casdoor.md A-55)"),

@@ -350,7 +350,8 @@ public sealed class CasdoorFixtureTests
             // refreshExpireInHours 0 would mean "same as the access token".
             // A client with its own accessTokenSeconds (clients.shortLived) states its application's lifetime; the others share lifetimes.*.
             var stated = (double?)(client.AccessTokenSeconds ?? lifetimes.AccessTokenSeconds);
-            stated.Should().Be(access, $"{client.Role}: expireInHours");
+            // expires_in = floor(expireInHours·3600); the profile states whole seconds.
+            stated.Should().Be(Math.Floor(access), $"{client.Role}: expireInHours");
             if (client.AccessTokenSeconds is null)
                 ((double?)lifetimes.IdTokenSeconds).Should().Be(access, $"{client.Role}: the ID token is the access token (A-32)");
             ((double?)lifetimes.RefreshTokenSeconds).Should().Be(refresh == 0 ? access : refresh, $"{client.Role}: refreshExpireInHours");
