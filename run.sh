@@ -4,7 +4,7 @@
 #   ./run.sh test                       the project's own tests: unit tests, harness tests, and the suite against the embedded provider
 #   ./run.sh bench [RUNSETTINGS]        benchmark: wall time, time waiting on the provider, overhead ratio, logins, checks (bench/run.sh)
 #   ./run.sh soak [N] [RUNSETTINGS]     the full suite N times (default 20); lists every verdict that changed (bench/soak.sh)
-#   ./run.sh baseline-update [RUNSETTINGS]  rewrite the run's baseline (fixtures/baselines/<provider>-<version>.json) from its last report.json
+#   ./run.sh baseline-update [RUNSETTINGS] [--report FILE]  rewrite the run's baseline (fixtures/baselines/<provider>-<version>.json) from its last report.json (or FILE)
 #   ./run.sh diff A/report.json B/report.json [--out DIR]  migration diff of two runs → DIR/migration.md + .json (default artifacts/)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -138,7 +138,7 @@ case "${1:-}" in
     exit $status
     ;;
   *)
-    echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test | ./run.sh bench [RUNSETTINGS] | ./run.sh soak [N] [RUNSETTINGS] | ./run.sh baseline-update [RUNSETTINGS] | ./run.sh diff A/report.json B/report.json [--out DIR]" >&2
+    echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test | ./run.sh bench [RUNSETTINGS] | ./run.sh soak [N] [RUNSETTINGS] | ./run.sh baseline-update [RUNSETTINGS] [--report FILE] | ./run.sh diff A/report.json B/report.json [--out DIR]" >&2
     exit 2
     ;;
 esac

@@ -13,9 +13,13 @@ public sealed record BaselineEntry(string Check, string? Case, Verdict Expected,
 
 /// <summary>
 /// A provider version's expected verdicts, <c>fixtures/baselines/&lt;provider&gt;-&lt;version&gt;.json</c>:
-/// <c>{"provider","version","entries":[{"check","case","expected","reason","source"}], …}</c>. Every check execution
-/// without an entry is expected to pass. Other top-level members (e.g. <c>pendingDeviations</c>) are kept as they are
-/// when the file is rewritten.
+/// <c>{"provider","version","description"?,"entries":[{"check","case","expected","expectedAlso"?,"reason","source"}],"uncheckedDeviations"?:[…]}</c>.
+/// One format, read the same way by the run, the unit tests and <c>baseline-update</c>: every expected verdict is an
+/// entry (Inconclusive-by-design ones included) and every check execution without an entry is expected to pass.
+/// Nothing else may hold an expected verdict: unknown top-level or entry members are refused (a list the run does not
+/// read once made a real nightly red with 102 false regressions), and <c>uncheckedDeviations</c> (documentation of
+/// real deviations no check sees yet) carries a requirement level, never a verdict. Optional members are kept as they
+/// are when the file is rewritten.
 /// </summary>
 public sealed class Baseline
 {
@@ -35,6 +39,21 @@ public sealed class Baseline
     public BaselineEntry? Find(string check, string? @case) =>
         Entries.FirstOrDefault(e => e.Check == check && e.Case == @case);
 
+    /// <summary>Top-level members of a baseline file; anything else is refused by <see cref="Load"/>.</summary>
+    public static readonly IReadOnlyList<string> DocumentedMembers = ["provider", "version", "description", "entries", UncheckedDeviations];
+
+    /// <summary>Members of an entry.</summary>
+    public static readonly IReadOnlyList<string> EntryMembers = ["check", "case", "expected", "expectedAlso", "reason", "source"];
+
+    /// <summary>
+    /// Optional documentation: <c>[{"slug","level","deviation","source","whyNoCheck"}]</c>, real deviations of the provider
+    /// version that no check observes yet. <c>level</c> is the requirement (MUST/SHOULD) it breaks, not a verdict:
+    /// the run compares nothing against this list.
+    /// </summary>
+    public const string UncheckedDeviations = "uncheckedDeviations";
+
+    public static readonly IReadOnlyList<string> UncheckedDeviationMembers = ["slug", "level", "deviation", "source", "whyNoCheck"];
+
     public static Baseline Load(string path)
     {
         JsonObject root;
@@ -42,12 +61,20 @@ public sealed class Baseline
         catch (JsonException e) { throw new BaselineException($"{path}: not valid JSON: {e.Message}"); }
         string Str(JsonObject o, string name, string where) =>
             o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new BaselineException($"{path}: {where}.{name} must be a string");
+        foreach (var (k, _) in root)
+            if (!DocumentedMembers.Contains(k))
+                throw new BaselineException($"{path}: unknown top-level member '{k}' (documented: {string.Join(", ", DocumentedMembers)}); every expected verdict is an entry of 'entries', the only list the run reads");
+        if (root["description"] is { } d && !(d is JsonValue dv && dv.TryGetValue<string>(out _)))
+            throw new BaselineException($"{path}: $.description must be a string");
+        CheckUncheckedDeviations(path, root[UncheckedDeviations]);
         var entries = new List<BaselineEntry>();
         if (root["entries"] is not JsonArray list) throw new BaselineException($"{path}: entries must be an array");
         for (var i = 0; i < list.Count; i++)
         {
             var where = $"entries[{i}]";
             if (list[i] is not JsonObject e) throw new BaselineException($"{path}: {where} must be an object");
+            foreach (var (k, _) in e)
+                if (!EntryMembers.Contains(k)) throw new BaselineException($"{path}: {where} has unknown member '{k}' (known: {string.Join(", ", EntryMembers)})");
             var expectedText = Str(e, "expected", where);
             if (!Enum.TryParse<Verdict>(expectedText, out var expected) || expected is Verdict.Error)
                 throw new BaselineException($"{path}: {where}.expected '{expectedText}' must be Failed, Warning, Inconclusive (or Passed)");
@@ -67,22 +94,42 @@ public sealed class Baseline
         };
     }
 
+    private static void CheckUncheckedDeviations(string path, JsonNode? node)
+    {
+        if (node is null) return;
+        if (node is not JsonArray list) throw new BaselineException($"{path}: {UncheckedDeviations} must be an array");
+        for (var i = 0; i < list.Count; i++)
+        {
+            var where = $"{UncheckedDeviations}[{i}]";
+            if (list[i] is not JsonObject o) throw new BaselineException($"{path}: {where} must be an object");
+            foreach (var (k, _) in o)
+                if (!UncheckedDeviationMembers.Contains(k))
+                    throw new BaselineException($"{path}: {where} has unknown member '{k}' (known: {string.Join(", ", UncheckedDeviationMembers)}; an expected verdict belongs in 'entries')");
+            foreach (var k in UncheckedDeviationMembers)
+                if (!(o[k] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0))
+                    throw new BaselineException($"{path}: {where}.{k} must be a non-empty string");
+            if ((string?)o["level"] is not ("MUST" or "SHOULD"))
+                throw new BaselineException($"{path}: {where}.level must be MUST or SHOULD (the requirement it breaks, not a verdict)");
+        }
+    }
+
     public string ToJson()
     {
         var root = new JsonObject
         {
             ["provider"] = Provider,
             ["version"] = Version,
-            ["entries"] = new JsonArray(Entries.Select(JsonNode (e) =>
+        };
+        if (Extra["description"] is { } description) root["description"] = description.DeepClone();
+        root["entries"] = new JsonArray(Entries.Select(JsonNode (e) =>
             {
                 var o = new JsonObject { ["check"] = e.Check, ["case"] = e.Case, ["expected"] = e.Expected.ToString() };
                 if (e.ExpectedAlso.Count > 0) o["expectedAlso"] = new JsonArray(e.ExpectedAlso.Select(v => (JsonNode)v.ToString()).ToArray());
                 o["reason"] = e.Reason;
                 o["source"] = e.Source;
                 return o;
-            }).ToArray()),
-        };
-        foreach (var (k, v) in Extra) root[k] = v?.DeepClone();
+            }).ToArray());
+        foreach (var (k, v) in Extra) if (k != "description") root[k] = v?.DeepClone();
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 

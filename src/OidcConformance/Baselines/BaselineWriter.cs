@@ -4,9 +4,10 @@ using OidcConformance.Reporting;
 namespace OidcConformance.Baselines;
 
 /// <summary>
-/// Builds a baseline from a finished run: one entry per check execution that is not Passed. Existing entries keep
-/// their reason and source (only the expected verdict follows the run); new entries take the profile's documented
-/// deviation as reason when there is one, else the verdict's reason. Other members of the old file are kept.
+/// Builds a baseline from a finished run: one entry per check execution that is not Passed. Existing entries with the
+/// same verdict keep their reason and source; an entry whose verdict changed, and a new entry, take the profile's
+/// documented deviation as reason when there is one, else the verdict's reason, and cite the report as source (a changed
+/// entry also keeps what its old source said). Other members of the old file are kept.
 /// </summary>
 public static class BaselineWriter
 {
@@ -27,9 +28,13 @@ public static class BaselineWriter
             if (verdict == Verdict.Passed || !seen.Add(group.Key)) continue;
             var old = existing?.Find(worst.Id, worst.Case);
             var also = group.Select(r => Enum.Parse<Verdict>(r.Verdict)).Where(v => v != verdict).Distinct().OrderBy(Baseline.Rank).ToList();
-            entries.Add(new BaselineEntry(worst.Id, worst.Case, verdict,
-                old?.Reason ?? worst.KnownDeviation ?? worst.Reason,
-                old?.Source ?? (worst.KnownDeviation is not null ? $"profile deviation; verdict recorded from {reportLabel}" : $"verdict recorded from {reportLabel}")) { ExpectedAlso = also });
+            var recorded = worst.KnownDeviation is not null ? $"profile deviation; verdict recorded from {reportLabel}" : $"verdict recorded from {reportLabel}";
+            var (reason, source) = old is null ? (worst.KnownDeviation ?? worst.Reason, recorded)
+                // Same verdict: the entry's reason and source fact stay. A changed verdict makes the old reason wrong:
+                // the run's reason replaces it and the source keeps what the old entry claimed, so a reviewer sees both.
+                : old.Expected == verdict ? (old.Reason, old.Source)
+                : (worst.KnownDeviation ?? worst.Reason, $"{recorded} (the previous entry expected {old.Expected}: {old.Source})");
+            entries.Add(new BaselineEntry(worst.Id, worst.Case, verdict, reason, source) { ExpectedAlso = also });
         }
         // Existing order first (diffs of the file stay small), new entries after it, by check id.
         var order = existing?.Entries.Select((e, i) => (Baseline.Key(e.Check, e.Case), i)).ToDictionary(x => x.Item1, x => x.i) ?? [];

@@ -127,17 +127,19 @@ public static class IntrospectionFlow
     public const int MaxExpiryWaitSeconds = 20;
 
     /// <summary>
-    /// A fresh access token introspected until it expires, when the profile's access-token lifetime is short; otherwise
-    /// a prerequisite failure (no long waits).
+    /// A fresh access token introspected until it expires, when its lifetime is short: the profile's
+    /// <c>clients.shortLived</c> client with its own <c>accessTokenSeconds</c> (a provider with per-client lifetimes,
+    /// e.g. Casdoor's per-application <c>expireInHours</c>), else the confidential client with
+    /// <c>lifetimes.accessTokenSeconds</c>; otherwise a prerequisite failure (no long waits).
     /// </summary>
     public static Task<InactiveIntrospection> ExpiredAsync(ConformanceRun run) => run.SharedAsync("introspection/expired", async () =>
     {
         RequireFeature(run);
-        var lifetime = run.Profile.Lifetimes.AccessTokenSeconds;
+        var client = run.Profile.ShortLived ?? run.Profile.Confidential;
+        var lifetime = client.AccessTokenSeconds ?? run.Profile.Lifetimes.AccessTokenSeconds;
         if (lifetime is null || lifetime > MaxExpiryWaitSeconds)
             throw new PrerequisiteException(
-                $"the profile's access token lifetime is {(lifetime is null ? "not stated" : $"{lifetime} s")}; the suite waits for expiry only up to {MaxExpiryWaitSeconds} s (set lifetimes.accessTokenSeconds lower to run this case)");
-        var client = run.Profile.Confidential;
+                $"the {client.Role} client's access token lifetime is {(lifetime is null ? "not stated" : $"{lifetime} s")}; the suite waits for expiry only up to {MaxExpiryWaitSeconds} s (set lifetimes.accessTokenSeconds lower, or add a clients.shortLived client with accessTokenSeconds, to run this case)");
         var flow = await TokenManagementCalls.FreshLoginAsync(run, Owner, client);
         var at = flow.RequireSuccessfulToken().AccessToken!;
         var before = await TokenManagementCalls.IntrospectAsync(run, at, "access_token", client);

@@ -187,7 +187,7 @@ public static class ProfileLoader
         private Dictionary<string, ClientProfile> Clients(JsonElement e)
         {
             var result = new Dictionary<string, ClientProfile>();
-            string[] roles = ["confidential", "secondConfidential", "public", "clientCredentials"];
+            string[] roles = ["confidential", "secondConfidential", "public", "clientCredentials", "shortLived"];
             foreach (var p in e.EnumerateObject())
             {
                 var path = $"$.clients.{p.Name}";
@@ -203,7 +203,7 @@ public static class ProfileLoader
                 if (!isPublic && string.IsNullOrEmpty(secret)) throw Error(path + ".clientSecret", "is required for a client that authenticates with a secret");
                 if (isPublic && secret is not null) throw Error(path + ".clientSecret", "a public client (auth method 'none') has no secret");
                 if (p.Name == "public" && !isPublic) throw Error(path + ".tokenEndpointAuthMethods", "the public client must use [\"none\"]");
-                if (p.Name is "confidential" or "secondConfidential" && isPublic) throw Error(path + ".tokenEndpointAuthMethods", "a confidential client needs client_secret_basic or client_secret_post");
+                if (p.Name is "confidential" or "secondConfidential" or "shortLived" && isPublic) throw Error(path + ".tokenEndpointAuthMethods", "a confidential client needs client_secret_basic or client_secret_post");
                 result[p.Name] = new ClientProfile
                 {
                     Role = p.Name,
@@ -216,7 +216,10 @@ public static class ProfileLoader
                     PkceRequired = OptionalBool(p.Value, path, "pkceRequired") ?? false,
                     RedirectUri = OptionalString(p.Value, path, "redirectUri"),
                     PostLogoutRedirectUri = OptionalString(p.Value, path, "postLogoutRedirectUri"),
+                    AccessTokenSeconds = Positive(p.Value, path, "accessTokenSeconds"),
                 };
+                if (p.Name == "shortLived" && result[p.Name].AccessTokenSeconds is null)
+                    throw Error(path + ".accessTokenSeconds", "is required for the shortLived client (its access-token lifetime in seconds)");
             }
             if (!result.ContainsKey("confidential")) throw Error("$.clients.confidential", "is required");
             return result;

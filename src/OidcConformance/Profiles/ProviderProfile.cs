@@ -28,6 +28,8 @@ public sealed record ProviderProfile
     public ClientProfile? SecondConfidential => Clients.GetValueOrDefault("secondConfidential");
     public ClientProfile? Public => Clients.GetValueOrDefault("public");
     public ClientProfile? ClientCredentials => Clients.GetValueOrDefault("clientCredentials");
+    /// <summary>A confidential client whose access tokens expire within seconds (<c>clients.shortLived</c>), for the expired-token cases.</summary>
+    public ClientProfile? ShortLived => Clients.GetValueOrDefault("shortLived");
     public TestUser PrimaryUser => Users[0];
     public string ProfileDirectory => Path.GetDirectoryName(SourceFile)!;
 
@@ -65,6 +67,8 @@ public sealed record ClientProfile
     public bool PkceRequired { get; init; }
     public string? RedirectUri { get; init; }
     public string? PostLogoutRedirectUri { get; init; }
+    /// <summary>This client's access-token lifetime in seconds when it differs from the profile's <c>lifetimes.accessTokenSeconds</c>.</summary>
+    public int? AccessTokenSeconds { get; init; }
 
     public bool IsPublic => ClientSecret is null;
     public bool Supports(string authMethod) => TokenEndpointAuthMethods.Contains(authMethod);

@@ -348,11 +348,34 @@ public sealed class CasdoorFixtureTests
             var refresh = app.GetProperty("refreshExpireInHours").GetDouble() * 3600;
             // object/token_oauth_util.go GetOAuthCode / object/token_jwt.go generateJwtToken: access and ID token share expireInHours;
             // refreshExpireInHours 0 would mean "same as the access token".
-            ((double?)lifetimes.AccessTokenSeconds).Should().Be(access, $"{client.Role}: expireInHours");
-            ((double?)lifetimes.IdTokenSeconds).Should().Be(access, $"{client.Role}: the ID token is the access token (A-32)");
+            // A client with its own accessTokenSeconds (clients.shortLived) states its application's lifetime; the others share lifetimes.*.
+            var stated = (double?)(client.AccessTokenSeconds ?? lifetimes.AccessTokenSeconds);
+            // expires_in = floor(expireInHours·3600); the profile states whole seconds.
+            stated.Should().Be(Math.Floor(access), $"{client.Role}: expireInHours");
+            if (client.AccessTokenSeconds is null)
+                ((double?)lifetimes.IdTokenSeconds).Should().Be(access, $"{client.Role}: the ID token is the access token (A-32)");
             ((double?)lifetimes.RefreshTokenSeconds).Should().Be(refresh == 0 ? access : refresh, $"{client.Role}: refreshExpireInHours");
         }
         lifetimes.AuthorizationCodeSeconds.Should().Be(300, "Casdoor's code lifetime is fixed at 5 minutes (A-22)");
+    }
+
+    [Test]
+    public void The_short_lived_application_lets_the_expired_token_case_run()
+    {
+        // Issue #18 item 7: introspection.inactive-token [expired access token] waits for expiry only up to
+        // IntrospectionFlow.MaxExpiryWaitSeconds. expireInHours is a float in Casdoor (the recorded run: 0.25 gave
+        // expires_in 900, Recorded/casdoor-3.158.0/exchanges.json); exp = iat + expireInHours·3600 s (docs/casdoor.md A-32).
+        var client = Profile().ShortLived;
+        client.Should().NotBeNull("the profile names the short-lived application as clients.shortLived");
+        var app = ApplicationOf(client!);
+        var seconds = app.GetProperty("expireInHours").GetDouble() * 3600;
+        seconds.Should().BeGreaterThan(0, "expireInHours 0 would issue tokens that are already expired (A-65)");
+        seconds.Should().BeLessThanOrEqualTo(OidcConformance.Flows.IntrospectionFlow.MaxExpiryWaitSeconds);
+        Math.Floor(seconds).Should().Be(client!.AccessTokenSeconds, "the profile states the application's lifetime (expires_in = floor(expireInHours·3600))");
+        client.IsPublic.Should().BeFalse();
+        client.GrantTypes.Should().Equal("authorization_code");
+        Strings(app, "grantTypes").Should().NotContain(["password", "client_credentials", "token", "id_token"],
+            "the application exists for one case; it opens no other grant");
     }
 
     // ---- the suite against a Casdoor that is not running ------------------------------------------------------------

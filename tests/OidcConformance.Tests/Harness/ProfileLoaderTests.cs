@@ -52,7 +52,20 @@ public sealed class ProfileLoaderTests
         yield return Case("issuer not a URL", o => { o["issuer"] = "op.example.com"; o["start"] = new JsonObject { ["mode"] = "external" }; }, "$.issuer", "absolute");
         yield return Case("callback port out of range", o => o["callback"]!["port"] = 70000, "$.callback.port", "0..65535");
         yield return Case("timeout negative", o => o["timeouts"]!["requestSeconds"] = -1, "$.timeouts.requestSeconds", "positive");
+        yield return Case("shortLived client without its lifetime", o => o["clients"]!["shortLived"] = o["clients"]!["confidential"]!.DeepClone(), "$.clients.shortLived.accessTokenSeconds", "required");
+        yield return Case("client lifetime not positive", o => o["clients"]!["confidential"]!["accessTokenSeconds"] = 0, "$.clients.confidential.accessTokenSeconds", "positive");
+        yield return Case("shortLived client public", o => o["clients"]!["shortLived"] = new JsonObject { ["clientId"] = "s", ["tokenEndpointAuthMethods"] = new JsonArray("none"), ["scope"] = "openid", ["accessTokenSeconds"] = 5 }, "$.clients.shortLived.tokenEndpointAuthMethods", "confidential");
         yield return Case("claims not an object", o => o["users"]![0]!["claims"]!["email"] = "alice@example.com", "$.users[0].claims.email", "object");
+    }
+
+    [Test]
+    public void Casdoor_profile_names_a_short_lived_client_for_the_expired_token_case()
+    {
+        // The expired-token introspection case uses clients.shortLived with its own lifetime (IntrospectionFlow.ExpiredAsync).
+        var profile = ProfileLoader.Load(Path.Combine(Root, "fixtures/providers/casdoor/profile.json"));
+        profile.ShortLived.Should().NotBeNull();
+        profile.ShortLived!.AccessTokenSeconds.Should().BePositive().And.BeLessThanOrEqualTo(OidcConformance.Flows.IntrospectionFlow.MaxExpiryWaitSeconds);
+        profile.Confidential.AccessTokenSeconds.Should().BeNull("the other clients share lifetimes.accessTokenSeconds");
     }
 
     [TestCaseSource(nameof(Breakages))]

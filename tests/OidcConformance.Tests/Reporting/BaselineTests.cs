@@ -41,13 +41,13 @@ public sealed class BaselineTests
         var path = Path.Combine(SuiteProcess.Root, "fixtures/baselines/casdoor-3.158.0.json");
         var baseline = Baseline.Load(path);
         baseline.Provider.Should().Be("casdoor");
-        baseline.Entries.Should().Contain(e => e.Check == "discovery.issuer-matches-url" && e.Case == "app-conformance" && e.Expected == Verdict.Failed);
-        baseline.Extra.ContainsKey("pendingDeviations").Should().BeTrue();
+        baseline.Entries.Should().Contain(e => e.Check == "discovery.issuer-matches-url" && e.Case == "app-conformance" && e.Expected == Verdict.Inconclusive);
+        baseline.Extra.ContainsKey(Baseline.UncheckedDeviations).Should().BeTrue();
         var copy = Path.GetTempFileName();
         baseline.Save(copy);
         var again = Baseline.Load(copy);
         again.Entries.Should().BeEquivalentTo(baseline.Entries);
-        again.Extra["pendingDeviations"]!.ToJsonString().Should().Be(baseline.Extra["pendingDeviations"]!.ToJsonString());
+        again.Extra[Baseline.UncheckedDeviations]!.ToJsonString().Should().Be(baseline.Extra[Baseline.UncheckedDeviations]!.ToJsonString());
     }
 
     [Test]
@@ -94,5 +94,37 @@ public sealed class BaselineTests
             Results = [new ReportedResult("a.b", null, "t", "A", "s", "MUST", "Error", "crash", null, null)],
         };
         FluentActions.Invoking(() => BaselineWriter.FromReport(broken, null, "x")).Should().Throw<BaselineException>().WithMessage("*harness errors*");
+    }
+
+    [Test]
+    public void Update_replaces_the_reason_of_an_entry_whose_verdict_changed_and_keeps_the_old_source_in_view()
+    {
+        // The Casdoor case of issue #18: discovery.issuer-matches-url [app-*] was expected Failed, the real run was
+        // Inconclusive; the old reason (a mismatch) would be wrong next to the new verdict.
+        var existing = new Baseline
+        {
+            Provider = "p", Version = "1",
+            Entries =
+            [
+                new BaselineEntry("discovery.issuer-matches-url", "app", Verdict.Failed, "slug: mismatch", "source A"),
+                new BaselineEntry("token.pragma-no-cache", null, Verdict.Warning, "kept reason", "kept source"),
+            ],
+        };
+        var report = new ReportFile
+        {
+            Path = "r.json", Provider = "p", Version = "1", Issuer = "i", Complete = true,
+            Results =
+            [
+                new ReportedResult("discovery.issuer-matches-url", "app", "t", "A", "s", "MUST", "Inconclusive", "not a well-known URL", null, null),
+                new ReportedResult("token.pragma-no-cache", null, "t", "A", "s", "SHOULD", "Warning", "run reason", null, null),
+            ],
+        };
+        var updated = BaselineWriter.FromReport(report, existing, "r.json of today");
+        var changed = updated.Find("discovery.issuer-matches-url", "app")!;
+        changed.Expected.Should().Be(Verdict.Inconclusive);
+        changed.Reason.Should().Be("not a well-known URL");
+        changed.Source.Should().Be("verdict recorded from r.json of today (the previous entry expected Failed: source A)");
+        var kept = updated.Find("token.pragma-no-cache", null)!;
+        (kept.Reason, kept.Source).Should().Be(("kept reason", "kept source"));
     }
 }
