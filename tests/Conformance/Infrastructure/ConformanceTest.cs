@@ -35,6 +35,7 @@ public abstract class ConformanceTest
         var (baseline, baselineError) = BaselineFor(run);
         if (baselineError is not null) Assert.Fail(baselineError);
         var clock = Stopwatch.StartNew();
+        var outageEpoch = run.Outages.Epoch; // an outage that begins during this execution makes its verdict an Error (OutageVerdicts.Guard)
         await using var scope = CheckScope.Begin(check.Id); // disposing it closes the user agents the check disposed
         CheckResult result;
         try
@@ -44,6 +45,11 @@ public abstract class ConformanceTest
         catch (PrerequisiteException e)
         {
             result = check.NotApplicable(e.Message) with { Case = e.Case ?? CaseFromArguments() };
+        }
+        catch (ProviderUnreachableException e)
+        {
+            // Not evidence about the provider's conformance: an Error with its cause, whatever the check family.
+            result = OutageVerdicts.Error(check, e, CaseFromArguments());
         }
         catch (BrowserUnavailableException e)
         {
@@ -57,7 +63,7 @@ public abstract class ConformanceTest
         }
         if (result.Check.Id != check.Id)
             throw new InvalidOperationException($"test for {check.Id} evaluated {result.Check.Id}");
-        result = result with { Duration = clock.Elapsed };
+        result = OutageVerdicts.Guard(result with { Duration = clock.Elapsed }, run.Outages, outageEpoch);
         var exchanges = scope.Exchanges;
         if (result.Verdict != Verdict.Passed && result.Evidence.Count == 0)
             result = result.WithEvidence([.. FailureBundle.Fallback(exchanges)]);
@@ -129,6 +135,7 @@ public abstract class ConformanceTest
     private static string Describe(BaselineComparison c, Baseline baseline) => c.Status switch
     {
         BaselineStatus.AsExpected => $"as expected by {RelativeToRoot(baseline.Path)}{(c.Entry is null ? "" : $" ({c.Entry.Reason})")}",
+        BaselineStatus.NotCompared => $"not compared with {RelativeToRoot(baseline.Path)}: an Error is no verdict (the run is incomplete)",
         BaselineStatus.Regressed => $"REGRESSION: {RelativeToRoot(baseline.Path)} expects {c.Expected}{(c.Entry is null ? " (no entry: expected to pass)" : $" ({c.Entry.Reason})")}",
         _ => $"better than {RelativeToRoot(baseline.Path)}, which expects {c.Expected}{(c.Entry is null ? "" : $" ({c.Entry.Reason})")}: update the baseline with {UpdateCommand()}",
     };
@@ -150,7 +157,8 @@ public abstract class ConformanceTest
         foreach (var e in r.Evidence) TestContext.Out.WriteLine($"--- {e.Label}\n{Redactor.Redact(e.Content)}");
         if (r.Verdict == Verdict.Error)
         {
-            Assert.Fail($"harness error, no verdict: {message}");
+            // The prefix lets a CI job tell "provider down" from "harness broken" in JUnit/TRX messages.
+            Assert.Fail($"{(OutageVerdicts.IsOutage(r) ? "PROVIDER UNREACHABLE" : "harness error")}, no verdict: {message}");
             return;
         }
         if (comparison is not null)
