@@ -81,7 +81,8 @@ public abstract class ConformanceTest
             }
             catch (IOException e) { TestContext.Out.WriteLine($"(failure bundle not written: {e.Message})"); }
             // Screenshots and traces of the browser sessions the check used: never throws, notes its own failures in verdict.md.
-            if (bundle.Count > 0) bundle = [.. bundle, .. await FailureBundle.AddBrowserEvidenceAsync(bundle[0], scope)];
+            // Not for an outage: the page is the browser's network error page, and exporting traces of a dead provider only delays the run's end.
+            if (bundle.Count > 0 && !OutageVerdicts.IsOutage(result)) bundle = [.. bundle, .. await FailureBundle.AddBrowserEvidenceAsync(bundle[0], scope)];
             foreach (var file in bundle) TestContext.AddTestAttachment(file, Path.GetFileName(file));
         }
         run.Report.Add(new ReportEntry(result, comparison)
