@@ -106,8 +106,8 @@ case "${1:-}" in
     fi
     rm -f "$log"
     # Exit codes (README, "Exit codes"): 0 conformant/as the baseline expects, 1 non-conformant or regressed, 2 usage or set-up
-    # error, 3 the provider became unreachable during the run (its Errors are no verdicts: provider down, not non-conformant).
-    if [ -f "$out/report.json" ] && grep -q '"providerOutage": true' "$out/report.json"; then
+    # error, 3 the provider was unreachable at the start or became unreachable during the run (its Errors are no verdicts: provider down, not non-conformant).
+    if [ -f "$out/report.json" ] && grep -Eq '"providerOutage": true|"setupError": "provider .* is unreachable' "$out/report.json"; then
       say "the provider became unreachable during the run (see the first lines of $out/report.md): exit 3, not a conformance result"
       exit 3
     fi

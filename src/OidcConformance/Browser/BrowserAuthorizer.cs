@@ -87,7 +87,7 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
             if (failures.Last is { } failed && Outages.IsProviderOrigin(failed.Url))
                 throw await Outages.BrowserUnreachableAsync(failed.Url, failed.Failure);
             // No failed request recorded: the navigation the attempt started, if it was to the provider.
-            if (failures.Last is null && started is not null && Outages.IsProviderOrigin(started))
+            if (failures.Last is null && started is not null && Outages.IsProviderOrigin(started) && NavigationFailures.IsUnreachable(outcome.Detail))
                 throw await Outages.BrowserUnreachableAsync(started, outcome.Detail);
         }
         if (outcome.End == AuthorizationEnd.ProviderError && outcome.Detail.StartsWith("HTTP 50", StringComparison.Ordinal)
@@ -275,8 +275,11 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
                 if (DateTime.UtcNow >= deadline) return null;
                 if (await HttpErrorPageAsync(page) is { } status) return "http-error:" + status;
                 if (await BlankPageAsync(page)) return "http-error:200 (empty document)";
-                // A navigation failed in the network (Chromium's error page): nothing will appear; whose fault it is, the caller decides.
-                if (failures?.Last is not null && page.Url.StartsWith("chrome-error://", StringComparison.Ordinal)) return UnreachablePage;
+                // A navigation to the provider's origin failed in the network (Chromium's error page): nothing will appear. Failures
+                // elsewhere (a redirect to a relying-party host that does not resolve) are evidence about the provider and keep
+                // their own handling.
+                if (failures?.Last is { } failed && Outages?.IsProviderOrigin(failed.Url) == true && page.Url.StartsWith("chrome-error://", StringComparison.Ordinal))
+                    return UnreachablePage;
             }
         }
         foreach (var (name, locator) in kinds)

@@ -30,9 +30,18 @@ public sealed class NavigationFailures : IDisposable
         catch (PlaywrightException) { /* an event handler must never throw into Playwright */ }
     }
 
-    /// <summary>The last failed navigation, if any: an aborted one (net::ERR_ABORTED: replaced by another navigation) is not a failure to reach anything.</summary>
+    /// <summary>
+    /// The last navigation that failed to reach its server, if any. Other failures are not about reachability: an aborted
+    /// navigation (net::ERR_ABORTED, replaced by another), an unsafe or invalid redirect, a blocked request.
+    /// </summary>
     public (Uri Url, string Failure)? Last =>
-        failures.Reverse().Cast<(Uri Url, string Failure)?>().FirstOrDefault(f => !f!.Value.Failure.Contains("ERR_ABORTED", StringComparison.Ordinal));
+        failures.Reverse().Cast<(Uri Url, string Failure)?>().FirstOrDefault(f => IsUnreachable(f!.Value.Failure));
+
+    /// <summary>Chromium's network errors that mean the server could not be reached (connection, DNS, TLS, timeout).</summary>
+    public static bool IsUnreachable(string failure) =>
+        new[] { "ERR_CONNECTION_", "ERR_EMPTY_RESPONSE", "ERR_NAME_NOT_RESOLVED", "ERR_NAME_RESOLUTION_FAILED", "ERR_ADDRESS_UNREACHABLE",
+                "ERR_TIMED_OUT", "ERR_SSL_", "ERR_CERT_", "ERR_INTERNET_DISCONNECTED", "ERR_NETWORK_CHANGED", "ERR_SOCKET_NOT_CONNECTED" }
+            .Any(code => failure.Contains(code, StringComparison.Ordinal));
 
     public void Dispose() => page.RequestFailed -= OnFailed;
 }

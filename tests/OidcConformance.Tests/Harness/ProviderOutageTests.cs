@@ -10,7 +10,8 @@ namespace OidcConformance.Tests.Harness;
 /// The provider goes away in the middle of a real run (the suite as a user runs it, through the fault proxy, filtered to
 /// the UserInfo suites, which use both the back channel and browser logins): no Failed or Passed verdict rests on an
 /// unreachable provider, every execution that met the outage is an Error saying so, report.md leads with the outage, the
-/// JUnit/TRX messages say PROVIDER UNREACHABLE, and a provider that stays down ends the run within 30 s.
+/// JUnit/TRX messages say PROVIDER UNREACHABLE, and a provider that stays down ends the run within 30 s. The three runs
+/// take about a minute each.
 /// </summary>
 [TestFixture, Category("SuiteProcess"), NonParallelizable]
 public sealed class ProviderOutageTests
@@ -21,7 +22,8 @@ public sealed class ProviderOutageTests
         RegexOptions.IgnoreCase);
 
     [TestCase("provider-stops", false, TestName = "Provider_stopped_mid_run_and_staying_down_gives_errors_and_ends_soon")]
-    [TestCase("provider-restarts", true, TestName = "Provider_restarted_mid_run_gives_errors_for_the_gap_and_the_run_goes_on")]
+    // provider-restarts: ProviderRestartsMidRunTests drives the restart in-process, because in a short filtered run the
+    // remaining executions (Errors at once) may all be done before a restarted provider has come up.
     [TestCase("provider-503", false, TestName = "Provider_answering_503_mid_run_gives_errors_not_verdicts")]
     [TestCase("browser-refused", false, TestName = "Provider_origin_refusing_the_browser_mid_run_gives_errors_not_verdicts")]
     public async Task Outage(string faultName, bool comesBack)
