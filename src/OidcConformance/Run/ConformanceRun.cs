@@ -84,7 +84,7 @@ public sealed class ConformanceRun : IAsyncDisposable
             var report = new RunReport(settings.ArtifactsDirectory,
                 new RunInfo(profile.Name, profile.Version, issuer, Path.GetRelativePath(settings.RepositoryRoot, profile.SourceFile), "(not launched yet)"));
             var outages = new OutageMonitor(issuer, discoveryUrl, log, () => report.Entries.Count,
-                TimeSpan.FromSeconds(Math.Min(2, profile.Timeouts.RequestSeconds)));
+                TimeSpan.FromSeconds(Math.Min(5, profile.Timeouts.RequestSeconds))); // short, but a loaded machine must not look like an outage
             http.Outages = outages;
             report.UseOutages(outages);
             if (faultProxy is not null && process is not null) faultProxy.Context.Provider = process;

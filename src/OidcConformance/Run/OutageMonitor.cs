@@ -63,7 +63,7 @@ public sealed class OutageMonitor : IAsyncDisposable
     private Task<string?>? probeInFlight;
     private Task? watcher;
 
-    /// <summary>How long a re-probe may take; also the pause between re-probes while the provider is down.</summary>
+    /// <summary>How long a re-probe may take (the run gives min(5 s, the profile's request timeout)).</summary>
     public TimeSpan ProbeTimeout { get; }
 
     /// <summary>Raised once the provider answers again after a back-channel outage.</summary>
