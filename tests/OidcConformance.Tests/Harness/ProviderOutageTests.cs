@@ -29,12 +29,23 @@ public sealed class ProviderOutageTests
     public async Task Outage(string faultName, bool comesBack)
     {
         OutageFaults.All.Should().Contain(f => f.Name == faultName);
-        var result = await SuiteProcess.RunAsync(new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             [FaultProxy.EnvironmentVariable] = faultName,
             // after the shared discovery and the first logins, so that the run has verdicts from before the outage
             [OutageFaults.AfterVariable] = "30",
-        }, "Category=UserInfo", TimeSpan.FromMinutes(4));
+        };
+        // One of them goes through ./run.sh conformance, the CI job's command, for its exit code.
+        var throughRunSh = faultName == "provider-503";
+        var result = throughRunSh
+            ? await RunShConformanceAsync(environment, "Category=UserInfo")
+            : await SuiteProcess.RunAsync(environment, "Category=UserInfo", TimeSpan.FromMinutes(4));
+        if (throughRunSh)
+        {
+            result.ExitCode.Should().Be(3, "exit code 3 tells a CI job that the provider was down, not non-conformant\n" + Tail(result.Output));
+            result.Output.Should().Contain("the provider became unreachable during the run");
+            File.ReadAllText(Path.Combine(result.ArtifactsDirectory, "conformance.junit.xml")).Should().Contain("PROVIDER UNREACHABLE");
+        }
 
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(result.ArtifactsDirectory, "report.json")));
         var root = doc.RootElement;
@@ -77,6 +88,25 @@ public sealed class ProviderOutageTests
             outage.GetProperty("back").GetBoolean().Should().BeFalse(context);
             (finished - start).Should().BeLessThan(TimeSpan.FromSeconds(30), "a provider that stays down ends the run soon, without waiting out timeouts");
         }
+    }
+
+    /// <summary>`./run.sh conformance` on the already built solution (no set-up), with extra `dotnet test` arguments.</summary>
+    private static async Task<SuiteProcess.Result> RunShConformanceAsync(IDictionary<string, string> environment, string filter)
+    {
+        var artifacts = Directory.CreateTempSubdirectory("runsh-artifacts-").FullName;
+        var psi = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = SuiteProcess.Root };
+        foreach (var a in new[] { Path.Combine(SuiteProcess.Root, "run.sh"), "conformance", "runsettings/node-oidc-provider.runsettings", "--filter", filter })
+            psi.ArgumentList.Add(a);
+        psi.Environment["RUN_SH_SKIP_PREPARE"] = "1";
+        psi.Environment["CONFIGURATION"] = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        psi.Environment["OIDC_ARTIFACTS"] = artifacts;
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(4));
+        return new SuiteProcess.Result(p.ExitCode, await stdout + await stderr, clock.Elapsed, artifacts);
     }
 
     private static string Tail(string text) => text.Length <= 6000 ? text : text[^6000..];
