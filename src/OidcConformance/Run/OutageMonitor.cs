@@ -128,18 +128,26 @@ public sealed class OutageMonitor : IAsyncDisposable
     }
 
     /// <summary>
-    /// A back-channel request did not reach the provider (<paramref name="cause"/>). Returns when a re-probe of discovery
-    /// succeeds (the failure stays evidence about that one endpoint); throws when the provider is down.
+    /// A back-channel request did not reach the provider (<paramref name="cause"/>). A refused or reset connection, a DNS or
+    /// TLS failure or a gateway answer is never evidence: the outage begins (the watcher's re-probes end it as soon as
+    /// discovery answers, so a one-request blip is reported as such) and this throws. A timeout alone may be a slow
+    /// endpoint: only when a re-probe of discovery also fails is it an outage; otherwise this returns and the timeout stays
+    /// evidence about that endpoint.
     /// </summary>
     public async Task ConfirmAsync(Uri url, string cause)
     {
         if (!IsProviderOrigin(url)) return;
         var started = DateTimeOffset.UtcNow;
         if (Down is { } already) throw Unreachable(already, url, cause);
+        var what = $"{Redactor.Redact(Describe(url))}: {cause}";
+        if (!IsTimeout(cause)) throw Unreachable(Begin(BackChannel, started, what), url, cause);
         var probe = await ProbeOnceAsync();
         if (probe is null) return;
-        throw Unreachable(Begin(BackChannel, started, $"{Redactor.Redact(Describe(url))}: {cause}; re-probe of discovery: {probe}"), url, cause);
+        throw Unreachable(Begin(BackChannel, started, $"{what}; re-probe of discovery: {probe}"), url, cause);
     }
+
+    /// <summary>The client's timeout (ProtocolHttpClient: "timed out after …"), the one cause that needs a re-probe to mean an outage.</summary>
+    private static bool IsTimeout(string cause) => cause.StartsWith("timed out", StringComparison.Ordinal);
 
     /// <summary>
     /// The browser could not load a page of the provider's origin. Never a verdict: a back-channel re-probe says whether
