@@ -55,8 +55,8 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
     public ILoginDriver Driver => driver;
     public TimeSpan NavigationTimeout => navigationTimeout;
     /// <summary>
-    /// The run's outage monitor: a page of the provider's origin the browser cannot load (net::ERR_*, or a 502/503/504 that a
-    /// re-probe confirms) ends the attempt with <see cref="Run.ProviderUnreachableException"/>, never with an outcome a check
+    /// The run's outage monitor: a page of the provider's origin the browser cannot load (a net::ERR_* connection, DNS, TLS or
+    /// timeout error, or a 502/503/504 gateway answer) ends the attempt with <see cref="Run.ProviderUnreachableException"/>, never with an outcome a check
     /// would judge. Null in unit tests.
     /// </summary>
     public Run.OutageMonitor? Outages { get; init; }
@@ -93,7 +93,7 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
         if (outcome.End == AuthorizationEnd.ProviderError && outcome.Detail.StartsWith("HTTP 50", StringComparison.Ordinal)
             && Uri.TryCreate(outcome.FinalUrl, UriKind.Absolute, out var page) && int.TryParse(outcome.Detail[5..8], out var status)
             && Run.Unreachability.IsGatewayStatus(status))
-            await Outages.ConfirmAsync(page, $"the browser got HTTP {status}"); // throws when a re-probe confirms the provider is down
+            await Outages.ConfirmAsync(page, $"the browser got HTTP {status}"); // a gateway answer: throws (an outage, not an outcome)
         if (outcome.End != AuthorizationEnd.Stalled) Outages.BrowserReached();
         return outcome;
     }

@@ -42,8 +42,8 @@ public sealed class ProviderOutage
 
 /// <summary>
 /// One per run: notices an outage once and keeps the run honest about it. A request that could not reach the provider
-/// is confirmed by a re-probe of discovery with a short deadline (a single slow or broken endpoint while discovery
-/// answers stays evidence about that endpoint). From then on every request to the provider's origins fails at once
+/// (refused, reset, DNS, TLS, 502/503/504) begins the outage; a timeout does only when a re-probe of discovery with a short
+/// deadline fails too (a single slow endpoint while discovery answers stays evidence about that endpoint). From then on every request to the provider's origins fails at once
 /// (no timeouts waited out), a background re-probe watches for the provider to come back, and when it does the run
 /// says so, drops what it had cached from before (a restarted provider forgets its sessions and tokens) and goes on.
 /// </summary>
