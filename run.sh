@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # OidcConformance: the two commands of the README, each doing its own set-up on a fresh machine.
-#   ./run.sh conformance [RUNSETTINGS]  main job: conformance run (default: the embedded node-oidc-provider), report in artifacts/
+#   ./run.sh conformance [RUNSETTINGS [DOTNET-TEST-ARGS…]]  main job: conformance run (default: the embedded node-oidc-provider), report in artifacts/
 #   ./run.sh test                       the project's own tests: unit tests, harness tests, and the suite against the embedded provider
 #   ./run.sh bench [RUNSETTINGS]        benchmark: wall time, time waiting on the provider, overhead ratio, logins, checks (bench/run.sh)
 #   ./run.sh soak [N] [RUNSETTINGS]     the full suite N times (default 20); lists every verdict that changed (bench/soak.sh)
@@ -97,7 +97,7 @@ case "${1:-}" in
     status=0
     dotnet test tests/Conformance -c "$CONFIGURATION" --no-build --settings "$settings" --results-directory "$out" \
       --logger "trx;LogFileName=conformance.trx" --logger "junit;LogFilePath=$out/conformance.junit.xml" \
-      --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
+      --logger "console;verbosity=normal" "${@:3}" 2>&1 | tee "$log" || status=$?
     # vstest rejects a malformed settings file without naming it: name it here.
     if grep -q "Settings file provided does not conform" "$log"; then
       reason=$(grep -m1 -o 'Settings file provided does not conform.*' "$log")
@@ -105,6 +105,12 @@ case "${1:-}" in
       die "runsettings file '$settings' is malformed: $reason"
     fi
     rm -f "$log"
+    # Exit codes (README, "Exit codes"): 0 conformant/as the baseline expects, 1 non-conformant or regressed, 2 usage or set-up
+    # error, 3 the provider was unreachable at the start or became unreachable during the run (its Errors are no verdicts: provider down, not non-conformant).
+    if [ -f "$out/report.json" ] && grep -Eq '"providerOutage": true|"setupError": "provider .* is unreachable' "$out/report.json"; then
+      say "the provider became unreachable during the run (see the first lines of $out/report.md): exit 3, not a conformance result"
+      exit 3
+    fi
     exit $status
     ;;
   bench)

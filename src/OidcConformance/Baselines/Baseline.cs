@@ -140,7 +140,8 @@ public sealed class Baseline
     {
         var entry = Find(check, @case);
         var expected = entry?.Expected ?? Verdict.Passed;
-        var status = actual == Verdict.Error ? BaselineStatus.Regressed
+        // An Error is no verdict (a harness failure, a provider outage): neither a regression nor an improvement of the check.
+        var status = actual == Verdict.Error ? BaselineStatus.NotCompared
             : entry is not null && entry.ExpectedAlso.Contains(actual) ? BaselineStatus.AsExpected
             : Rank(actual) == Rank(expected) ? BaselineStatus.AsExpected
             : Rank(actual) > Rank(expected) ? BaselineStatus.Regressed : BaselineStatus.Improved;
@@ -162,6 +163,8 @@ public enum BaselineStatus
     Regressed,
     /// <summary>Better than the baseline: the run fails until the baseline is updated.</summary>
     Improved,
+    /// <summary>No verdict to compare (an Error): the run is incomplete for this execution, which says nothing about the check.</summary>
+    NotCompared,
 }
 
 public sealed record BaselineComparison(BaselineStatus Status, Verdict Expected, BaselineEntry? Entry)
@@ -170,6 +173,7 @@ public sealed record BaselineComparison(BaselineStatus Status, Verdict Expected,
     {
         BaselineStatus.AsExpected => "as expected",
         BaselineStatus.Regressed => "regressed",
+        BaselineStatus.NotCompared => "not compared (Error: run incomplete)",
         _ => "improved",
     };
 }

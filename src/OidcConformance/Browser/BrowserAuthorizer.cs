@@ -54,6 +54,12 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
 {
     public ILoginDriver Driver => driver;
     public TimeSpan NavigationTimeout => navigationTimeout;
+    /// <summary>
+    /// The run's outage monitor: a page of the provider's origin the browser cannot load (a net::ERR_* connection, DNS, TLS or
+    /// timeout error, or a 502/503/504 gateway answer) ends the attempt with <see cref="Run.ProviderUnreachableException"/>, never with an outcome a check
+    /// would judge. Null in unit tests.
+    /// </summary>
+    public Run.OutageMonitor? Outages { get; init; }
 
     private ILocator CallbackPage(IPage page) => page.Locator($"#{CallbackListener.PageMarkerId}");
 
@@ -62,11 +68,41 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
         (string Username, string Password)? credentials, RequestMethod method = RequestMethod.Get)
     {
         Reporting.CheckScope.UsedUserAgent(ua); // a failure bundle of this check shows this session's page and trace
-        return await BrowserEvidence.AfterAttemptAsync(ua, await AuthorizeInAsync(ua, request, credentials, method));
+        if (Uri.TryCreate(request.Endpoint, UriKind.Absolute, out var endpoint)) Outages?.ThrowIfDown(endpoint);
+        using var failures = new NavigationFailures(ua.Page);
+        var outcome = await AuthorizeInAsync(ua, request, credentials, method, failures);
+        return await BrowserEvidence.AfterAttemptAsync(ua, await ReachedAsync(outcome, failures, endpoint));
     }
 
+    /// <summary>
+    /// A navigation error on the provider's origin is an outage, not an outcome; any other outcome shows the browser
+    /// reached the provider (a browser-only outage is over).
+    /// </summary>
+    /// <param name="started">the URL the attempt navigated to first (the authorization or end-session endpoint)</param>
+    private async Task<AuthorizationOutcome> ReachedAsync(AuthorizationOutcome outcome, NavigationFailures failures, Uri? started)
+    {
+        if (Outages is null) return outcome;
+        if (outcome.End == AuthorizationEnd.Stalled && outcome.Detail.Contains("net::ERR_", StringComparison.Ordinal) || outcome.Detail == UnreachablePage)
+        {
+            if (failures.Last is { } failed && Outages.IsProviderOrigin(failed.Url))
+                throw await Outages.BrowserUnreachableAsync(failed.Url, failed.Failure);
+            // No failed request recorded: the navigation the attempt started, if it was to the provider.
+            if (failures.Last is null && started is not null && Outages.IsProviderOrigin(started) && NavigationFailures.IsUnreachable(outcome.Detail))
+                throw await Outages.BrowserUnreachableAsync(started, outcome.Detail);
+        }
+        if (outcome.End == AuthorizationEnd.ProviderError && outcome.Detail.StartsWith("HTTP 50", StringComparison.Ordinal)
+            && Uri.TryCreate(outcome.FinalUrl, UriKind.Absolute, out var page) && int.TryParse(outcome.Detail[5..8], out var status)
+            && Run.Unreachability.IsGatewayStatus(status))
+            await Outages.ConfirmAsync(page, $"the browser got HTTP {status}"); // a gateway answer: throws (an outage, not an outcome)
+        if (outcome.End != AuthorizationEnd.Stalled) Outages.BrowserReached();
+        return outcome;
+    }
+
+    /// <summary>Detail of an attempt whose page is Chromium's error page (a navigation failed in the network).</summary>
+    private const string UnreachablePage = "the browser shows its network error page";
+
     private async Task<AuthorizationOutcome> AuthorizeInAsync(UserAgent ua, AuthorizationRequest request,
-        (string Username, string Password)? credentials, RequestMethod method)
+        (string Username, string Password)? credentials, RequestMethod method, NavigationFailures failures)
     {
         var page = ua.Page;
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -93,11 +129,13 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
         {
             var remaining = deadline - DateTime.UtcNow;
             if (remaining <= TimeSpan.Zero) break;
-            var seen = await WaitForAnyAsync(page, remaining);
+            var seen = await WaitForAnyAsync(page, remaining, failures: failures);
             switch (seen)
             {
                 case null:
                     return Done(AuthorizationEnd.Stalled, "timed out waiting for the provider");
+                case UnreachablePage:
+                    return Done(AuthorizationEnd.Stalled, UnreachablePage);
                 case "callback":
                     return await ReadCallbackAsync(page, submitted, consent, clock);
                 case nameof(ProviderPage.Login):
@@ -135,10 +173,13 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
     public async Task<AuthorizationOutcome> LogoutAsync(UserAgent ua, Uri endSessionUrl, bool confirm = true)
     {
         Reporting.CheckScope.UsedUserAgent(ua);
-        return await BrowserEvidence.AfterAttemptAsync(ua, await LogoutInAsync(ua, endSessionUrl, confirm));
+        Outages?.ThrowIfDown(endSessionUrl);
+        using var failures = new NavigationFailures(ua.Page);
+        var outcome = await LogoutInAsync(ua, endSessionUrl, confirm, failures);
+        return await BrowserEvidence.AfterAttemptAsync(ua, await ReachedAsync(outcome, failures, endSessionUrl));
     }
 
-    private async Task<AuthorizationOutcome> LogoutInAsync(UserAgent ua, Uri endSessionUrl, bool confirm)
+    private async Task<AuthorizationOutcome> LogoutInAsync(UserAgent ua, Uri endSessionUrl, bool confirm, NavigationFailures failures)
     {
         var page = ua.Page;
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -156,11 +197,13 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
         {
             var remaining = deadline - DateTime.UtcNow;
             if (remaining <= TimeSpan.Zero) break;
-            var seen = await WaitForAnyAsync(page, remaining, includeLogout: true);
+            var seen = await WaitForAnyAsync(page, remaining, includeLogout: true, failures: failures);
             switch (seen)
             {
                 case null:
                     return new AuthorizationOutcome(AuthorizationEnd.Stalled, "timed out waiting for the provider") { FinalUrl = page.Url, Duration = clock.Elapsed };
+                case UnreachablePage:
+                    return new AuthorizationOutcome(AuthorizationEnd.Stalled, UnreachablePage) { FinalUrl = page.Url, Duration = clock.Elapsed };
                 case "callback":
                     return await ReadCallbackAsync(page, false, false, clock);
                 case nameof(ProviderPage.LogoutConfirm) when confirm:
@@ -205,7 +248,7 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
     }
 
     /// <summary>Waits for whichever known page appears first; returns its name, or null at the deadline.</summary>
-    private async Task<string?> WaitForAnyAsync(IPage page, TimeSpan timeout, bool includeLogout = false)
+    private async Task<string?> WaitForAnyAsync(IPage page, TimeSpan timeout, bool includeLogout = false, NavigationFailures? failures = null)
     {
         var kinds = new List<(string Name, ILocator Locator)> { ("callback", CallbackPage(page)) };
         foreach (var kind in Enum.GetValues<ProviderPage>())
@@ -232,12 +275,17 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
                 if (DateTime.UtcNow >= deadline) return null;
                 if (await HttpErrorPageAsync(page) is { } status) return "http-error:" + status;
                 if (await BlankPageAsync(page)) return "http-error:200 (empty document)";
+                // A navigation to the provider's origin failed in the network (Chromium's error page): nothing will appear. Failures
+                // elsewhere (a redirect to a relying-party host that does not resolve) are evidence about the provider and keep
+                // their own handling.
+                if (failures?.Last is { } failed && Outages?.IsProviderOrigin(failed.Url) == true && page.Url.StartsWith("chrome-error://", StringComparison.Ordinal))
+                    return UnreachablePage;
             }
         }
         foreach (var (name, locator) in kinds)
             if (await locator.First.IsVisibleAsync()) return name;
         // The page changed between the wait and the probe: look again.
-        return await WaitForAnyAsync(page, TimeSpan.FromMilliseconds(Math.Max(500, timeout.TotalMilliseconds / 2)), includeLogout);
+        return await WaitForAnyAsync(page, TimeSpan.FromMilliseconds(Math.Max(500, timeout.TotalMilliseconds / 2)), includeLogout, failures);
     }
 
     /// <summary>The HTTP status of the document the page shows, when it is an error (≥ 400) and the page has settled.</summary>

@@ -14,7 +14,7 @@ public static class FaultCatalog
     /// <summary>The proxy without a fault: the baseline every fault is compared with.</summary>
     public static readonly Fault None = new("none", "no fault: the proxy only forwards (and publishes its own key in the JWK Set)", [], []);
 
-    public static Fault? Find(string name) => name == None.Name ? None : All.FirstOrDefault(f => f.Name == name);
+    public static Fault? Find(string name) => name == None.Name ? None : All.Concat(OutageFaults.All).FirstOrDefault(f => f.Name == name);
 
     private static Kill K(string check, string pattern) => new(check, pattern);
 

@@ -117,6 +117,7 @@ public sealed class FaultProxy : IAsyncDisposable
             response.SetHeader("Content-Type", "text/plain");
         }
 
+        if (response.AbortConnection) { ctx.Abort(); return; } // the client sees its connection dropped, no HTTP answer
         ctx.Response.StatusCode = response.Status;
         foreach (var (k, v) in response.Headers)
             if (!HopByHop.Contains(k)) ctx.Response.Headers.Append(k, v);
@@ -190,6 +191,8 @@ public sealed class ProxyResponse(int status, byte[] body)
     public int Status { get; set; } = status;
     public byte[] Body { get; set; } = body;
     public List<KeyValuePair<string, string>> Headers { get; } = [];
+    /// <summary>Drop the client's connection instead of answering (the outage faults).</summary>
+    public bool AbortConnection { get; init; }
 
     public string? Header(string name) => Headers.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
     public void SetHeader(string name, string? value)

@@ -56,6 +56,13 @@ public sealed class ProtocolHttpClient : IDisposable
 
     public ExchangeRecorder Recorder => recorder;
 
+    /// <summary>
+    /// The run's outage monitor (null in unit tests: transport failures then stay exchanges). With it, a request to the
+    /// provider that could not reach it (transport failure, 502/503/504) throws <see cref="Run.ProviderUnreachableException"/>
+    /// once a re-probe confirms the provider is down, and requests are not sent at all while it is down.
+    /// </summary>
+    public Run.OutageMonitor? Outages { get; set; }
+
     public Task<HttpExchange> GetAsync(string url, string purpose, AuthenticationHeaderValue? auth = null,
         CancellationToken ct = default)
     {
@@ -91,6 +98,7 @@ public sealed class ProtocolHttpClient : IDisposable
             recorder.Add(exchange);
             return exchange;
         }
+        Outages?.ThrowIfDown(request.RequestUri);
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -114,6 +122,9 @@ public sealed class ProtocolHttpClient : IDisposable
         }
         RegisterIssuedSecrets(exchange);
         recorder.Add(exchange);
+        // After recording: the exchange that met the outage is still in the check's evidence and the run's log.
+        if (Outages is not null && Run.Unreachability.Of(exchange) is { } unreachable)
+            await Outages.ConfirmAsync(request.RequestUri, unreachable);
         return exchange;
 
         HttpExchange Failed(string error) => new()

@@ -45,6 +45,8 @@ public sealed class MigrationDiff
         var changes = va.Keys.Union(vb.Keys).Order(StringComparer.Ordinal)
             .Select(k => (k, ra: va.GetValueOrDefault(k), rb: vb.GetValueOrDefault(k)))
             .Where(x => x.ra?.Verdict != x.rb?.Verdict)
+            // An Error is no verdict (a harness failure, a provider outage): not a change of the check on either side.
+            .Where(x => x.ra?.Verdict != nameof(Verdict.Error) && x.rb?.Verdict != nameof(Verdict.Error))
             .Select(x =>
             {
                 var any = x.ra ?? x.rb!;
@@ -124,6 +126,13 @@ public sealed class MigrationDiff
     {
         var lines = new List<string>();
         string A = $"{a.Provider} {a.Version}", B = $"{b.Provider} {b.Version}";
+        foreach (var (side, name) in new[] { (a, A), (b, B) })
+        {
+            var errored = side.Results.Where(r => r.Verdict == nameof(Verdict.Error)).Select(r => r.Key).Distinct().ToList();
+            if (errored.Count > 0)
+                lines.Add($"**The run of {name} is incomplete: {errored.Count} executions are Errors** (no verdict: a harness failure or the provider " +
+                          $"was unreachable), so they are not compared: {List(errored.Select(e => $"`{e}`").ToList())}. Run them again before deciding.");
+        }
         if (a.Facts is null || b.Facts is null)
             lines.Add($"Behaviour facts are missing from {(a.Facts is null ? A : B)}'s report (written before facts existed): only verdicts are compared.");
         var sub = facts.FirstOrDefault(f => f.Path == "sub.format");

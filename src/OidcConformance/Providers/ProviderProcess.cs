@@ -15,9 +15,12 @@ public sealed class ProviderStartException(string message) : Exception(message);
 /// </summary>
 public sealed class ProviderProcess : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly StringBuilder log = new();
+    private Process process;
+    private StringBuilder log = new();
     public string Issuer { get; }
+    /// <summary>Starts the same command again (same environment, so the same port when it is fixed); see <see cref="RestartAsync"/>.</summary>
+    private Func<Task<ProviderProcess>>? startAgain;
+    private ProviderProcess? successor;
 
     private ProviderProcess(Process process, string issuer, StringBuilder log)
     {
@@ -39,6 +42,17 @@ public sealed class ProviderProcess : IAsyncDisposable
     {
         ProviderProcess.Kill(process);
         process.WaitForExit(5000);
+    }
+
+    /// <summary>
+    /// Kills the provider and starts it again with the same command and environment, as a container restart policy would
+    /// (the outage faults use it; the provider keeps its issuer only when its port is fixed, as behind the fault proxy).
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        Kill();
+        var fresh = await startAgain!();
+        (process, log, successor) = (fresh.process, fresh.log, fresh);
     }
 
     /// <param name="environmentOverrides">set after the profile's environment (the fault proxy's PORT and ISSUER)</param>
@@ -99,13 +113,16 @@ public sealed class ProviderProcess : IAsyncDisposable
         try
         {
             var issuer = await ready.Task.WaitAsync(TimeSpan.FromSeconds(start.StartupTimeoutSeconds), ct);
-            var started = new ProviderProcess(process, issuer, log);
+            var started = new ProviderProcess(process, issuer, log)
+            {
+                startAgain = () => StartAsync(profile, expand, progress, CancellationToken.None, environmentOverrides),
+            };
             // A provider that dies mid-run is said once in the log; the checks after it report refused connections.
             process.Exited += (_, _) =>
             {
                 if (!started.stopping)
-                    progress.WriteLine($"[provider] {profile.Name} exited unexpectedly with code {SafeExitCode(process)}; the remaining checks will " +
-                                       $"report refused connections. Its last output:\n{Tail(Snapshot(log), 15)}");
+                    progress.WriteLine($"[provider] {profile.Name} exited unexpectedly with code {SafeExitCode(process)}; requests that cannot reach it " +
+                                       $"are a provider outage (Errors, not verdicts) until it answers again. Its last output:\n{Tail(Snapshot(log), 15)}");
             };
             return started;
         }
@@ -168,6 +185,7 @@ public sealed class ProviderProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         stopping = true;
+        if (successor is not null) successor.stopping = true; // the restarted process's own exit watcher
         if (process.HasExited) { process.Dispose(); return; }
         try
         {

@@ -30,6 +30,7 @@ public static class HtmlReport
             """);
         sb.Append("</style></head><body>");
         sb.Append($"<h1>OIDC conformance report: {E(v.Info.Provider)} {E(v.Info.Version)}</h1>");
+        sb.Append(OutageSummary.Html(v.Outages));
         sb.Append($"<div class=\"meta\">Issuer <code>{E(v.Info.Issuer)}</code> · profile <code>{E(v.Info.ProfileFile)}</code> · browser {E(v.Info.Browser)} · {v.Started:yyyy-MM-dd HH:mm} UTC");
         if (v.Finished is { } f) sb.Append($" · {(f - v.Started).TotalSeconds:0} s");
         sb.Append("</div>");
@@ -39,8 +40,10 @@ public static class HtmlReport
             var reg = results.Count(e => e.Baseline?.Status == BaselineStatus.Regressed);
             var imp = results.Count(e => e.Baseline?.Status == BaselineStatus.Improved);
             var exp = results.Count(e => e.Baseline?.Status == BaselineStatus.AsExpected && e.Result.Verdict != Verdict.Passed);
-            sb.Append($"<div class=\"banner {(reg + imp == 0 ? "ok" : "bad")}\"><b>Regression mode</b> against <code>{E(RunReport.DisplayPath(v.Baseline.Path) ?? "")}</code>: " +
-                      $"{reg} regressed · {imp} better than the baseline{(imp > 0 ? " (run <code>./run.sh baseline-update</code>)" : "")} · {exp} non-passing as expected · {v.NotRun.Count} baseline entries not run</div>");
+            var notCompared = results.Count(e => e.Baseline?.Status == BaselineStatus.NotCompared);
+            var incomplete = notCompared == 0 ? "" : $" · **run incomplete: {notCompared} executions are Errors, not compared**";
+            sb.Append($"<div class=\"banner {(reg + imp + notCompared == 0 ? "ok" : "bad")}\"><b>Regression mode</b> against <code>{E(RunReport.DisplayPath(v.Baseline.Path) ?? "")}</code>: " +
+                      $"{reg} regressed · {imp} better than the baseline{(imp > 0 ? " (run <code>./run.sh baseline-update</code>)" : "")} · {exp} non-passing as expected · {v.NotRun.Count} baseline entries not run{incomplete.Replace("**", "")}</div>");
         }
         else if (v.BaselineRequested is not null)
             sb.Append($"<div class=\"banner info\">Regression mode requested (<code>{E(v.BaselineRequested)}</code>) but there is no baseline for this provider version.</div>");

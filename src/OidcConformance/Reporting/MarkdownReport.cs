@@ -16,6 +16,7 @@ public static class MarkdownReport
         var results = v.Entries;
         sb.AppendLine($"# OIDC conformance report: {v.Info.Provider} {v.Info.Version}");
         sb.AppendLine();
+        sb.Append(OutageSummary.Markdown(v.Outages));
         sb.AppendLine($"Issuer `{v.Info.Issuer}` · profile `{v.Info.ProfileFile}` · browser {v.Info.Browser} · {v.Started:yyyy-MM-dd HH:mm} UTC" +
                       (v.Finished is { } f ? $" · {(f - v.Started).TotalSeconds:0} s" : ""));
         sb.AppendLine();
@@ -32,8 +33,10 @@ public static class MarkdownReport
             var reg = results.Count(e => e.Baseline?.Status == BaselineStatus.Regressed);
             var imp = results.Count(e => e.Baseline?.Status == BaselineStatus.Improved);
             var exp = results.Count(e => e.Baseline?.Status == BaselineStatus.AsExpected && e.Result.Verdict != Verdict.Passed);
-            sb.AppendLine($"**Regression mode** against `{Rel(v.Baseline.Path)}`: {(reg + imp == 0 ? "✅ matches the baseline" : "❌ differs from the baseline")} — " +
-                          $"{reg} regressed · {imp} better than the baseline · {exp} non-passing as expected · {v.NotRun.Count} baseline entries not run");
+            var notCompared = results.Count(e => e.Baseline?.Status == BaselineStatus.NotCompared);
+            var incomplete = notCompared == 0 ? "" : $" · **run incomplete: {notCompared} executions are Errors, not compared**";
+            sb.AppendLine($"**Regression mode** against `{Rel(v.Baseline.Path)}`: {(reg + imp > 0 ? "❌ differs from the baseline" : notCompared > 0 ? "⚠ incomplete (Errors are not compared)" : "✅ matches the baseline")} — " +
+                          $"{reg} regressed · {imp} better than the baseline · {exp} non-passing as expected · {v.NotRun.Count} baseline entries not run{incomplete}");
             if (imp > 0) sb.AppendLine($"\nTo accept the improvements: `./run.sh baseline-update` (with the same runsettings as this run).");
             sb.AppendLine();
         }

@@ -44,6 +44,7 @@ public sealed class RunReport
     private IReadOnlyCollection<string> usernames = [];
     private JsonObject? facts;
     private readonly List<string> entryJson = [];
+    private Run.OutageMonitor? outageMonitor;
 
     public string Directory => directory;
     public string JsonPath => Path.Combine(directory, "report.json");
@@ -78,6 +79,14 @@ public sealed class RunReport
     {
         lock (gate) { baseline = value; baselineRequested = requested; WriteJson(false); }
     }
+
+    /// <summary>The run's outage monitor: its outages lead every report (they are read at each write).</summary>
+    public void UseOutages(Run.OutageMonitor monitor)
+    {
+        lock (gate) outageMonitor = monitor;
+    }
+
+    public IReadOnlyList<Run.ProviderOutage> Outages { get { lock (gate) return outageMonitor?.Outages ?? []; } }
 
     /// <summary>The run's recorder, from which the behaviour facts are derived when the report completes (idempotent).</summary>
     public void RecordFactsFrom(ExchangeRecorder recorder, IReadOnlyCollection<string> users)
@@ -135,7 +144,10 @@ public sealed class RunReport
 
     internal static string Level(CheckDefinition c) => c.Level == RequirementLevel.Must ? "MUST" : "SHOULD";
 
-    private ReportView View() => new(info, started, finished, setupError, entries.ToList(), baseline, baselineRequested, NotRun());
+    private ReportView View() => new(info, started, finished, setupError, entries.ToList(), baseline, baselineRequested, NotRun())
+    {
+        Outages = outageMonitor?.Outages ?? [],
+    };
 
     /// <summary>Baseline entries no execution of this run matched (a filtered run, or a check or case that no longer exists).</summary>
     private IReadOnlyList<BaselineEntry> NotRun() => baseline is null ? [] :
@@ -191,17 +203,23 @@ public sealed class RunReport
             started,
             finished = complete ? finished : null,
             setupError,
+            // First after the run's identity: a run the provider dropped out of is not a conformance result (docs/report-schema.md).
+            providerOutage = outageMonitor?.Outages.Count > 0 ? true : (bool?)null,
+            outages = OutageSummary.Json(outageMonitor?.Outages ?? [], entries.Count(e => e.Result.Verdict == Verdict.Error)),
             summary = Counts(entries),
             summaryByArea = entries.GroupBy(e => e.Result.Check.Area).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => Counts(g)),
             summaryByLevel = entries.GroupBy(e => Level(e.Result.Check)).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => Counts(g)),
             baseline = baseline is null
-                ? (baselineRequested is null ? null : new { requested = baselineRequested, path = (string?)null, asExpected = 0, regressed = 0, improved = 0, notRun = (IEnumerable<object>?)null })
+                ? (baselineRequested is null ? null : new { requested = baselineRequested, path = (string?)null, asExpected = 0, regressed = 0, improved = 0, notCompared = 0, incomplete = false, notRun = (IEnumerable<object>?)null })
                 : new
                 {
                     requested = baselineRequested, path = DisplayPath(baseline.Path),
                     asExpected = entries.Count(e => e.Baseline?.Status == BaselineStatus.AsExpected),
                     regressed = entries.Count(e => e.Baseline?.Status == BaselineStatus.Regressed),
                     improved = entries.Count(e => e.Baseline?.Status == BaselineStatus.Improved),
+                    // Errors (harness failures, provider outages) are no verdicts: the comparison is incomplete for them.
+                    notCompared = entries.Count(e => e.Baseline?.Status == BaselineStatus.NotCompared),
+                    incomplete = entries.Any(e => e.Baseline?.Status == BaselineStatus.NotCompared),
                     notRun = complete ? NotRun().Select(b => (object)new { check = b.Check, @case = b.Case, expected = b.Expected.ToString() }) : null,
                 },
             reports = complete ? new { markdown = "report.md", html = "report.html", json = "report.json" } : null,
@@ -227,6 +245,9 @@ public sealed class RunReport
 public sealed record ReportView(RunInfo Info, DateTimeOffset Started, DateTimeOffset? Finished, string? SetupError,
     IReadOnlyList<ReportEntry> Entries, Baseline? Baseline, string? BaselineRequested, IReadOnlyList<BaselineEntry> NotRun)
 {
+    /// <summary>Periods the provider could not be reached; the reports lead with them.</summary>
+    public IReadOnlyList<Run.ProviderOutage> Outages { get; init; } = [];
+
     public static readonly Verdict[] Order = [Verdict.Failed, Verdict.Error, Verdict.Warning, Verdict.Inconclusive, Verdict.Passed];
 
     /// <summary>Does this entry deserve its evidence shown: a violation, an error, or a baseline mismatch.</summary>
@@ -241,6 +262,7 @@ public sealed record ReportView(RunInfo Info, DateTimeOffset Started, DateTimeOf
         { Status: BaselineStatus.AsExpected } b when e.Result.Verdict != Verdict.Passed => "as expected (baseline)",
         { Status: BaselineStatus.Regressed } b => $"REGRESSION (baseline expects {b.Expected})",
         { Status: BaselineStatus.Improved } b => $"BETTER than baseline (expects {b.Expected}): update the baseline",
+        { Status: BaselineStatus.NotCompared } b => $"not compared (baseline expects {b.Expected}; an Error is no verdict)",
         _ when e.Result.KnownDeviation is not null => "known deviation (profile)",
         _ => null,
     };

@@ -37,6 +37,8 @@ public sealed class ConformanceRun : IAsyncDisposable
     public ProviderTimings Timings { get; init; } = new();
     /// <summary>The fault-injecting proxy in front of the embedded provider, when OIDC_FAULT is set.</summary>
     public Faults.FaultProxy? FaultProxy { get; init; }
+    /// <summary>Notices the provider going away and coming back (one per run); the reports lead with its outages.</summary>
+    public required OutageMonitor Outages { get; init; }
 
     public TimeSpan NavigationTimeout => TimeSpan.FromSeconds(Profile.Timeouts.NavigationSeconds);
 
@@ -81,12 +83,19 @@ public sealed class ConformanceRun : IAsyncDisposable
             Directory.CreateDirectory(settings.ArtifactsDirectory);
             var report = new RunReport(settings.ArtifactsDirectory,
                 new RunInfo(profile.Name, profile.Version, issuer, Path.GetRelativePath(settings.RepositoryRoot, profile.SourceFile), "(not launched yet)"));
-            return new ConformanceRun
+            var outages = new OutageMonitor(issuer, discoveryUrl, log, () => report.Entries.Count,
+                TimeSpan.FromSeconds(Math.Min(5, profile.Timeouts.RequestSeconds))); // short, but a loaded machine must not look like an outage
+            http.Outages = outages;
+            report.UseOutages(outages);
+            if (faultProxy is not null && process is not null) faultProxy.Context.Provider = process;
+            var run = new ConformanceRun
             {
                 Settings = settings, Profile = profile, Issuer = issuer, DiscoveryUrl = discoveryUrl, Callback = callback, Process = process,
                 Recorder = recorder, Http = http, Driver = LoginDrivers.Create(profile), Report = report, Log = log,
-                Timings = timings, FaultProxy = faultProxy,
+                Timings = timings, FaultProxy = faultProxy, Outages = outages,
             };
+            outages.Recovered += run.ForgetSharedArtifacts;
+            return run;
         }
         catch
         {
@@ -141,18 +150,37 @@ public sealed class ConformanceRun : IAsyncDisposable
     public async Task<T> SharedAsync<T>(string key, Func<Task<T>> factory) where T : class
     {
         var browsers = sharedBrowsers.GetOrAdd(key, _ => new UserAgentSet());
+        var entry = shared.GetOrAdd(key, _ => new Lazy<Task<object>>(() =>
+            CheckScope.BuildingSharedAsync(browsers, async () => (object)await factory())));
         try
         {
-            return (T)await shared.GetOrAdd(key, _ => new Lazy<Task<object>>(() =>
-                CheckScope.BuildingSharedAsync(browsers, async () => (object)await factory()))).Value;
+            return (T)await entry.Value;
+        }
+        catch (ProviderUnreachableException)
+        {
+            // Not an artifact of the provider: a later check, once it is back, obtains it again.
+            shared.TryRemove(new KeyValuePair<string, Lazy<Task<object>>>(key, entry));
+            throw;
         }
         finally { CheckScope.UsedUserAgents(browsers.ToList()); }
+    }
+
+    /// <summary>
+    /// The provider came back after an outage, perhaps restarted: sessions, codes and tokens obtained before may be gone with
+    /// it, and a check that used them would blame the provider. Every shared artifact (and session pool) is obtained again.
+    /// </summary>
+    private void ForgetSharedArtifacts(ProviderOutage outage)
+    {
+        shared.Clear();
+        Log.WriteLine("[run] shared artifacts (discovery, reference flows, browser sessions) will be obtained again");
     }
 
     public Task<DiscoveryDocument> DiscoveryAsync() => SharedAsync("discovery", async () =>
     {
         var exchange = await Http.GetAsync(DiscoveryUrl, "discovery");
-        return new DiscoveryDocument(DiscoveryUrl, exchange, JsonBody.From(exchange));
+        var document = new DiscoveryDocument(DiscoveryUrl, exchange, JsonBody.From(exchange));
+        OutageMonitor.AddEndpointOrigins(Outages, exchange);
+        return document;
     });
 
     public Task<JwksDocument> JwksAsync() => SharedAsync("jwks", async () =>
@@ -190,7 +218,7 @@ public sealed class ConformanceRun : IAsyncDisposable
 
     public async Task<UserAgent> NewUserAgentAsync() => await (await BrowserAsync()).NewUserAgentAsync(NavigationTimeout, Timings, Callback.Origin);
 
-    public BrowserAuthorizer Authorizer => new(Driver, Callback, NavigationTimeout, Timings);
+    public BrowserAuthorizer Authorizer => new(Driver, Callback, NavigationTimeout, Timings) { Outages = Outages };
 
     public async Task<TokenResponse> TokenAsync(TokenRequest request, string purpose)
     {
@@ -225,6 +253,7 @@ public sealed class ConformanceRun : IAsyncDisposable
         Report.Complete();
         try { Log.WriteLine($"[run] provider latency: {Timings.Write(Settings.ArtifactsDirectory)}"); }
         catch (IOException e) { Log.WriteLine($"[run] could not write the latency summary: {e.Message}"); }
+        await Outages.DisposeAsync();
         if (browser is not null) await browser.DisposeAsync();
         if (Process is not null) await Process.DisposeAsync();
         if (FaultProxy is not null) await FaultProxy.DisposeAsync();

@@ -35,6 +35,7 @@ public abstract class ConformanceTest
         var (baseline, baselineError) = BaselineFor(run);
         if (baselineError is not null) Assert.Fail(baselineError);
         var clock = Stopwatch.StartNew();
+        var outageEpoch = run.Outages.Epoch; // an outage that begins during this execution makes its verdict an Error (OutageVerdicts.Guard)
         await using var scope = CheckScope.Begin(check.Id); // disposing it closes the user agents the check disposed
         CheckResult result;
         try
@@ -44,6 +45,11 @@ public abstract class ConformanceTest
         catch (PrerequisiteException e)
         {
             result = check.NotApplicable(e.Message) with { Case = e.Case ?? CaseFromArguments() };
+        }
+        catch (ProviderUnreachableException e)
+        {
+            // Not evidence about the provider's conformance: an Error with its cause, whatever the check family.
+            result = OutageVerdicts.Error(check, e, CaseFromArguments());
         }
         catch (BrowserUnavailableException e)
         {
@@ -57,7 +63,7 @@ public abstract class ConformanceTest
         }
         if (result.Check.Id != check.Id)
             throw new InvalidOperationException($"test for {check.Id} evaluated {result.Check.Id}");
-        result = result with { Duration = clock.Elapsed };
+        result = OutageVerdicts.Guard(result with { Duration = clock.Elapsed }, run.Outages, outageEpoch);
         var exchanges = scope.Exchanges;
         if (result.Verdict != Verdict.Passed && result.Evidence.Count == 0)
             result = result.WithEvidence([.. FailureBundle.Fallback(exchanges)]);
@@ -75,7 +81,8 @@ public abstract class ConformanceTest
             }
             catch (IOException e) { TestContext.Out.WriteLine($"(failure bundle not written: {e.Message})"); }
             // Screenshots and traces of the browser sessions the check used: never throws, notes its own failures in verdict.md.
-            if (bundle.Count > 0) bundle = [.. bundle, .. await FailureBundle.AddBrowserEvidenceAsync(bundle[0], scope)];
+            // Not for an outage: the page is the browser's network error page, and exporting traces of a dead provider only delays the run's end.
+            if (bundle.Count > 0 && !OutageVerdicts.IsOutage(result)) bundle = [.. bundle, .. await FailureBundle.AddBrowserEvidenceAsync(bundle[0], scope)];
             foreach (var file in bundle) TestContext.AddTestAttachment(file, Path.GetFileName(file));
         }
         run.Report.Add(new ReportEntry(result, comparison)
@@ -129,6 +136,7 @@ public abstract class ConformanceTest
     private static string Describe(BaselineComparison c, Baseline baseline) => c.Status switch
     {
         BaselineStatus.AsExpected => $"as expected by {RelativeToRoot(baseline.Path)}{(c.Entry is null ? "" : $" ({c.Entry.Reason})")}",
+        BaselineStatus.NotCompared => $"not compared with {RelativeToRoot(baseline.Path)}: an Error is no verdict (the run is incomplete)",
         BaselineStatus.Regressed => $"REGRESSION: {RelativeToRoot(baseline.Path)} expects {c.Expected}{(c.Entry is null ? " (no entry: expected to pass)" : $" ({c.Entry.Reason})")}",
         _ => $"better than {RelativeToRoot(baseline.Path)}, which expects {c.Expected}{(c.Entry is null ? "" : $" ({c.Entry.Reason})")}: update the baseline with {UpdateCommand()}",
     };
@@ -150,7 +158,8 @@ public abstract class ConformanceTest
         foreach (var e in r.Evidence) TestContext.Out.WriteLine($"--- {e.Label}\n{Redactor.Redact(e.Content)}");
         if (r.Verdict == Verdict.Error)
         {
-            Assert.Fail($"harness error, no verdict: {message}");
+            // The prefix lets a CI job tell "provider down" from "harness broken" in JUnit/TRX messages.
+            Assert.Fail($"{(OutageVerdicts.IsOutage(r) ? "PROVIDER UNREACHABLE" : "harness error")}, no verdict: {message}");
             return;
         }
         if (comparison is not null)

@@ -1,23 +1,22 @@
 using System.Diagnostics;
 using FluentAssertions;
 using NUnit.Framework;
-using OidcConformance.Browser;
 using OidcConformance.Checks;
 using OidcConformance.Flows;
-using OidcConformance.Protocol;
 using OidcConformance.Run;
 
 namespace OidcConformance.Tests.Harness;
 
 /// <summary>
-/// The embedded provider dies after the reference login: what comes after (back-channel calls, browser logins, the
-/// checks over them) ends quickly with verdicts that name the refused connection — no hang, no crash.
+/// The embedded provider process is killed after the reference login (no proxy: the suite meets a refused connection):
+/// what comes after — back-channel calls, browser logins — ends at once as an outage (an Error with its cause), never as a
+/// verdict about the provider, and the report leads with it.
 /// </summary>
 [TestFixture, Category("SuiteProcess"), NonParallelizable]
 public sealed class ProviderDiesMidRunTests
 {
     [Test]
-    public async Task Checks_after_the_provider_died_report_the_refused_connection()
+    public async Task Checks_after_the_provider_died_are_errors_naming_the_refused_connection()
     {
         var settings = new RunSettings(SuiteProcess.Root, Path.Combine(SuiteProcess.Root, RunSettings.DefaultProfile),
             Directory.CreateTempSubdirectory("artifacts-").FullName, Environment.GetEnvironmentVariable("OIDC_BROWSER"), true);
@@ -26,33 +25,33 @@ public sealed class ProviderDiesMidRunTests
         var reference = await CodeFlow.ReferenceAsync(run);
         reference.RequireSuccessfulToken();
         var userinfo = await run.EndpointAsync("userinfo_endpoint");
+        run.Report.Add(UserInfoChecks.EvaluateGetBearer(await run.UserInfoGetAsync(userinfo, reference.Token!.AccessToken!)));
 
         run.Process.Should().NotBeNull("the default profile starts the embedded provider");
         run.Process!.Kill();
 
         var clock = Stopwatch.StartNew();
-        // Back channel: the reference token at UserInfo.
-        var exchange = await run.UserInfoGetAsync(userinfo, reference.Token!.AccessToken!);
-        exchange.TransportError.Should().Contain("connection refused");
-        var verdict = UserInfoChecks.EvaluateGetBearer(exchange);
-        verdict.Verdict.Should().Be(Verdict.Failed);
-        verdict.Reason.Should().Contain("connection refused");
+        // Back channel: the reference token at UserInfo meets the refused connection; a re-probe confirms; the check gets no artifact to judge.
+        var call = async () => await run.UserInfoGetAsync(userinfo, reference.Token!.AccessToken!);
+        var unreachable = (await call.Should().ThrowAsync<ProviderUnreachableException>()).Which;
+        unreachable.Message.Should().Contain("connection refused");
+        var error = OutageVerdicts.Error(UserInfoChecks.GetBearer, unreachable, null);
+        error.Verdict.Should().Be(Verdict.Error);
+        error.Reason.Should().StartWith(OutageVerdicts.Prefix).And.Contain("connection refused");
+        run.Report.Add(error);
 
-        // Browser: a new login ends at once with the browser's refusal, not after the navigation deadline.
-        var flow = await CodeFlow.RunAsync(run, run.Profile.Confidential, run.Profile.PrimaryUser);
-        await using (flow.UserAgent)
-        {
-            flow.Outcome.End.Should().Be(AuthorizationEnd.Stalled);
-            flow.Outcome.Detail.Should().Contain("ERR_CONNECTION_REFUSED");
-            flow.Outcome.Describe().Should().StartWith("the browser could not load the provider's page");
-            var code = AuthorizationResponseChecks.EvaluateCodeReturned(flow.Outcome);
-            code.Verdict.Should().NotBe(Verdict.Passed);
-            code.Reason.Should().Contain("ERR_CONNECTION_REFUSED");
-            var noToken = () => flow.RequireToken();
-            noToken.Should().Throw<PrerequisiteException>().Which.Message.Should().Contain("ERR_CONNECTION_REFUSED");
-        }
+        // Browser: a new login is not even attempted while the provider is down.
+        var login = async () => await CodeFlow.RunAsync(run, run.Profile.Confidential, run.Profile.PrimaryUser);
+        (await login.Should().ThrowAsync<ProviderUnreachableException>()).Which.Message.Should().Contain("connection refused");
         clock.Elapsed.Should().BeLessThan(run.NavigationTimeout, "a dead provider is noticed at once, not waited out");
 
-        log.ToString().Should().Contain("exited unexpectedly");
+        // A verdict reached by an execution that overlapped the outage is not trusted.
+        OutageVerdicts.Guard(UserInfoChecks.GetBearer.Pass("evidence from before"), run.Outages, epoch: 0).Verdict.Should().Be(Verdict.Error);
+
+        run.Outages.Outages.Should().ContainSingle().Which.End.Should().BeNull("the provider stays down");
+        log.ToString().Should().Contain("exited unexpectedly").And.Contain("PROVIDER UNREACHABLE");
+        run.Report.Complete();
+        var head = File.ReadLines(run.Report.MarkdownPath).Take(3).ToList();
+        head.Should().Contain(l => l.Contains("PROVIDER OUTAGE") && l.Contains("after 1 executions") && l.Contains("did not come back"));
     }
 }
