@@ -546,13 +546,14 @@ public static class FaultCatalog
             OnResponse = UserInfo(j => j["sub"] = "someone-else"),
         },
         new("userinfo-claim-renamed", "userinfo returns email as mail", ["UserInfo"],
-            [K("userinfo.scope-claims", "email"), K("userinfo.scope-matrix-granted-claims", "email")])
+            [K("userinfo.scope-claims", "email"), K("userinfo.scope-matrix-granted-claims", "email"), K("userinfo.claim-mapping-as-documented", "email")])
         {
             Source = "Casdoor #443, #4526 (non-standard userinfo claim names)",
             OnResponse = UserInfo(j => { if (j["email"] is { } e) { j.Remove("email"); j["mail"] = e.DeepClone(); } }),
         },
         new("userinfo-claim-retyped", "userinfo returns email_verified as the string \"true\"", ["UserInfo"],
-            [K("userinfo.scope-claims", "email_verified"), K("userinfo.scope-matrix-granted-claims", "email_verified")])
+            [K("userinfo.scope-claims", "email_verified"), K("userinfo.scope-matrix-granted-claims", "email_verified"),
+             K("userinfo.claim-mapping-as-documented", "email_verified"), K("userinfo.standard-claim-types", "email_verified")])
         {
             Source = "Casdoor #4796 (email_verified)",
             OnResponse = UserInfo(j => { if (j["email_verified"] is { } e) j["email_verified"] = e.ToJsonString(); }),
