@@ -84,7 +84,7 @@ public static class TokenContentChecks
         if (!jwt.IsValid)
             return CredentialMaterial.RawContainsPassword(accessToken, password)
                 ? AccessTokenNoCredentials.Violation("the opaque access token contains the user's password (in clear or as an unsalted hash)")
-                : AccessTokenNoCredentials.NotApplicable($"the access token is not a JWT ({jwt.Problem}): its content is not readable, so there are no claims to inspect");
+                : AccessTokenNoCredentials.NotApplicable($"the access token is opaque to the client ({jwt.Problem}): no claims to inspect, and the password does not appear in it");
         return Credentials(AccessTokenNoCredentials, jwt.Payload, password, "the JWT access token");
     }
 
