@@ -73,7 +73,7 @@ public sealed class UserInfoScopeMatrixTests : ConformanceTest
     });
 
     /// <summary>The ID token of each subset's flow: claims of scopes not granted should not be in it (OIDC Core §5.4, §17.1).</summary>
-    [TestCaseSource(nameof(Subsets)), Category("IdToken")]
+    [TestCaseSource(nameof(Subsets))]
     public Task Id_token_releases_only_granted_scope_claims(string label, string scope) => Verify(TokenContentChecks.IdTokenOnlyGrantedScopeClaims, async r =>
     {
         var s = await UserInfoVariantFlow.SubsetAsync(r, label, scope);
