@@ -29,6 +29,12 @@ public static class CredentialMaterial
         return Names.Contains(n) || Endings.Any(n.EndsWith);
     }
 
+    /// <summary>
+    /// A password shorter than this is matched only as a whole claim value: a short test password ("abc") would be found
+    /// inside unrelated strings by chance, and a false Failed is worse than a missed finding the name rules still catch.
+    /// </summary>
+    public const int MinSubstringLength = 8;
+
     /// <summary>One place credential material was found.</summary>
     public sealed record Finding(string Path, string What);
 
@@ -44,7 +50,7 @@ public static class CredentialMaterial
 
     /// <summary>Whether <paramref name="raw"/> (a token that is not a JWT) contains the password or an unsalted digest of it.</summary>
     public static bool RawContainsPassword(string raw, string? password) =>
-        password is { Length: > 0 } && (raw.Contains(password, StringComparison.Ordinal)
+        password is { Length: >= MinSubstringLength } && (raw.Contains(password, StringComparison.Ordinal)
                                         || Digests(password).Any(d => raw.Contains(d, StringComparison.OrdinalIgnoreCase)));
 
     private static void Walk(JsonElement e, string path, List<Finding> findings, string? password, string[] digests, List<string>? emptyNamed)
@@ -73,7 +79,7 @@ public static class CredentialMaterial
                 break;
             case JsonValueKind.String:
                 var s = e.GetString()!;
-                if (password is { Length: > 0 } && s.Contains(password, StringComparison.Ordinal))
+                if (password is { Length: > 0 } && (s == password || password.Length >= MinSubstringLength && s.Contains(password, StringComparison.Ordinal)))
                     findings.Add(new(path, "the user's password in clear"));
                 else if (digests.Any(d => s.Contains(d, StringComparison.OrdinalIgnoreCase)))
                     findings.Add(new(path, "an unsalted hash of the user's password"));

@@ -64,6 +64,8 @@ public sealed class TokenContentProofs : IFailureProofs, IPassProofs
         yield return new(TokenContentChecks.UserInfoNoCredentials, "UserInfo with passwordSalt and totpSecret", () =>
             TokenContentChecks.EvaluateUserInfoNoCredentials(Body(Make.Edit(RealUserInfo, o => { o["passwordSalt"] = "be6b18e3795db770c616"; o["totpSecret"] = "JBSWY3DPEHPK3PXP"; })), Password),
             "passwordSalt");
+        yield return new(TokenContentChecks.UserInfoNoCredentials, "a short password returned as a whole value", () =>
+            TokenContentChecks.EvaluateUserInfoNoCredentials(Body("{\"sub\":\"alice\",\"pin\":\"Ali\"}"), "Ali"), "password in clear");
         yield return new(TokenContentChecks.UserInfoNoCredentials, "UserInfo echoing the password", () =>
             TokenContentChecks.EvaluateUserInfoNoCredentials(Body(Make.Edit(RealUserInfo, o => o["userPassword"] = Password)), Password), "userPassword");
 
@@ -90,6 +92,8 @@ public sealed class TokenContentProofs : IFailureProofs, IPassProofs
             TokenContentChecks.EvaluateIdTokenNoCredentials(RealNodeIdToken, Password));
         yield return new(TokenContentChecks.IdTokenNoCredentials, "empty credential-named claims carry nothing", () =>
             TokenContentChecks.EvaluateIdTokenNoCredentials(IdToken(c => c.With("password", "").With("totpSecret", "").With("passwordType", "plain")), Password));
+        yield return new(TokenContentChecks.UserInfoNoCredentials, "a short password inside an unrelated value is not a finding", () =>
+            TokenContentChecks.EvaluateUserInfoNoCredentials(Body("{\"sub\":\"alice\",\"name\":\"Alice Adams\"}"), "Ali"));
         yield return new(TokenContentChecks.UserInfoNoCredentials, "recorded node-oidc-provider UserInfo", () =>
             TokenContentChecks.EvaluateUserInfoNoCredentials(Body(RealUserInfo), Password));
         yield return new(TokenContentChecks.UserInfoNoCredentials, "recorded Casdoor UserInfo (exchange 49)", () =>
