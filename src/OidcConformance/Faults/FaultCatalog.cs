@@ -256,6 +256,18 @@ public static class FaultCatalog
         {
             OnResponse = TokenEndpointIdToken((_, p) => { p["iat"] = Now - 1200; p["exp"] = Now - 600; }),
         },
+        new("id-token-credential-leak", "the ID token embeds the user record with its password salt and TOTP secret", ["IdToken"],
+            [K("idtoken.no-credential-material", "passwordSalt")])
+        {
+            Source = "Casdoor 3.158.0, recorded: every ID token carries passwordSalt (Recorded/casdoor-3.158.0/exchanges.json; object/token_jwt.go)",
+            OnResponse = TokenEndpointIdToken((_, p) => { p["passwordSalt"] = "be6b18e3795db770c616"; p["totpSecret"] = "JBSWY3DPEHPK3PXP"; }),
+        },
+        new("id-token-address-array", "the ID token's address is a JSON array of lines, not the §5.1.1 object", ["IdToken"],
+            [K("idtoken.standard-claim-types", "address")])
+        {
+            Source = "Casdoor 3.158.0, recorded: address [\"1 Main Street\", \"Springfield, IL 62701\"] in the ID token",
+            OnResponse = TokenEndpointIdToken((_, p) => p["address"] = new JsonArray("1 Main Street", "Springfield, IL 62701")),
+        },
         new("id-token-exp-string", "the ID token's exp is a string, not a NumericDate", ["IdToken"],
             [K("idtoken.exp", "exp")]) // Microsoft.IdentityModel itself accepts a numeric string
         {
@@ -551,16 +563,35 @@ public static class FaultCatalog
             OnResponse = UserInfo(j => j["sub"] = "someone-else"),
         },
         new("userinfo-claim-renamed", "userinfo returns email as mail", ["UserInfo"],
-            [K("userinfo.scope-claims", "email"), K("userinfo.scope-matrix-granted-claims", "email")])
+            [K("userinfo.scope-claims", "email"), K("userinfo.scope-matrix-granted-claims", "email"), K("userinfo.claim-mapping-as-documented", "email")])
         {
             Source = "Casdoor #443, #4526 (non-standard userinfo claim names)",
             OnResponse = UserInfo(j => { if (j["email"] is { } e) { j.Remove("email"); j["mail"] = e.DeepClone(); } }),
         },
         new("userinfo-claim-retyped", "userinfo returns email_verified as the string \"true\"", ["UserInfo"],
-            [K("userinfo.scope-claims", "email_verified"), K("userinfo.scope-matrix-granted-claims", "email_verified")])
+            [K("userinfo.scope-claims", "email_verified"), K("userinfo.scope-matrix-granted-claims", "email_verified"),
+             K("userinfo.claim-mapping-as-documented", "email_verified"), K("userinfo.standard-claim-types", "email_verified")])
         {
             Source = "Casdoor #4796 (email_verified)",
             OnResponse = UserInfo(j => { if (j["email_verified"] is { } e) j["email_verified"] = e.ToJsonString(); }),
+        },
+        new("userinfo-address-string", "userinfo returns address as a display string, not the §5.1.1 object", ["UserInfo"],
+            [K("userinfo.standard-claim-types", "address"), K("userinfo.scope-claims", "address"), K("userinfo.scope-matrix-granted-claims", "address"),
+             K("userinfo.claim-mapping-as-documented", "address")])
+        {
+            Source = "Casdoor 3.158.0, recorded: \"address\": \"Springfield, IL\" (object/user.go GetUserInfo)",
+            OnResponse = UserInfo(j => { if (j["address"] is not null) j["address"] = "Springfield, IL"; }),
+        },
+        new("userinfo-credential-leak", "userinfo returns the password salt and recovery codes", ["UserInfo"],
+            [K("userinfo.no-credential-material", "passwordSalt|recoveryCodes")])
+        {
+            OnResponse = UserInfo(j => { j["passwordSalt"] = "be6b18e3795db770c616"; j["recoveryCodes"] = new JsonArray("a1b2-c3d4", "e5f6-a7b8"); }),
+        },
+        new("id-token-ungranted-claims", "every ID token carries the email claims whatever the scope", ["UserInfo"],
+            [K("idtoken.only-granted-scope-claims", "email")])
+        {
+            Source = "Casdoor 3.158.0, recorded: the ID token of scope=openid carries email, address, name (exchanges 146-155)",
+            OnResponse = TokenEndpointIdToken((_, p) => { p["email"] ??= "alice@example.com"; p["email_verified"] ??= true; }),
         },
         new("userinfo-ungranted-claims", "userinfo returns phone claims that were not granted", ["UserInfo"],
             [K("userinfo.scope-matrix-no-ungranted-claims", "phone")])

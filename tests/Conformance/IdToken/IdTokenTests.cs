@@ -32,6 +32,23 @@ public sealed class IdTokenTests : ConformanceTest
     [Test] public Task Iat_is_not_in_the_future() => Verify(IdTokenChecks.IssuedAt, async r => { var (j, e) = await Token(r); return IdTokenChecks.EvaluateIssuedAt(j, e); });
     [Test] public Task Sub_is_valid() => Verify(IdTokenChecks.Subject, async r => { var (j, e) = await Token(r); return IdTokenChecks.EvaluateSubject(j, e); });
     [Test] public Task Nonce_is_echoed() => Verify(IdTokenChecks.Nonce, async r => { var (j, e) = await Token(r); return IdTokenChecks.EvaluateNonce(j, e); });
+    [Test] public Task Standard_claims_have_their_types() => Verify(TokenContentChecks.IdTokenStandardTypes, async r =>
+        TokenContentChecks.EvaluateIdTokenStandardTypes((await Token(r)).Jwt));
+
+    [Test] public Task No_credential_material() => Verify(TokenContentChecks.IdTokenNoCredentials, async r =>
+    {
+        var (jwt, _) = await Token(r);
+        return TokenContentChecks.EvaluateIdTokenNoCredentials(jwt, (await CodeFlow.ReferenceAsync(r)).User.Password);
+    });
+
+    /// <summary>The reference flow's access token: a JWT access token is readable by the client (RFC 9068 §6).</summary>
+    [Test] public Task Access_token_carries_no_credential_material() => Verify(TokenContentChecks.AccessTokenNoCredentials, async r =>
+    {
+        var flow = await CodeFlow.ReferenceAsync(r);
+        var token = flow.RequireSuccessfulToken();
+        return TokenContentChecks.EvaluateAccessTokenNoCredentials(token.AccessToken, flow.User.Password);
+    });
+
     [Test] public Task Microsoft_identitymodel_accepts_it() => Verify(IdTokenChecks.LibraryValidation, async r =>
     {
         var (j, e) = await Token(r);

@@ -31,7 +31,7 @@ public sealed class ImplicitFlowTests : FrontChannelTests<ImplicitFamily>
         var flow = await FrontChannelFlow.SharedAsync(r, "id_token");
         var jwt = flow.RequireFrontIdToken();
         var granted = (flow.Request.Get("scope") ?? "").Split(' ').Contains(scope);
-        return ImplicitHybridChecks.EvaluateIdTokenScopeClaims(jwt, scope, flow.User.Claims.GetValueOrDefault(scope), granted)
+        return ImplicitHybridChecks.EvaluateIdTokenScopeClaims(jwt, scope, flow.User.Claims, granted)
             .WithCase($"id_token, scope {scope}");
     });
 

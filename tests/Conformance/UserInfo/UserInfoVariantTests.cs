@@ -59,7 +59,7 @@ public sealed class UserInfoScopeMatrixTests : ConformanceTest
         UserInfoVariantChecks.ScopeSubsets.Select(s => new TestCaseData(s.Label, s.Scope).SetArgDisplayNames(s.Label));
 
     [TestCaseSource(nameof(Subsets))]
-    public Task Granted_scopes_return_the_mapped_claims(string label, string scope) => Verify(UserInfoVariantChecks.MatrixGrantedClaims, async r =>
+    public Task Granted_scopes_return_their_standard_claims(string label, string scope) => Verify(UserInfoVariantChecks.MatrixGrantedClaims, async r =>
     {
         var s = await UserInfoVariantFlow.SubsetAsync(r, label, scope);
         return UserInfoVariantChecks.EvaluateMatrixGrantedClaims(label, s.Body, s.GrantedScope, s.Flow.User.Claims);
@@ -70,6 +70,14 @@ public sealed class UserInfoScopeMatrixTests : ConformanceTest
     {
         var s = await UserInfoVariantFlow.SubsetAsync(r, label, scope);
         return UserInfoVariantChecks.EvaluateMatrixNoUngrantedClaims(label, s.Body, s.GrantedScope);
+    });
+
+    /// <summary>The ID token of each subset's flow: claims of scopes not granted should not be in it (OIDC Core §5.4, §17.1).</summary>
+    [TestCaseSource(nameof(Subsets))]
+    public Task Id_token_releases_only_granted_scope_claims(string label, string scope) => Verify(TokenContentChecks.IdTokenOnlyGrantedScopeClaims, async r =>
+    {
+        var s = await UserInfoVariantFlow.SubsetAsync(r, label, scope);
+        return TokenContentChecks.EvaluateIdTokenOnlyGrantedScopeClaims(label, s.Flow.IdToken, s.GrantedScope);
     });
 
     [TestCaseSource(nameof(Subsets))]

@@ -54,7 +54,9 @@ public sealed class ImplicitHybridProofs : IFailureProofs, IPassProofs
     private static IReadOnlyDictionary<string, JsonElement> Table(string json) =>
         JsonDocument.Parse(json).RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
 
-    private static readonly IReadOnlyDictionary<string, JsonElement> EmailTable = Table("""{"email":"alice@example.com","email_verified":true}""");
+    /// <summary>Test data: the user has an email address (the claim table read as "which attributes the user has").</summary>
+    private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>> EmailTable =
+        new Dictionary<string, IReadOnlyDictionary<string, JsonElement>> { ["email"] = Table("""{"email":"alice@example.com","email_verified":true}""") };
 
     public IEnumerable<FailureProof> Proofs()
     {

@@ -16,6 +16,10 @@ public sealed class UserInfoLogoutProofs : IFailureProofs, IPassProofs
         ProfileLoader.Load(Path.Combine(Run.RunSettings.FindRepositoryRoot(AppContext.BaseDirectory), "fixtures/providers/node-oidc-provider/profile.json"))
             .PrimaryUser.Claims[scope];
 
+    private static IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>> AliceTable =>
+        ProfileLoader.Load(Path.Combine(Run.RunSettings.FindRepositoryRoot(AppContext.BaseDirectory), "fixtures/providers/node-oidc-provider/profile.json"))
+            .PrimaryUser.Claims;
+
     private static JsonBody Body(string json) => JsonBody.Parse(json);
 
     private static AuthorizationOutcome LogoutRedirect(string path, params (string, string)[] query) =>
@@ -48,13 +52,15 @@ public sealed class UserInfoLogoutProofs : IFailureProofs, IPassProofs
         yield return new(UserInfoChecks.SubMatches, "sub wrapped in data (Casdoor #443)", () =>
             UserInfoChecks.EvaluateSubMatches(Body("{\"status\":\"ok\",\"data\":" + RealUserInfo + "}"), "alice"), "missing");
         yield return new(UserInfoChecks.ScopeClaims, "email renamed", () =>
-            UserInfoChecks.EvaluateScopeClaims(Body(RealUserInfo.Replace("\"email\":", "\"mail\":")), "email", Alice("email"), true), "email missing");
+            UserInfoChecks.EvaluateScopeClaims(Body(RealUserInfo.Replace("\"email\":", "\"mail\":")), "email", AliceTable, true), "email missing");
         yield return new(UserInfoChecks.ScopeClaims, "email_verified as string", () =>
-            UserInfoChecks.EvaluateScopeClaims(Body(Make.Edit(RealUserInfo, o => o["email_verified"] = "true")), "email", Alice("email"), true), "expected boolean");
+            UserInfoChecks.EvaluateScopeClaims(Body(Make.Edit(RealUserInfo, o => o["email_verified"] = "true")), "email", AliceTable, true), "defines a boolean");
         yield return new(UserInfoChecks.ScopeClaims, "address as a string (Casdoor Location)", () =>
-            UserInfoChecks.EvaluateScopeClaims(Body(Make.Edit(RealUserInfo, o => o["address"] = "Springfield")), "address", Alice("address"), true), "expected object");
-        yield return new(UserInfoChecks.ScopeClaims, "wrong name value", () =>
-            UserInfoChecks.EvaluateScopeClaims(Body(Make.Edit(RealUserInfo, o => o["name"] = "Bob")), "profile", Alice("profile"), true), "name is");
+            UserInfoChecks.EvaluateScopeClaims(Body(Make.Edit(RealUserInfo, o => o["address"] = "Springfield")), "address", AliceTable, true), "Address Claim as a JSON object");
+        yield return new(UserInfoChecks.ClaimMappingAsDocumented, "wrong name value", () =>
+            UserInfoChecks.EvaluateClaimMapping(Body(Make.Edit(RealUserInfo, o => o["name"] = "Bob")), "profile", Alice("profile"), true), "name is");
+        yield return new(UserInfoChecks.ClaimMappingAsDocumented, "email_verified as string", () =>
+            UserInfoChecks.EvaluateClaimMapping(Body(Make.Edit(RealUserInfo, o => o["email_verified"] = "true")), "email", Alice("email"), true), "expected boolean");
 
         yield return new(LogoutChecks.EndpointAdvertised, "offered but not advertised", () =>
             LogoutChecks.EvaluateEndpointAdvertised(Make.Discovery(Make.Edit(Recorded.DiscoveryJson, o => o.Remove("end_session_endpoint"))),
@@ -79,8 +85,12 @@ public sealed class UserInfoLogoutProofs : IFailureProofs, IPassProofs
     public IEnumerable<PassProof> PassProofs()
     {
         foreach (var scope in new[] { "profile", "email", "address", "phone" })
+        {
             yield return new(UserInfoChecks.ScopeClaims, $"recorded userinfo, scope {scope}", () =>
-                UserInfoChecks.EvaluateScopeClaims(Body(RealUserInfo), scope, Alice(scope), true));
+                UserInfoChecks.EvaluateScopeClaims(Body(RealUserInfo), scope, AliceTable, true));
+            yield return new(UserInfoChecks.ClaimMappingAsDocumented, $"recorded userinfo, scope {scope}", () =>
+                UserInfoChecks.EvaluateClaimMapping(Body(RealUserInfo), scope, Alice(scope), true));
+        }
         yield return new(UserInfoChecks.GetBearer, "recorded", () => UserInfoChecks.EvaluateGetBearer(Recorded.UserInfo));
         yield return new(UserInfoChecks.SubMatches, "recorded", () => UserInfoChecks.EvaluateSubMatches(Body(RealUserInfo), "alice"));
         yield return new(LogoutChecks.RedirectWithState, "redirect with state", () =>

@@ -66,7 +66,7 @@ public sealed class UserInfoVariantProofs : IFailureProofs, IPassProofs
             UserInfoVariantChecks.EvaluateMatrixGrantedClaims("openid+email", Body(OnlySub), "openid email", AliceTable), "email missing");
         yield return new(UserInfoVariantChecks.MatrixGrantedClaims, "updated_at as a string", () =>
             UserInfoVariantChecks.EvaluateMatrixGrantedClaims("all", Body(Make.Edit(RealUserInfo, o => o["updated_at"] = "1700000000")), AllScopes, AliceTable),
-            "updated_at is a JSON string");
+            "updated_at is a JSON string (\"1700000000\"), §5.1 defines a JSON number");
         yield return new(UserInfoVariantChecks.MatrixNoUngrantedClaims, "all claims returned for openid only", () =>
             UserInfoVariantChecks.EvaluateMatrixNoUngrantedClaims("openid", Body(RealUserInfo), "openid"), "email (scope email)");
         yield return new(UserInfoVariantChecks.MatrixNoUngrantedClaims, "phone number leaks into openid+email", () =>
