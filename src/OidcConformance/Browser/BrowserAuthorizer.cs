@@ -279,13 +279,30 @@ public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListe
                 if (DateTime.UtcNow >= deadline) return null;
                 if (await HttpErrorPageAsync(page) is { } status) return "http-error:" + status;
                 if (await BlankPageAsync(page)) return "http-error:200 (empty document)";
-                if (traffic is not null && await traffic.BlankEvidenceAsync(BlankPageQuiet) is { } evidence) return BlankPagePrefix + evidence;
+                if (traffic is not null && await traffic.BlankEvidenceAsync(BlankPageQuiet) is { } evidence)
+                {
+                    // A slice can time out on a busy machine while a known page is already shown: look once more before
+                    // calling the page blank.
+                    if (await FirstVisibleAsync(kinds) is { } shown) return shown;
+                    return BlankPagePrefix + evidence;
+                }
             }
         }
         foreach (var (name, locator) in kinds)
             if (await locator.First.IsVisibleAsync()) return name;
         // The page changed between the wait and the probe: look again.
         return await WaitForAnyAsync(page, TimeSpan.FromMilliseconds(Math.Max(500, timeout.TotalMilliseconds / 2)), includeLogout, traffic);
+    }
+
+    private static async Task<string?> FirstVisibleAsync(IEnumerable<(string Name, ILocator Locator)> kinds)
+    {
+        try
+        {
+            foreach (var (name, locator) in kinds)
+                if (await locator.First.IsVisibleAsync()) return name;
+        }
+        catch (PlaywrightException) { } // navigating right now
+        return null;
     }
 
     /// <summary>The HTTP status of the document the page shows, when it is an error (≥ 400) and the page has settled.</summary>
