@@ -111,7 +111,7 @@ public sealed class AttemptTraffic : IDisposable
 
     /// <summary>
     /// Evidence that the provider's page loaded and settled: the document answered (status &lt; 400), the document is complete,
-    /// no request has been in flight for <paramref name="quiet"/>. Returns the answered provider requests (document and API,
+    /// no request has been in flight and the document has not changed for <paramref name="quiet"/>, and no form control is shown. Returns the answered provider requests (document and API,
     /// with short JSON bodies) or null while any condition is missing.
     /// </summary>
     public async Task<string?> BlankEvidenceAsync(TimeSpan quiet)
@@ -122,7 +122,7 @@ public sealed class AttemptTraffic : IDisposable
         if (document is null || document.Status >= 400 || !IsProvider(page.Url) || document.Url != page.Url && page.Url.Split('#')[0] != document.Url) return null;
         try
         {
-            if (!await page.EvaluateAsync<bool>("() => document.readyState === 'complete'")) return null;
+            if (await page.EvaluateAsync<double>(StillAndEmptyScript) < quiet.TotalMilliseconds) return null;
         }
         catch (PlaywrightException) { return null; } // navigating right now
         var parts = new List<string>();
@@ -135,6 +135,29 @@ public sealed class AttemptTraffic : IDisposable
         }
         return string.Join("; ", parts);
     }
+
+    /// <summary>
+    /// Milliseconds since the document last changed, or a negative number when the page is not blank: still loading (-1), the
+    /// change observer was only just installed (-1: the next look measures), or a visible form control is shown (-2: a page
+    /// that asks the user for something is an unrecognized page, not a blank one). A quiet network alone is not enough: on a
+    /// busy machine the app may render a second after its last answer (seen with glewlwyd's grant panel), so the document
+    /// itself must have stood still too. The observer only records a time; it changes nothing on the page.
+    /// </summary>
+    private const string StillAndEmptyScript = """
+        () => {
+          if (document.readyState !== 'complete' || !document.documentElement) return -1;
+          const w = window;
+          if (!w.__oidcConformanceStill) {
+            w.__oidcConformanceStill = { at: performance.now() };
+            new MutationObserver(() => { w.__oidcConformanceStill.at = performance.now(); })
+              .observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
+            return -1;
+          }
+          const shown = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; };
+          if ([...document.querySelectorAll('input:not([type=hidden]), button, select, textarea')].some(shown)) return -2;
+          return performance.now() - w.__oidcConformanceStill.at;
+        }
+        """;
 
     private static async Task<string?> ShortJsonAsync(IResponse response)
     {

@@ -139,6 +139,7 @@ public sealed class BrowserHost : IAsyncDisposable
         if (assets.ServedFromCache(request))
         {
             assets.Forget(request);
+            timings.CountCachedAsset();
             return;
         }
         if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")) return;

@@ -89,6 +89,10 @@ public sealed class CasdoorRecordedPagesTests
         lastServedAt[$"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString}"] = DateTime.UtcNow;
         switch (ctx.Request.Path.Value)
         {
+            case "/login/oauth/authorize" when q["scenario"] == "server-redirect":
+                // A provider that redirects with HTTP 302 (not from its page's script) to the unresolvable host.
+                ctx.Response.Redirect($"http://{UnresolvableHost}:47800/callback?code=302-code&state={Uri.EscapeDataString(q["state"].ToString())}");
+                return;
             case "/login/oauth/authorize":
                 ctx.Response.ContentType = "text/html; charset=utf-8";
                 await ctx.Response.WriteAsync(AuthorizePage(q["scenario"].ToString(), int.TryParse(q["delay"], out var d) ? d : 0));
@@ -308,6 +312,17 @@ public sealed class CasdoorRecordedPagesTests
     }
 
     [Test]
+    public async Task Http_redirect_to_a_host_that_does_not_resolve_is_decided_at_the_request()
+    {
+        var (outcome, request) = await AuthorizeAsync("server-redirect");
+        outcome.End.Should().Be(AuthorizationEnd.Redirected, outcome.Describe());
+        outcome.TargetUnreachable.Should().Contain("ERR_NAME_NOT_RESOLVED");
+        outcome.Response!.Code.Should().Be("302-code");
+        outcome.Response.State.Should().Be(request.State);
+        outcome.Duration.Should().BeLessThan(NavigationTimeout / 4, "nothing was waited out");
+    }
+
+    [Test]
     public async Task Logout_error_envelope_is_the_providers_error()
     {
         var authorizer = new BrowserAuthorizer(new CasdoorLoginDriver(), callback!, NavigationTimeout);
@@ -339,6 +354,7 @@ public sealed class CasdoorRecordedPagesTests
         (host.Assets.Hits - hitsBefore).Should().Be(1);
         timings.Snapshot().Count(w => w.Endpoint.Contains("main.03214be1.js")).Should().Be(1,
             "only the real download is provider time; the copy cost the provider nothing");
+        timings.CachedAssetHits.Should().Be(1);
     }
 
     [TestCase("http://localhost:8000/static/js/main.03214be1.js", true)]
