@@ -19,14 +19,18 @@ public sealed class AttemptTraffic : IDisposable
     private readonly IPage page;
     private readonly string? callbackOrigin;
     private readonly string? state;
+    private readonly string? providerOrigin;
     private readonly ConcurrentDictionary<IRequest, DateTime> inFlight = new();
     private readonly ConcurrentQueue<(IResponse Response, bool Document)> answered = new();
     private long lastActivityTicks = DateTime.UtcNow.Ticks;
 
     /// <param name="callbackOrigin">the relying party's callback origin: its requests are not the provider's.</param>
     /// <param name="state">the request's state: a failed navigation carrying it is this attempt's authorization response.</param>
-    public AttemptTraffic(IPage page, string? callbackOrigin, string? state)
+    /// <param name="endpoint">the authorization endpoint: a failed navigation to its origin is the provider's own (an outage or
+    /// a superseded navigation), never a redirect away from it.</param>
+    public AttemptTraffic(IPage page, string? callbackOrigin, string? state, string? endpoint = null)
     {
+        providerOrigin = Uri.TryCreate(endpoint, UriKind.Absolute, out var e) ? e.GetLeftPart(UriPartial.Authority) : null;
         this.page = page;
         this.callbackOrigin = callbackOrigin;
         this.state = state;
@@ -90,10 +94,22 @@ public sealed class AttemptTraffic : IDisposable
         try
         {
             if (FailedRedirect is not null || !r.IsNavigationRequest || r.Frame != page.MainFrame) return;
-            if (!CarriesAuthorizationResponse(r.Url, state)) return;
-            FailedRedirect = (r.Url, r.Failure ?? "navigation failed");
+            if (IsFailedRedirectAway(r.Url, r.Failure, providerOrigin, state)) FailedRedirect = (r.Url, r.Failure ?? "navigation failed");
         }
         catch (Exception) { }
+    }
+
+    /// <summary>
+    /// A failed main-frame navigation that is the provider's answer sent elsewhere: not superseded (ERR_ABORTED: the browser
+    /// moved on, nothing failed to load), not to the provider's own origin (its outage, or its own request carrying state),
+    /// and carrying an authorization response.
+    /// </summary>
+    public static bool IsFailedRedirectAway(string url, string? failure, string? providerOrigin, string? state)
+    {
+        if (failure is not null && failure.Contains("ERR_ABORTED", StringComparison.Ordinal)) return false;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var target)) return false;
+        if (providerOrigin is not null && target.GetLeftPart(UriPartial.Authority).Equals(providerOrigin, StringComparison.OrdinalIgnoreCase)) return false;
+        return CarriesAuthorizationResponse(url, state);
     }
 
     /// <summary>

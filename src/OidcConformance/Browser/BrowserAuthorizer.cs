@@ -91,7 +91,7 @@ public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListe
         // Both watch the page from before the first request: the driver's watch says when a page has settled, the traffic
         // is the evidence for a blank page and for a redirect the browser could not follow.
         using var watch = driver.Watch(page);
-        using var traffic = new AttemptTraffic(page, callback.Origin, request.State);
+        using var traffic = new AttemptTraffic(page, callback.Origin, request.State, request.Endpoint);
         try
         {
             if (method == RequestMethod.Get)

@@ -322,6 +322,14 @@ public sealed class CasdoorRecordedPagesTests
         outcome.Duration.Should().BeLessThan(NavigationTimeout / 4, "nothing was waited out");
     }
 
+    [TestCase("http://evil.rp.oidc-conformance.test:47800/callback?code=c&state=s1", "net::ERR_NAME_NOT_RESOLVED", true)]
+    [TestCase("http://evil.rp.oidc-conformance.test:47800/callback?error=access_denied", "net::ERR_NAME_NOT_RESOLVED", true)]
+    [TestCase("http://evil.rp.oidc-conformance.test:47800/callback?code=c&state=s1", "net::ERR_ABORTED", false)]
+    [TestCase("http://localhost:8000/login/oauth/authorize?response_type=code&state=s1", "net::ERR_CONNECTION_REFUSED", false)]
+    [TestCase("http://elsewhere.test/page?x=1", "net::ERR_NAME_NOT_RESOLVED", false)]
+    public void Only_a_failed_navigation_away_with_the_answer_is_a_redirect(string url, string failure, bool redirect) =>
+        AttemptTraffic.IsFailedRedirectAway(url, failure, "http://localhost:8000", "s1").Should().Be(redirect);
+
     [Test]
     public async Task Logout_error_envelope_is_the_providers_error()
     {
