@@ -17,6 +17,12 @@ public enum AuthorizationEnd
     LoginRejected,
     /// <summary>Nothing recognizable happened before the navigation deadline.</summary>
     Stalled,
+    /// <summary>
+    /// The provider's page loaded (its document and API requests answered, none in flight) and then showed nothing the
+    /// driver recognizes: the provider answered without redirecting and without an error page. Detail lists the answered
+    /// requests. Unlike <see cref="Stalled"/> this is evidence of what the provider did, decided within seconds.
+    /// </summary>
+    BlankPage,
 }
 
 /// <summary>What one authorization attempt in the browser ended with.</summary>
@@ -28,10 +34,18 @@ public sealed record AuthorizationOutcome(AuthorizationEnd End, string Detail)
     public bool ConsentShown { get; init; }
     public string? FinalUrl { get; init; }
     public TimeSpan Duration { get; init; }
+    /// <summary>The provider pages the attempt took, in order, each once the page had settled (<see cref="IPageWatch"/>).</summary>
+    public IReadOnlyList<ProviderPage> PagesMet { get; init; } = [];
+    /// <summary>Redirected, but the browser could not load the target (e.g. its host does not resolve): the request it was
+    /// sent on is the evidence (<see cref="FinalUrl"/>, <see cref="Response"/>), there is no callback hit.</summary>
+    public string? TargetUnreachable { get; init; }
 
     public string Describe() => End switch
     {
+        AuthorizationEnd.Redirected when TargetUnreachable is { } failure =>
+            $"redirected the browser to {Http.Redactor.Redact(FinalUrl?.Split('?')[0])} ({Response?.Describe()}), which the browser could not load ({failure})",
         AuthorizationEnd.Redirected => $"redirected to the relying party ({Response?.Describe()})",
+        AuthorizationEnd.BlankPage => $"the provider's page loaded and showed nothing recognizable, without redirecting (URL {Http.Redactor.Redact(FinalUrl)}): {Detail}",
         AuthorizationEnd.ProviderError => $"the provider showed an error page: {Detail}",
         AuthorizationEnd.LoginRequired => "the provider asked for a login",
         AuthorizationEnd.LoginRejected => $"the provider refused the credentials: {Detail}",
@@ -49,7 +63,7 @@ public enum RequestMethod { Get, Post }
 /// driver (credentials, consent) until the relying party's callback receives the answer, and returns what happened.
 /// Waiting is event-driven with one deadline; there are no sleeps.
 /// </summary>
-public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener callback, TimeSpan navigationTimeout,
+public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListener callback, TimeSpan navigationTimeout,
     Run.ProviderTimings? timings = null)
 {
     public ILoginDriver Driver => driver;
@@ -109,6 +123,11 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
         var deadline = DateTime.UtcNow + navigationTimeout + navigationTimeout;
         var submitted = false;
         var consent = false;
+        var met = new List<ProviderPage>();
+        // Both watch the page from before the first request: the driver's watch says when a page has settled, the traffic
+        // is the evidence for a blank page and for a redirect the browser could not follow.
+        using var watch = driver.Watch(page);
+        using var traffic = new AttemptTraffic(page, callback.Origin, request.State, request.Endpoint);
         try
         {
             if (method == RequestMethod.Get)
@@ -120,6 +139,10 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
         {
             return new AuthorizationOutcome(AuthorizationEnd.ProviderError, answered) { FinalUrl = page.Url, Duration = clock.Elapsed };
         }
+        catch (PlaywrightException e) when (e.Message.Contains("net::ERR_", StringComparison.Ordinal) && traffic.FailedRedirect is { } away)
+        {
+            return UnreachableRedirect(away.Url, away.Failure, submitted, consent, met, clock);
+        }
         catch (PlaywrightException e) when (e.Message.Contains("net::ERR_", StringComparison.Ordinal))
         {
             return new AuthorizationOutcome(AuthorizationEnd.Stalled, FirstLine(e.Message)) { FinalUrl = page.Url, Duration = clock.Elapsed };
@@ -129,7 +152,17 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
         {
             var remaining = deadline - DateTime.UtcNow;
             if (remaining <= TimeSpan.Zero) break;
-            var seen = await WaitForAnyAsync(page, remaining, failures: failures);
+            var seen = await WaitForAnyAsync(page, remaining, failures: failures, traffic: traffic);
+            if (seen is nameof(ProviderPage.Login) or nameof(ProviderPage.Consent))
+            {
+                // A login or consent page is taken only once the page has settled: credentials are never typed into a page
+                // that is about to offer the existing session.
+                if (!await SettledAsync(watch, deadline))
+                    return Done(AuthorizationEnd.Stalled, $"the provider's page did not settle within {SettleTimeout.TotalSeconds:0} s ({watch.Describe()})");
+                seen = await VisibleKindAsync(page);
+                if (seen is null) continue; // it moved on while settling: look again
+            }
+            if (Enum.TryParse<ProviderPage>(seen, out var kind)) met.Add(kind);
             switch (seen)
             {
                 case null:
@@ -137,9 +170,13 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
                 case UnreachablePage:
                     return Done(AuthorizationEnd.Stalled, UnreachablePage);
                 case "callback":
-                    return await ReadCallbackAsync(page, submitted, consent, clock);
+                    return await ReadCallbackAsync(page, submitted, consent, clock) with { PagesMet = met };
+                case RedirectFailedPage when traffic.FailedRedirect is { } away:
+                    return UnreachableRedirect(away.Url, away.Failure, submitted, consent, met, clock);
+                case { } blank when blank.StartsWith(BlankPagePrefix, StringComparison.Ordinal):
+                    return Done(AuthorizationEnd.BlankPage, blank[BlankPagePrefix.Length..] + await PageTextNoteAsync(page));
                 case nameof(ProviderPage.Login):
-                    if (credentials is null) return Done(AuthorizationEnd.LoginRequired, "login form shown");
+                    if (credentials is null) return Done(AuthorizationEnd.LoginRequired, $"login form shown ({watch.Describe()})");
                     if (submitted) return Done(AuthorizationEnd.LoginRejected, await driver.ReadMessageAsync(page));
                     await driver.SubmitCredentialsAsync(page, credentials.Value.Username, credentials.Value.Password);
                     submitted = true;
@@ -150,9 +187,15 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
                     break;
                 case nameof(ProviderPage.Consent):
                     if (consent && step > 8) return Done(AuthorizationEnd.Stalled, "consent page shown again and again");
+                    var errorBefore = await ErrorVisibleAsync(page);
+                    var navigations = traffic.NavigationsStarted;
                     await driver.ApproveConsentAsync(page);
                     consent = true;
-                    await WaitGoneAsync(driver.Locate(page, ProviderPage.Consent), deadline);
+                    if (await AfterApproveAsync(page, deadline, errorBefore, navigations, traffic) is { } refused)
+                    {
+                        met.Add(ProviderPage.Error);
+                        return Done(submitted ? AuthorizationEnd.LoginRejected : AuthorizationEnd.ProviderError, refused);
+                    }
                     break;
                 case nameof(ProviderPage.Error):
                     var message = await driver.ReadMessageAsync(page);
@@ -166,7 +209,7 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
         return Done(AuthorizationEnd.Stalled, "no redirect before the deadline");
 
         AuthorizationOutcome Done(AuthorizationEnd end, string detail) =>
-            new(end, detail) { CredentialsSubmitted = submitted, ConsentShown = consent, FinalUrl = page.Url, Duration = clock.Elapsed };
+            new(end, detail) { CredentialsSubmitted = submitted, ConsentShown = consent, FinalUrl = page.Url, Duration = clock.Elapsed, PagesMet = met };
     }
 
     /// <summary>RP-initiated logout in the browser: confirms where the provider asks, then reports where the browser ended.</summary>
@@ -248,7 +291,9 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
     }
 
     /// <summary>Waits for whichever known page appears first; returns its name, or null at the deadline.</summary>
-    private async Task<string?> WaitForAnyAsync(IPage page, TimeSpan timeout, bool includeLogout = false, NavigationFailures? failures = null)
+    /// <param name="traffic">when given (authorization attempts), a failed redirect away from the provider and a settled
+    /// blank provider page end the wait too (<see cref="RedirectFailedPage"/>, <see cref="BlankPagePrefix"/>).</param>
+    private async Task<string?> WaitForAnyAsync(IPage page, TimeSpan timeout, bool includeLogout = false, NavigationFailures? failures = null, AttemptTraffic? traffic = null)
     {
         var kinds = new List<(string Name, ILocator Locator)> { ("callback", CallbackPage(page)) };
         foreach (var kind in Enum.GetValues<ProviderPage>())
@@ -264,7 +309,8 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
         while (true)
         {
             var slice = TimeSpan.FromMilliseconds(Math.Min(sliceMs, Math.Max(1, (deadline - DateTime.UtcNow).TotalMilliseconds)));
-            sliceMs = Math.Min(2500, sliceMs * 2);
+            // With the traffic to tell a blank page, slices stay at 1 s at most so that it is decided within 5 s.
+            sliceMs = Math.Min(traffic is null ? 2500 : 1000, sliceMs * 2);
             try
             {
                 await any.First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = (float)slice.TotalMilliseconds });
@@ -272,6 +318,7 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
             }
             catch (TimeoutException)
             {
+                if (traffic?.FailedRedirect is not null) return RedirectFailedPage;
                 if (DateTime.UtcNow >= deadline) return null;
                 if (await HttpErrorPageAsync(page) is { } status) return "http-error:" + status;
                 if (await BlankPageAsync(page)) return "http-error:200 (empty document)";
@@ -280,12 +327,30 @@ public sealed class BrowserAuthorizer(ILoginDriver driver, CallbackListener call
                 // their own handling.
                 if (failures?.Last is { } failed && Outages?.IsProviderOrigin(failed.Url) == true && page.Url.StartsWith("chrome-error://", StringComparison.Ordinal))
                     return UnreachablePage;
+                if (traffic is not null && await traffic.BlankEvidenceAsync(BlankPageQuiet) is { } evidence)
+                {
+                    // A slice can time out on a busy machine while a known page is already shown: look once more before
+                    // calling the page blank.
+                    if (await FirstVisibleAsync(kinds) is { } shown) return shown;
+                    return BlankPagePrefix + evidence;
+                }
             }
         }
         foreach (var (name, locator) in kinds)
             if (await locator.First.IsVisibleAsync()) return name;
         // The page changed between the wait and the probe: look again.
-        return await WaitForAnyAsync(page, TimeSpan.FromMilliseconds(Math.Max(500, timeout.TotalMilliseconds / 2)), includeLogout, failures);
+        return await WaitForAnyAsync(page, TimeSpan.FromMilliseconds(Math.Max(500, timeout.TotalMilliseconds / 2)), includeLogout, failures, traffic);
+    }
+
+    private static async Task<string?> FirstVisibleAsync(IEnumerable<(string Name, ILocator Locator)> kinds)
+    {
+        try
+        {
+            foreach (var (name, locator) in kinds)
+                if (await locator.First.IsVisibleAsync()) return name;
+        }
+        catch (PlaywrightException) { } // navigating right now
+        return null;
     }
 
     /// <summary>The HTTP status of the document the page shows, when it is an error (≥ 400) and the page has settled.</summary>

@@ -104,16 +104,20 @@ public sealed class BrowserHost : IAsyncDisposable
         // Blocking outside fonts keeps login pages from waiting on a network that is not there. A regular expression (not a
         // predicate) lets Playwright match in the browser's driver: a predicate would stop every request for a round trip to .NET.
         await context.RouteAsync(FontHosts, route => route.AbortAsync());
+        await Assets.AttachAsync(context);
         if (timings is not null)
         {
             timings.CountUserAgent();
-            context.RequestFinished += (_, request) => RecordTiming(timings, callbackOrigin, request);
+            context.RequestFinished += (_, request) => RecordTiming(timings, callbackOrigin, request, Assets);
         }
         var page = await context.NewPageAsync();
         var userAgent = new UserAgent(context, page);
         await BrowserEvidence.StartTracingAsync(userAgent, TraceMode, TraceDirectory);
         return userAgent;
     }
+
+    /// <summary>Content-hashed static assets of the provider, fetched once per run and served to later contexts.</summary>
+    public StaticAssetCache Assets { get; } = new();
 
     /// <summary>What each new context records for the failure bundles (set from the run settings before the first context).</summary>
     public BrowserTraceMode TraceMode { get; set; } = BrowserTraceMode.Off;
@@ -129,8 +133,15 @@ public sealed class BrowserHost : IAsyncDisposable
         try { Directory.Delete(path, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private static void RecordTiming(Run.ProviderTimings timings, string? callbackOrigin, IRequest request)
+    private static void RecordTiming(Run.ProviderTimings timings, string? callbackOrigin, IRequest request, StaticAssetCache assets)
     {
+        // A copy served by the harness cost the provider nothing: it is not provider time.
+        if (assets.ServedFromCache(request))
+        {
+            assets.Forget(request);
+            timings.CountCachedAsset();
+            return;
+        }
         if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")) return;
         if (callbackOrigin is not null && url.GetLeftPart(UriPartial.Authority).Equals(callbackOrigin, StringComparison.OrdinalIgnoreCase)) return;
         var timing = request.Timing;

@@ -69,6 +69,9 @@ public sealed partial class CasdoorLoginDriver : ILoginDriver
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
+    /// <summary>The page settles once /api/get-account answered (and, with an account, the "Continue with" box is there).</summary>
+    public IPageWatch Watch(IPage page) => new CasdoorAccountWatch(page, p => p.Locator(SignedInBox));
+
     public async Task SubmitCredentialsAsync(IPage page, string username, string password)
     {
         // The form renders only after /api/get-account and /api/get-app-login answered (LoginPage.getApplicationLogin).

@@ -22,6 +22,12 @@ public interface ILoginDriver
     Task ConfirmLogoutAsync(IPage page);
     /// <summary>Visible text of a provider error or rejected-login message, for verdict reasons.</summary>
     Task<string> ReadMessageAsync(IPage page);
+
+    /// <summary>
+    /// Starts watching <paramref name="page"/> before an attempt navigates it; the authorizer takes a login or consent page
+    /// only once the watch says the page has settled (<see cref="IPageWatch"/>). Default: server-rendered pages, settled at once.
+    /// </summary>
+    IPageWatch Watch(IPage page) => ImmediatePageWatch.Instance;
 }
 
 public static class LoginDrivers

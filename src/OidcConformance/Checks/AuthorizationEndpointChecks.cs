@@ -210,6 +210,10 @@ public static class AuthorizationEndpointChecks
             return check.NotApplicable($"the authorization endpoint could not be loaded: {a.Outcome.Detail}");
         if (toleratedError is not null)
             return check.Pass($"no redirect to the unverified URI; the error '{toleratedError.Get("error")}' went to the registered redirect URI");
+        // A stall is no evidence that the provider refused: it may still have been about to redirect (Recorded/casdoor-3.158.0:
+        // this check once passed by a 40 s wait). A blank page is: the provider's page loaded and went quiet without redirecting.
+        if (a.Outcome.End == AuthorizationEnd.Stalled)
+            return check.NotApplicable($"no evidence of what the provider did: {a.Outcome.Describe()}");
         return check.Pass($"no redirect: {a.Outcome.Describe()}");
     }
 

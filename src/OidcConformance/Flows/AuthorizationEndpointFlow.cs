@@ -91,7 +91,7 @@ public static class AuthorizationEndpointFlow
             try
             {
                 outcome = await run.Authorizer.AuthorizeAsync(ua, request, allowLogin ? (user.Username, user.Password) : null, method);
-                if (outcome.End == AuthorizationEnd.Stalled) pageText = await PageTextAsync(ua.Page);
+                if (outcome.End is AuthorizationEnd.Stalled or AuthorizationEnd.BlankPage) pageText = await PageTextAsync(ua.Page);
             }
             finally { ua.Context.Request -= OnRequest; }
         }

@@ -24,6 +24,10 @@ public sealed class ProviderTimings
 
     public int BrowserLogins => Volatile.Read(ref logins);
     public int UserAgentSessions => Volatile.Read(ref userAgents);
+    private int cachedAssets;
+    /// <summary>Browser requests for content-hashed static assets answered by the harness's copy (no provider work, no wait recorded).</summary>
+    public int CachedAssetHits => Volatile.Read(ref cachedAssets);
+    public void CountCachedAsset() => Interlocked.Increment(ref cachedAssets);
     public IReadOnlyList<ProviderWait> Snapshot() => waits.ToArray();
 
     public void CountLogin() => Interlocked.Increment(ref logins);
@@ -102,6 +106,7 @@ public sealed class ProviderTimings
             httpExchanges = all.Count(w => w.Channel == "http"),
             browserRequests = all.Count(w => w.Channel == "browser"),
             browserLogins = BrowserLogins,
+            cachedAssetHits = CachedAssetHits,
             userAgentSessions = UserAgentSessions,
             endpoints = endpoints.Select(e => new
             {
@@ -114,7 +119,7 @@ public sealed class ProviderTimings
         var md = new StringBuilder();
         md.AppendLine("# Provider latency").AppendLine();
         md.AppendLine(F($"Run wall time {wall.TotalSeconds:0.0} s; provider busy (at least one request in flight) {busy.TotalSeconds:0.0} s; sum of all waits {sum.TotalSeconds:0.0} s; wall / busy = {(busy > TimeSpan.Zero ? (wall / busy).ToString("0.00", CultureInfo.InvariantCulture) : "n/a")}."));
-        md.AppendLine(F($"{all.Count} requests ({all.Count(w => w.Channel == "http")} back-channel, {all.Count(w => w.Channel == "browser")} browser); {BrowserLogins} browser logins in {UserAgentSessions} user-agent sessions.")).AppendLine();
+        md.AppendLine(F($"{all.Count} requests ({all.Count(w => w.Channel == "http")} back-channel, {all.Count(w => w.Channel == "browser")} browser); {BrowserLogins} browser logins in {UserAgentSessions} user-agent sessions; {CachedAssetHits} content-hashed static assets served from the harness's copy (not provider time).")).AppendLine();
         md.AppendLine("| channel | method | endpoint | count | median ms | p95 ms | max ms | total ms |");
         md.AppendLine("|---|---|---|---:|---:|---:|---:|---:|");
         foreach (var e in endpoints)
