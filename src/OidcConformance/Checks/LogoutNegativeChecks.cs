@@ -68,11 +68,14 @@ public static class LogoutNegativeChecks
                                    (outcome.End == AuthorizationEnd.Redirected ? "" : " (seen by the callback listener)") +
                                    (Request.TryGetValue(check.Id, out var request) ? $" for {request}" : "") +
                                    (confirmed ? " (after the user was asked to confirm, or without asking)" : ", without asking the user")).WithCase(@case);
+        // A stall is no evidence of a refusal: a page that failed to load or never settled says nothing about what the OP would
+        // have done with the request (the confirmation prompt is the one stall that is the OP's own answer).
+        if (outcome.End == AuthorizationEnd.Stalled && !outcome.Detail.Contains("confirmation", StringComparison.Ordinal))
+            return check.NotApplicable($"no evidence either way: the logout attempt ended without a redirect or a page of the OP ({outcome.Describe()})").WithCase(@case);
         var what = outcome.End switch
         {
             AuthorizationEnd.ProviderError => $"no redirect; the OP showed: {outcome.Detail}",
-            AuthorizationEnd.Stalled when outcome.Detail.Contains("confirmation", StringComparison.Ordinal) => "no redirect; the OP asked the user to confirm",
-            AuthorizationEnd.Stalled => $"no redirect within the navigation timeout ({outcome.Detail})",
+            AuthorizationEnd.Stalled => "no redirect; the OP asked the user to confirm",
             AuthorizationEnd.LoginRequired => "no redirect; the OP showed its login page",
             _ => $"no redirect ({outcome.Describe()})",
         };

@@ -45,6 +45,11 @@ public static class PkceFlows
             if (!run.Profile.Features.Pkce) throw new PrerequisiteException("the profile does not offer PKCE (features.pkce)");
             if (!client.ResponseTypes.Contains("code")) throw new PrerequisiteException($"the {client.Role} client is not registered for response_type=code");
             var userAgent = await UserAgentAsync(run);
+            // Every negative attempt follows the client's unmutated S256 attempt in the same session, whatever order the tests
+            // run in: the session state it meets is then known (logged in, consent given), and a refusal shown on the
+            // provider's page is met the same way each time (Casdoor: the "Continue with" tile, then its toast, instead of a
+            // credential form whose submission the toast would answer). The unmutated attempt is also the negative's control.
+            if (mutation != PkceMutation.None) await AttemptAsync(run, client, PkceMutation.None);
             return await CodeFlow.RunAsync(run, client, run.Profile.PrimaryUser, userAgent: userAgent, pkce: true, customize: r => Mutate(r, mutation));
         });
 
