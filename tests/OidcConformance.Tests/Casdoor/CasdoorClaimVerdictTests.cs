@@ -22,7 +22,7 @@ public sealed class CasdoorClaimVerdictTests
     [TestCase("phone", Verdict.Warning, "the response carries phone instead")]
     public void Userinfo_scope_claims_on_the_recorded_reference_userinfo(string scope, Verdict expected, string reason)
     {
-        var r = UserInfoChecks.EvaluateScopeClaims(RecordedCasdoor.ReferenceUserInfo, scope, RecordedCasdoor.Alice.Claims, granted: true);
+        var r = UserInfoChecks.EvaluateScopeClaims(CasdoorRecording.ReferenceUserInfo, scope, CasdoorRecording.Alice.Claims, granted: true);
         r.Verdict.Should().Be(expected, r.Reason);
         r.Reason.Should().Contain(reason);
     }
@@ -33,7 +33,7 @@ public sealed class CasdoorClaimVerdictTests
     [TestCase("phone")]
     public void The_documented_mapping_still_matches_the_recorded_userinfo(string scope)
     {
-        var r = UserInfoChecks.EvaluateClaimMapping(RecordedCasdoor.ReferenceUserInfo, scope, RecordedCasdoor.Alice.Claims[scope], granted: true);
+        var r = UserInfoChecks.EvaluateClaimMapping(CasdoorRecording.ReferenceUserInfo, scope, CasdoorRecording.Alice.Claims[scope], granted: true);
         r.Verdict.Should().Be(Verdict.Passed, r.Reason);
     }
 
@@ -45,8 +45,8 @@ public sealed class CasdoorClaimVerdictTests
     [TestCase("all", "openid profile email address phone", Verdict.Warning, "address is a JSON string")]
     public void Scope_matrix_on_the_recorded_subset_flows(string label, string scope, Verdict expected, string reason)
     {
-        var s = RecordedCasdoor.Subset(scope);
-        var r = UserInfoVariantChecks.EvaluateMatrixGrantedClaims(label, s.UserInfo, scope, RecordedCasdoor.Alice.Claims);
+        var s = CasdoorRecording.Subset(scope);
+        var r = UserInfoVariantChecks.EvaluateMatrixGrantedClaims(label, s.UserInfo, scope, CasdoorRecording.Alice.Claims);
         r.Verdict.Should().Be(expected, r.Reason);
         r.Reason.Should().Contain(reason);
     }
@@ -59,7 +59,7 @@ public sealed class CasdoorClaimVerdictTests
     [TestCase("all", "openid profile email address phone", Verdict.Passed, "no claims of other standard scopes")]
     public void Id_token_of_each_recorded_subset_flow(string label, string scope, Verdict expected, string reason)
     {
-        var r = TokenContentChecks.EvaluateIdTokenOnlyGrantedScopeClaims(label, RecordedCasdoor.Subset(scope).IdToken, scope);
+        var r = TokenContentChecks.EvaluateIdTokenOnlyGrantedScopeClaims(label, CasdoorRecording.Subset(scope).IdToken, scope);
         r.Verdict.Should().Be(expected, r.Reason);
         r.Reason.Should().Contain(reason);
     }
@@ -75,7 +75,7 @@ public sealed class CasdoorClaimVerdictTests
     [TestCase("phone", Verdict.Warning, "phone instead")]
     public void Implicit_id_token_scope_claims(string scope, Verdict expected, string reason)
     {
-        var r = ImplicitHybridChecks.EvaluateIdTokenScopeClaims(RecordedCasdoor.ReferenceIdToken, scope, RecordedCasdoor.Alice.Claims, granted: true);
+        var r = ImplicitHybridChecks.EvaluateIdTokenScopeClaims(CasdoorRecording.ReferenceIdToken, scope, CasdoorRecording.Alice.Claims, granted: true);
         r.Verdict.Should().Be(expected, r.Reason);
         r.Reason.Should().Contain(reason);
     }
@@ -83,13 +83,13 @@ public sealed class CasdoorClaimVerdictTests
     [Test]
     public void Standard_types_credentials_on_the_recorded_reference_flow()
     {
-        TokenContentChecks.EvaluateUserInfoStandardTypes(RecordedCasdoor.ReferenceUserInfo).Verdict.Should().Be(Verdict.Failed);
-        TokenContentChecks.EvaluateIdTokenStandardTypes(RecordedCasdoor.ReferenceIdToken).Verdict.Should().Be(Verdict.Failed);
-        var id = TokenContentChecks.EvaluateIdTokenNoCredentials(RecordedCasdoor.ReferenceIdToken, RecordedCasdoor.Alice.Password);
+        TokenContentChecks.EvaluateUserInfoStandardTypes(CasdoorRecording.ReferenceUserInfo).Verdict.Should().Be(Verdict.Failed);
+        TokenContentChecks.EvaluateIdTokenStandardTypes(CasdoorRecording.ReferenceIdToken).Verdict.Should().Be(Verdict.Failed);
+        var id = TokenContentChecks.EvaluateIdTokenNoCredentials(CasdoorRecording.ReferenceIdToken, CasdoorRecording.Alice.Password);
         id.Verdict.Should().Be(Verdict.Failed);
         id.Reason.Should().NotContain("be6b18e3795db770c616", "the salt's value is never quoted");
         id.Reason.Should().Contain("without data: password, recoveryCodes, totpSecret", "empty credential-named claims are reported, not judged");
-        TokenContentChecks.EvaluateAccessTokenNoCredentials(RecordedCasdoor.ReferenceAccessToken, RecordedCasdoor.Alice.Password).Verdict.Should().Be(Verdict.Failed);
-        TokenContentChecks.EvaluateUserInfoNoCredentials(RecordedCasdoor.ReferenceUserInfo, RecordedCasdoor.Alice.Password).Verdict.Should().Be(Verdict.Passed);
+        TokenContentChecks.EvaluateAccessTokenNoCredentials(CasdoorRecording.ReferenceAccessToken, CasdoorRecording.Alice.Password).Verdict.Should().Be(Verdict.Failed);
+        TokenContentChecks.EvaluateUserInfoNoCredentials(CasdoorRecording.ReferenceUserInfo, CasdoorRecording.Alice.Password).Verdict.Should().Be(Verdict.Passed);
     }
 }

@@ -42,9 +42,9 @@ public sealed class TokenContentProofs : IFailureProofs, IPassProofs
 
         // ---- standard claim types: the recorded Casdoor artifacts that the claim table passed
         yield return new(TokenContentChecks.UserInfoStandardTypes, "recorded Casdoor UserInfo: \"address\": \"Springfield, IL\" (exchange 49)", () =>
-            TokenContentChecks.EvaluateUserInfoStandardTypes(RecordedCasdoor.ReferenceUserInfo), "address is a JSON string");
+            TokenContentChecks.EvaluateUserInfoStandardTypes(CasdoorRecording.ReferenceUserInfo), "address is a JSON string");
         yield return new(TokenContentChecks.IdTokenStandardTypes, "recorded Casdoor ID token: address is a JSON array (exchange 48)", () =>
-            TokenContentChecks.EvaluateIdTokenStandardTypes(RecordedCasdoor.ReferenceIdToken), "address is a JSON array");
+            TokenContentChecks.EvaluateIdTokenStandardTypes(CasdoorRecording.ReferenceIdToken), "address is a JSON array");
 
         // ---- credential material: hand-made
         yield return new(TokenContentChecks.IdTokenNoCredentials, "password hash claim", () =>
@@ -71,15 +71,15 @@ public sealed class TokenContentProofs : IFailureProofs, IPassProofs
 
         // ---- credential material: what Casdoor 3.158.0 really issued (object/token_jwt.go embeds the whole user, password blanked, salt kept)
         yield return new(TokenContentChecks.IdTokenNoCredentials, "recorded Casdoor ID token: passwordSalt (exchange 48)", () =>
-            TokenContentChecks.EvaluateIdTokenNoCredentials(RecordedCasdoor.ReferenceIdToken, RecordedCasdoor.Alice.Password), "passwordSalt: a credential claim carrying a 20-character string");
+            TokenContentChecks.EvaluateIdTokenNoCredentials(CasdoorRecording.ReferenceIdToken, CasdoorRecording.Alice.Password), "passwordSalt: a credential claim carrying a 20-character string");
         yield return new(TokenContentChecks.AccessTokenNoCredentials, "recorded Casdoor JWT access token: passwordSalt (exchange 48)", () =>
-            TokenContentChecks.EvaluateAccessTokenNoCredentials(RecordedCasdoor.ReferenceAccessToken, RecordedCasdoor.Alice.Password), "passwordSalt");
+            TokenContentChecks.EvaluateAccessTokenNoCredentials(CasdoorRecording.ReferenceAccessToken, CasdoorRecording.Alice.Password), "passwordSalt");
 
         // ---- ID token releases only granted-scope claims
         yield return new(TokenContentChecks.IdTokenOnlyGrantedScopeClaims, "email in the ID token of scope=openid", () =>
             TokenContentChecks.EvaluateIdTokenOnlyGrantedScopeClaims("openid", IdToken(c => c.With("email", "alice@example.com")), "openid"), "email (scope email)");
         yield return new(TokenContentChecks.IdTokenOnlyGrantedScopeClaims, "recorded Casdoor ID token of scope=openid (exchange 146)", () =>
-            TokenContentChecks.EvaluateIdTokenOnlyGrantedScopeClaims("openid", RecordedCasdoor.Subset("openid").IdToken, "openid"), "email (scope email)");
+            TokenContentChecks.EvaluateIdTokenOnlyGrantedScopeClaims("openid", CasdoorRecording.Subset("openid").IdToken, "openid"), "email (scope email)");
     }
 
     public IEnumerable<PassProof> PassProofs()
@@ -97,11 +97,11 @@ public sealed class TokenContentProofs : IFailureProofs, IPassProofs
         yield return new(TokenContentChecks.UserInfoNoCredentials, "recorded node-oidc-provider UserInfo", () =>
             TokenContentChecks.EvaluateUserInfoNoCredentials(Body(RealUserInfo), Password));
         yield return new(TokenContentChecks.UserInfoNoCredentials, "recorded Casdoor UserInfo (exchange 49)", () =>
-            TokenContentChecks.EvaluateUserInfoNoCredentials(RecordedCasdoor.ReferenceUserInfo, RecordedCasdoor.Alice.Password));
+            TokenContentChecks.EvaluateUserInfoNoCredentials(CasdoorRecording.ReferenceUserInfo, CasdoorRecording.Alice.Password));
         yield return new(TokenContentChecks.AccessTokenNoCredentials, "RFC 9068-style JWT access token", () =>
             TokenContentChecks.EvaluateAccessTokenNoCredentials(Make.Jwt(Make.Header(), Make.IdTokenClaims().With("scope", "openid").With("client_id", "c")), Password));
         yield return new(TokenContentChecks.IdTokenOnlyGrantedScopeClaims, "recorded Casdoor ID token with every scope granted (exchange 156)", () =>
-            TokenContentChecks.EvaluateIdTokenOnlyGrantedScopeClaims("all", RecordedCasdoor.Subset("openid profile email address phone").IdToken, "openid profile email address phone"));
+            TokenContentChecks.EvaluateIdTokenOnlyGrantedScopeClaims("all", CasdoorRecording.Subset("openid profile email address phone").IdToken, "openid profile email address phone"));
         yield return new(TokenContentChecks.IdTokenOnlyGrantedScopeClaims, "recorded node-oidc-provider ID token, scope openid", () =>
             TokenContentChecks.EvaluateIdTokenOnlyGrantedScopeClaims("openid", RealNodeIdToken, "openid"));
     }
