@@ -177,7 +177,7 @@ public static class DiscoveryExtraFlow
         {
             case "userinfo":
             {
-                var flow = await CodeFlow.ReferenceAsync(run);
+                var flow = await CodeFlow.ReferenceWithLiveAccessTokenAsync(run);
                 if (flow.Token is { IsSuccess: true, AccessToken: { } accessToken })
                     return JudgeUserInfo(await run.UserInfoGetAsync(url, accessToken));
                 return Refuting(JudgeEndpoint(await run.Http.GetAsync(url, "probe: userinfo (no token)"), endpoint),

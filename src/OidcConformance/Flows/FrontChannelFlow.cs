@@ -44,8 +44,11 @@ public sealed record FrontChannelResult(string ResponseType, string? ResponseMod
         return Token ?? throw new PrerequisiteException($"no code exchange happened for {Case} (the response carried no code)");
     }
 
+    /// <summary>When the flow was complete (its tokens had arrived): the time their exp and iat are judged against.</summary>
+    public DateTimeOffset CompletedAt { get; init; } = DateTimeOffset.UtcNow;
+
     public IdTokenExpectations Expectations(string issuer) =>
-        new(issuer, Client.ClientId, Request.Nonce, DateTimeOffset.UtcNow) { ExpectedSubject = User.Subject };
+        new(issuer, Client.ClientId, Request.Nonce, CompletedAt) { ExpectedSubject = User.Subject };
 }
 
 /// <summary>

@@ -23,10 +23,10 @@ public static class UserInfoVariantFlow
         return await run.EndpointAsync("userinfo_endpoint");
     }
 
-    /// <summary>The reference flow's access token and ID token sub (the login shared with the other suites).</summary>
+    /// <summary>The reference flow's access token, still live, and its ID token's sub (the login shared with the other suites).</summary>
     public static async Task<(string AccessToken, string? Sub)> ReferenceTokenAsync(ConformanceRun run)
     {
-        var flow = await CodeFlow.ReferenceAsync(run);
+        var flow = await CodeFlow.ReferenceWithLiveAccessTokenAsync(run);
         var token = flow.RequireSuccessfulToken();
         return (token.AccessToken!, flow.IdToken.ClaimString("sub"));
     }

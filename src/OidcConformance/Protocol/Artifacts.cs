@@ -54,6 +54,19 @@ public sealed record TokenResponse(HttpExchange Exchange, JsonBody Body)
     public string? Error => Body.String("error");
     public bool IsSuccess => Exchange.IsSuccess && Body.IsObject && Error is null && AccessToken is not null;
 
+    /// <summary>When the response arrived: the moment its tokens' lifetimes (expires_in, exp) are judged from.</summary>
+    public DateTimeOffset ReceivedAt => Exchange.Started + Exchange.Duration;
+
+    /// <summary>expires_in (RFC 6749 §5.1, RECOMMENDED) as a number of seconds, when the response carries one.</summary>
+    public int? ExpiresIn => Body.Get("expires_in") is { ValueKind: System.Text.Json.JsonValueKind.Number } n && n.TryGetInt32(out var v) ? v : null;
+
+    /// <summary>
+    /// Whether the access token is known to have less than <paramref name="margin"/> left at <paramref name="now"/>
+    /// (by expires_in, counted from arrival). Without expires_in nothing is known, and the token is not called stale.
+    /// </summary>
+    public bool AccessTokenExpiresWithin(TimeSpan margin, DateTimeOffset now) =>
+        ExpiresIn is { } seconds && ReceivedAt + TimeSpan.FromSeconds(seconds) - now < margin;
+
     public string Describe() =>
         Exchange.TransportError is not null ? $"no response from the token endpoint: {Exchange.TransportError}"
         : !Body.IsObject ? $"HTTP {Exchange.StatusCode}, {Body.Problem}"

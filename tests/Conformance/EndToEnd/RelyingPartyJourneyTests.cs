@@ -26,7 +26,7 @@ public sealed class RelyingPartyJourneyTests : ConformanceTest
         steps.Add(("state", AuthorizationResponseChecks.EvaluateStateEchoed(login.Request, login.Response)));
         var token = login.RequireToken();
         steps.Add(("code exchange", TokenResponseChecks.EvaluateSuccess(token)));
-        var expect = new IdTokenExpectations(r.Issuer, login.Client.ClientId, login.Request.Nonce, DateTimeOffset.UtcNow) { ExpectedSubject = login.User.Subject };
+        var expect = new IdTokenExpectations(r.Issuer, login.Client.ClientId, login.Request.Nonce, login.IdTokenReceivedAt) { ExpectedSubject = login.User.Subject };
         var jwks = await r.JwksAsync();
         steps.Add(("ID token signature", IdTokenChecks.EvaluateSignature(login.IdToken, jwks)));
         steps.Add(("ID token claims", IdTokenChecks.EvaluateLibraryValidation(login.IdToken, jwks, expect)));

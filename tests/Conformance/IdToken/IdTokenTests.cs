@@ -14,7 +14,7 @@ public sealed class IdTokenTests : ConformanceTest
     {
         var flow = await CodeFlow.ReferenceAsync(r);
         var raw = flow.RequireSuccessfulToken().IdToken ?? throw new PrerequisiteException("the token response has no id_token (see token.id-token-issued)");
-        var expect = new IdTokenExpectations(r.Issuer, flow.Client.ClientId, flow.Request.Nonce, DateTimeOffset.UtcNow)
+        var expect = new IdTokenExpectations(r.Issuer, flow.Client.ClientId, flow.Request.Nonce, flow.IdTokenReceivedAt)
         {
             ExpectedSubject = flow.User.Subject,
         };

@@ -11,20 +11,25 @@ namespace OidcConformance.Suites.UserInfo;
 [TestFixture, Category("UserInfo"), Parallelizable(ParallelScope.Self)]
 public sealed class UserInfoTests : ConformanceTest
 {
-    private static Task<HttpExchange> UserInfoGet(ConformanceRun r) => r.SharedAsync("userinfo/get", async () =>
+    /// <summary>UserInfo GET with the reference login's live access token, and the login that token came from.</summary>
+    private sealed record UserInfoAnswer(CodeFlowResult Flow, HttpExchange Exchange);
+
+    private static Task<UserInfoAnswer> UserInfoGetWithFlow(ConformanceRun r) => r.SharedAsync("userinfo/get", async () =>
     {
         if (!r.Profile.Features.Userinfo) throw new PrerequisiteException("the provider does not offer UserInfo (profile features.userinfo)");
-        var flow = await CodeFlow.ReferenceAsync(r);
+        var flow = await CodeFlow.ReferenceWithLiveAccessTokenAsync(r);
         var token = flow.RequireSuccessfulToken();
-        return await r.UserInfoGetAsync(await r.EndpointAsync("userinfo_endpoint"), token.AccessToken!);
+        return new UserInfoAnswer(flow, await r.UserInfoGetAsync(await r.EndpointAsync("userinfo_endpoint"), token.AccessToken!));
     });
+
+    private static async Task<HttpExchange> UserInfoGet(ConformanceRun r) => (await UserInfoGetWithFlow(r)).Exchange;
 
     [Test] public Task Get_with_bearer_header() => Verify(UserInfoChecks.GetBearer, async r => UserInfoChecks.EvaluateGetBearer(await UserInfoGet(r)));
 
     [Test] public Task Sub_matches_id_token() => Verify(UserInfoChecks.SubMatches, async r =>
     {
-        var flow = await CodeFlow.ReferenceAsync(r);
-        return UserInfoChecks.EvaluateSubMatches(JsonBody.From(await UserInfoGet(r)), flow.IdToken.ClaimString("sub"));
+        var (flow, userinfo) = await UserInfoGetWithFlow(r);
+        return UserInfoChecks.EvaluateSubMatches(JsonBody.From(userinfo), flow.IdToken.ClaimString("sub"));
     });
 
     public static readonly string[] StandardScopes = ["profile", "email", "address", "phone"];
@@ -33,18 +38,18 @@ public sealed class UserInfoTests : ConformanceTest
     [TestCaseSource(nameof(StandardScopes))]
     public Task Scope_claims_use_the_standard_names(string scope) => Verify(UserInfoChecks.ScopeClaims, async r =>
     {
-        var flow = await CodeFlow.ReferenceAsync(r);
+        var (flow, userinfo) = await UserInfoGetWithFlow(r);
         var granted = flow.GrantedScope.Split(' ').Contains(scope);
-        return UserInfoChecks.EvaluateScopeClaims(JsonBody.From(await UserInfoGet(r)), scope, flow.User.Claims, granted);
+        return UserInfoChecks.EvaluateScopeClaims(JsonBody.From(userinfo), scope, flow.User.Claims, granted);
     });
 
     /// <summary>Regression against the provider's documented mapping (the profile's claim table), not a spec verdict.</summary>
     [TestCaseSource(nameof(StandardScopes))]
     public Task Scope_claims_match_the_documented_mapping(string scope) => Verify(UserInfoChecks.ClaimMappingAsDocumented, async r =>
     {
-        var flow = await CodeFlow.ReferenceAsync(r);
+        var (flow, userinfo) = await UserInfoGetWithFlow(r);
         var granted = flow.GrantedScope.Split(' ').Contains(scope);
-        return UserInfoChecks.EvaluateClaimMapping(JsonBody.From(await UserInfoGet(r)), scope, flow.User.Claims.GetValueOrDefault(scope), granted);
+        return UserInfoChecks.EvaluateClaimMapping(JsonBody.From(userinfo), scope, flow.User.Claims.GetValueOrDefault(scope), granted);
     });
 
     [Test] public Task Standard_claims_have_their_types() => Verify(TokenContentChecks.UserInfoStandardTypes, async r =>
