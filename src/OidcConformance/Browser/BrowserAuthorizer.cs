@@ -120,6 +120,7 @@ public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListe
     {
         var page = ua.Page;
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var started = DateTimeOffset.UtcNow;
         var deadline = DateTime.UtcNow + navigationTimeout + navigationTimeout;
         var submitted = false;
         var consent = false;
@@ -166,7 +167,7 @@ public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListe
             switch (seen)
             {
                 case null:
-                    return Done(AuthorizationEnd.Stalled, "timed out waiting for the provider");
+                    return HeardByListener() ?? Done(AuthorizationEnd.Stalled, "timed out waiting for the provider");
                 case UnreachablePage:
                     return Done(AuthorizationEnd.Stalled, UnreachablePage);
                 case "callback":
@@ -206,10 +207,32 @@ public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListe
                     return Done(AuthorizationEnd.Stalled, $"unexpected provider page '{seen}'");
             }
         }
-        return Done(AuthorizationEnd.Stalled, "no redirect before the deadline");
+        return HeardByListener() ?? Done(AuthorizationEnd.Stalled, "no redirect before the deadline");
 
         AuthorizationOutcome Done(AuthorizationEnd end, string detail) =>
             new(end, detail) { CredentialsSubmitted = submitted, ConsentShown = consent, FinalUrl = page.Url, Duration = clock.Elapsed, PagesMet = met };
+
+        // The callback listener heard the redirect (this attempt's state in the query or the form) but its page never
+        // rendered before the deadline: on a starved machine the browser can lag behind the listener. The request the
+        // listener recorded is the provider's redirect, so it is read from there rather than called a stall. A fragment
+        // response cannot be read that way (its parameters reach the listener only through the page's script).
+        AuthorizationOutcome? HeardByListener()
+        {
+            if (request.State is not { } state) return null;
+            var mode = request.Get("response_mode") ?? (request.Get("response_type") == "code" ? "query" : "fragment");
+            if (mode is not ("query" or "form_post")) return null;
+            var hit = callback.HitsSince(started).LastOrDefault(h =>
+                (h.Method == "POST" ? h.Form : h.Query).Any(p => p.Key == "state" && p.Value == state));
+            if (hit is null) return null;
+            var response = hit.Method == "POST"
+                ? new AuthorizationResponse(ResponseLocation.FormPost, hit.Form, hit.Url) { OtherParameters = hit.Query }
+                : new AuthorizationResponse(ResponseLocation.Query, hit.Query, hit.Url);
+            return new AuthorizationOutcome(AuthorizationEnd.Redirected, hit.Path)
+            {
+                Response = response, Hit = hit, CredentialsSubmitted = submitted, ConsentShown = consent, FinalUrl = page.Url,
+                Duration = clock.Elapsed, PagesMet = met,
+            };
+        }
     }
 
     /// <summary>RP-initiated logout in the browser: confirms where the provider asks, then reports where the browser ended.</summary>

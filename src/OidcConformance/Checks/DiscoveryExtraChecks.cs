@@ -337,9 +337,17 @@ public static class DiscoveryExtraChecks
         "Every per-application discovery document (profile applicationDiscovery) answers 200 with a JSON object", Area,
         "OIDC Discovery 1.0 §4.2", RequirementLevel.Must);
 
+    /// <summary>
+    /// A relaxation, graded as one: Discovery §4.3's MUST (issuer identical to the URL prefix of /.well-known/openid-configuration)
+    /// is judged for every document, per-application ones included, by discovery.issuer-matches-url. A per-application
+    /// document served elsewhere (Casdoor: /.well-known/{app}/openid-configuration) is outside that rule; what a relying
+    /// party still needs is an issuer it can expect — the provider's global issuer or the document's own URL base — and the
+    /// tokens to carry it (discovery.app-id-token-iss, a MUST).
+    /// </summary>
     public static readonly CheckDefinition AppIssuer = new("discovery.app-issuer",
-        "Every per-application document's issuer equals the global issuer or its own URL base", Area,
-        "OIDC Discovery 1.0 §4.3 (relaxed: the global issuer is accepted for per-application documents)", RequirementLevel.Must);
+        "Every per-application document names an issuer a relying party can expect: the global issuer or its own URL base", Area,
+        "OIDC Discovery 1.0 §4.3 (its MUST is judged by discovery.issuer-matches-url; this is a relaxation for documents outside that rule, graded SHOULD); OIDC Core 1.0 §3.1.3.7 step 2",
+        RequirementLevel.Should);
 
     public static readonly CheckDefinition AppJwks = new("discovery.app-jwks-fetchable",
         "Every per-application document's jwks_uri answers 200 with a JWK Set", Area,

@@ -194,30 +194,38 @@ public static class RefreshChecks
 
     /// <param name="granted">The scope of the original grant.</param>
     /// <param name="requested">The narrower scope requested with the refresh.</param>
-    public static CheckResult EvaluateScopeNarrowing(string granted, string requested, TokenResponse refresh)
+    /// <param name="independent">What introspection said of the issued token, when the response omitted scope.</param>
+    public static CheckResult EvaluateScopeNarrowing(string granted, string requested, TokenResponse refresh, IndependentScope? independent = null)
     {
         if (refresh.Exchange.TransportError is not null) return ScopeNarrowing.NotApplicable($"no response: {refresh.Exchange.TransportError}");
         if (!refresh.IsSuccess) return ScopeNarrowing.Violation($"a refresh for the subset '{requested}' of the granted '{granted}' was refused: {refresh.Describe()}");
         var grantedSet = Split(granted);
-        // RFC 6749 §5.1: no scope in the response means "identical to the scope requested".
-        var issued = refresh.Scope is { } s ? Split(s) : Split(requested);
+        // An omitted scope means "as requested" by RFC 6749 §5.1, but absence is not evidence: the issued scope is taken
+        // from introspection, or left undecided (the omission itself is judged by token.scope-reported).
+        var stated = refresh.Scope;
+        var source = stated is not null ? "issued scope" : "scope omitted; introspection reports";
+        if ((stated ?? independent?.Introspected) is not { } issuedText)
+            return ScopeNarrowing.NotApplicable($"the narrowed refresh succeeded but omitted scope, and the issued scope could not be established independently ({independent?.Evidence ?? "no introspection"}), so whether it stayed within '{granted}' is unknown");
+        var issued = Split(issuedText);
         var beyond = issued.Where(x => !grantedSet.Contains(x)).ToList();
-        if (beyond.Count > 0) return ScopeNarrowing.Violation($"the narrowed refresh granted [{string.Join(" ", beyond)}], which the original grant '{granted}' did not contain");
+        if (beyond.Count > 0) return ScopeNarrowing.Violation($"the narrowed refresh granted [{string.Join(" ", beyond)}], which the original grant '{granted}' did not contain ({source} '{issuedText}')");
         var extra = issued.Where(x => !Split(requested).Contains(x)).ToList();
-        return ScopeNarrowing.Pass(extra.Count == 0 ? $"issued scope '{refresh.Scope ?? requested}'"
-            : $"issued scope '{refresh.Scope}' keeps [{string.Join(" ", extra)}] of the original grant (RFC 6749 §3.3 lets the provider ignore the narrowing)");
+        return ScopeNarrowing.Pass(extra.Count == 0 ? $"{source} '{issuedText}'"
+            : $"{source} '{issuedText}' keeps [{string.Join(" ", extra)}] of the original grant (RFC 6749 §3.3 lets the provider ignore the narrowing)");
     }
 
     /// <param name="granted">The scope of the original grant.</param>
     /// <param name="added">The scope that was not granted and is requested now.</param>
-    public static CheckResult EvaluateScopeNotWidened(string granted, string added, TokenResponse refresh)
+    /// <param name="independent">Introspection and UserInfo for the issued token, when the response omitted scope.</param>
+    public static CheckResult EvaluateScopeNotWidened(string granted, string added, TokenResponse refresh, IndependentScope? independent = null)
     {
         if (refresh.Exchange.TransportError is not null) return ScopeNotWidened.NotApplicable($"no response: {refresh.Exchange.TransportError}");
         if (refresh.IsSuccess)
         {
-            // RFC 6749 §5.1: an omitted scope means the requested (widened) scope was issued.
+            // An omitted scope reads "as requested" (RFC 6749 §5.1), but a provider that ignored the extra scope and left the
+            // member out broke §5.1, not §6: the widening is decided on independent evidence, the omission by token.scope-reported.
             if (refresh.Scope is not { } issued)
-                return ScopeNotWidened.Violation($"a refresh asking for '{added}' beyond the granted '{granted}' succeeded without a scope member, i.e. the requested scope was issued (RFC 6749 §5.1)");
+                return JudgeWideningWithoutScope(granted, added, independent);
             return ScopeNotWidened.Require(!Split(issued).Contains(added),
                 $"a refresh widened the grant '{granted}' with '{added}' (issued scope '{issued}')",
                 $"the extra scope '{added}' was ignored (issued scope '{issued}'; RFC 6749 §3.3 lets the provider ignore requested scope)");
@@ -225,8 +233,33 @@ public static class RefreshChecks
         return PkceChecks.EvaluateTokenRefusal(ScopeNotWidened, refresh, ["invalid_scope"], $"a refresh asking for scope '{added}' beyond the granted '{granted}'");
     }
 
+    private static CheckResult JudgeWideningWithoutScope(string granted, string added, IndependentScope? independent)
+    {
+        var asked = $"a refresh asking for '{added}' beyond the granted '{granted}' succeeded without a scope member";
+        if (independent?.Introspected is { } introspected)
+            return ScopeNotWidened.Require(!Split(introspected).Contains(added),
+                $"{asked}, and introspection reports the issued token's scope as '{introspected}': the grant was widened",
+                $"{asked}; introspection reports '{introspected}', without '{added}': not widened (the omitted scope is judged by token.scope-reported)");
+        if (independent?.UserInfo is { IsObject: true } userinfo && StandardClaims.ByScope.TryGetValue(added, out var names))
+        {
+            var carried = names.Where(n => userinfo.Get(n) is { } v && StandardClaims.Carries(v)).ToList();
+            if (carried.Count > 0)
+                return ScopeNotWidened.Violation($"{asked}, and UserInfo with the issued token returns {string.Join(", ", carried)}, the claims of '{added}': the grant was widened");
+            if (independent.UserHasAddedScopeData)
+                return ScopeNotWidened.Pass($"{asked}; UserInfo with the issued token returns none of the '{added}' claims the user has: not widened (the omitted scope is judged by token.scope-reported)");
+        }
+        return ScopeNotWidened.NotApplicable($"{asked}; the issued scope could not be established independently ({independent?.Evidence ?? "no introspection, no UserInfo"}), so the suite does not decide whether it was widened");
+    }
+
     public static CheckResult EvaluateInvalidTokenRejected(TokenResponse refresh) =>
         PkceChecks.EvaluateTokenRefusal(InvalidTokenRejected, refresh, InvalidGrant, "an invalid refresh token");
 
     private static HashSet<string> Split(string scope) => scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
 }
+
+/// <summary>
+/// A token's granted scope learnt without the token response's own scope member: introspection's "scope" (RFC 7662
+/// §2.2) and UserInfo's answer to the token (the claims of a standard scope, OIDC Core §5.4).
+/// </summary>
+/// <param name="UserHasAddedScopeData">The test user has attributes for the added scope, so their absence from UserInfo means something.</param>
+public sealed record IndependentScope(string? Introspected, JsonBody? UserInfo, bool UserHasAddedScopeData, string Evidence);

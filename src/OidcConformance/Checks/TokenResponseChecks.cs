@@ -78,9 +78,19 @@ public static class TokenResponseChecks
         return ExpiresInNumeric.Require(v.GetDouble() > 0, $"expires_in is {v.GetRawText()}, not positive");
     }
 
+    /// <summary>
+    /// RFC 6749 §5.1 asks for no-store / no-cache on "any response containing tokens, credentials, or other sensitive
+    /// information": an error response that carries none is not judged (it would grade a header rule the spec does not set).
+    /// </summary>
+    private static string? WithoutTokens(TokenResponse r) =>
+        r.Exchange.TransportError is not null ? "no response"
+        : r.AccessToken is null && r.IdToken is null && r.RefreshToken is null
+            ? $"the response carries no token to protect from caching ({r.Describe()}); RFC 6749 §5.1 sets the header for responses containing tokens"
+            : null;
+
     public static CheckResult EvaluateNoStore(TokenResponse r)
     {
-        if (r.Exchange.TransportError is not null) return NoStore.NotApplicable("no response");
+        if (WithoutTokens(r) is { } none) return NoStore.NotApplicable(none);
         var cc = r.Exchange.Header("Cache-Control");
         var ok = cc is not null && cc.Split(',').Any(d => d.Trim().Equals("no-store", StringComparison.OrdinalIgnoreCase));
         return NoStore.Require(ok, cc is null ? "no Cache-Control header" : $"Cache-Control is '{cc}' without no-store");
@@ -88,7 +98,7 @@ public static class TokenResponseChecks
 
     public static CheckResult EvaluatePragma(TokenResponse r)
     {
-        if (r.Exchange.TransportError is not null) return PragmaNoCache.NotApplicable("no response");
+        if (WithoutTokens(r) is { } none) return PragmaNoCache.NotApplicable(none);
         var pragma = r.Exchange.Header("Pragma");
         return PragmaNoCache.Require(pragma?.Contains("no-cache", StringComparison.OrdinalIgnoreCase) == true,
             pragma is null ? "no Pragma header" : $"Pragma is '{pragma}'");

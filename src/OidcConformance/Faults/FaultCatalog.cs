@@ -425,7 +425,36 @@ public static class FaultCatalog
             },
         },
 
+        // ---------------- the core flow
+        new("code-exchange-broken", "the token endpoint answers every authorization_code exchange with HTTP 500 server_error", ["Core"],
+            [K("core.reference-flow", "core flow broken at code exchange.*server_error")])
+        {
+            Source = "models a provider release whose token endpoint is down: hundreds of checks turn Inconclusive, one must fail loudly",
+            Around = async (c, q, next) =>
+            {
+                if (!c.Is(q, Endpoint.Token) || q.Param("grant_type") != "authorization_code") return await next(q);
+                var r = new ProxyResponse(500, Encoding.UTF8.GetBytes("""{"error":"server_error","error_description":"injected by the fault proxy"}"""));
+                r.SetHeader("Content-Type", "application/json");
+                return r;
+            },
+        },
+
         // ---------------- refresh, PKCE
+        new("refresh-scope-unstated", "a refresh ignores the requested scope (RFC 6749 §3.3 allows it) and omits scope from its response, " +
+            "which then claims the requested scope by RFC 6749 §5.1", ["Refresh"],
+            [K("token.scope-reported", "omits scope.*introspection reports")])
+        {
+            Source = "models providers that leave scope out of every refresh response whatever they granted",
+            OnRequest = (c, q) =>
+            {
+                if (!c.Is(q, Endpoint.Token) || q.Param("grant_type") != "refresh_token" || !q.IsForm) return;
+                q.Form = q.Form.Where(p => p.Key != "scope").ToList();
+            },
+            OnResponse = (c, q, r) =>
+            {
+                if (c.Is(q, Endpoint.Token) && r.Status == 200 && q.Param("grant_type") == "refresh_token") r.EditJson(j => j.Remove("scope"));
+            },
+        },
         new("refresh-rotated-token-reuse-accepted", "a rotated (already used) refresh token is accepted again", ["Refresh"],
             [K("refresh.rotated-token-reuse-rejected", "rotated-away refresh token")])
         {

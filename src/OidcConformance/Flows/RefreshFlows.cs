@@ -1,3 +1,4 @@
+using OidcConformance.Checks;
 using OidcConformance.Http;
 using OidcConformance.Profiles;
 using OidcConformance.Protocol;
@@ -18,6 +19,12 @@ public sealed record RefreshScenario(ClientProfile Client, CodeFlowResult Initia
     public HttpExchange? FirstUserInfo { get; set; }
     public TokenResponse? Narrow { get; set; }
     public TokenResponse? Widen { get; set; }
+    /// <summary>
+    /// The granted scope learnt without the token response's own word: set only when a narrowed/widened refresh succeeded
+    /// and omitted scope (RFC 6749 §5.1 then says "as requested", which the checks do not take on trust).
+    /// </summary>
+    public IndependentScope? NarrowIndependent { get; set; }
+    public IndependentScope? WidenIndependent { get; set; }
     public ClientProfile? OtherClient { get; set; }
     public TokenResponse? ByOtherClient { get; set; }
     public TokenResponse? WithoutClientAuthentication { get; set; }
@@ -76,7 +83,9 @@ public static class RefreshFlows
         if (scenario.First.IsSuccess && run.Profile.Features.Userinfo && (await run.DiscoveryAsync()).UserinfoEndpoint is { } userinfo)
             scenario.FirstUserInfo = await run.UserInfoGetAsync(userinfo, scenario.First.AccessToken!);
         scenario.Narrow = await Send(TokenRequest.Refresh(endpoint, client, latest, narrow), "narrowed scope");
+        scenario.NarrowIndependent = await IndependentScopeAsync(run, client, scenario.Narrow, added, "narrowed");
         scenario.Widen = await Send(TokenRequest.Refresh(endpoint, client, latest, granted + " " + added), "widened scope");
+        scenario.WidenIndependent = await IndependentScopeAsync(run, client, scenario.Widen, added, "widened");
         if (!client.IsPublic)
         {
             scenario.WithoutClientAuthentication = await Send(TokenRequest.Refresh(endpoint, client, latest, method: ClientAuthentication.None),
@@ -102,6 +111,29 @@ public static class RefreshFlows
         }
         return scenario;
     });
+
+    /// <summary>
+    /// For a successful refresh that omitted scope: the issued access token's scope by introspection (RFC 7662 §2.2
+    /// "scope"), where the provider offers it to a confidential client, and UserInfo's answer to that token (which tells
+    /// whether the claims of <paramref name="added"/> came with it). Nothing is asked when the response stated its scope.
+    /// </summary>
+    private static async Task<IndependentScope?> IndependentScopeAsync(ConformanceRun run, ClientProfile client, TokenResponse refresh, string added, string step)
+    {
+        if (!refresh.IsSuccess || refresh.Body.Has("scope") || refresh.AccessToken is not { } accessToken) return null;
+        string? introspected = null;
+        var caller = client.IsPublic ? run.Profile.Confidential : client;
+        if (run.Profile.Features.Introspection && (await run.DiscoveryAsync()).String("introspection_endpoint") is not null)
+        {
+            var answer = await TokenManagementCalls.IntrospectAsync(run, accessToken, "access_token", caller);
+            if (answer.IsActive) introspected = answer.Body.String("scope");
+        }
+        Http.HttpExchange? userinfo = null;
+        if (run.Profile.Features.Userinfo && (await run.DiscoveryAsync()).UserinfoEndpoint is { } endpoint)
+            userinfo = await run.UserInfoGetAsync(endpoint, accessToken);
+        var userHasAdded = run.Profile.PrimaryUser.Claims.GetValueOrDefault(added) is { Count: > 0 };
+        return new IndependentScope(introspected, userinfo is { IsSuccess: true } ? JsonBody.From(userinfo) : null, userHasAdded,
+            $"after the {step} refresh: introspection {(introspected is null ? "gave no scope" : $"reports '{introspected}'")}, UserInfo {(userinfo is null ? "not asked" : $"HTTP {userinfo.StatusCode}")}");
+    }
 
     /// <summary>A refresh token the provider never issued, presented by <paramref name="role"/>.</summary>
     public static Task<TokenResponse> GarbageAsync(ConformanceRun run, string role) => run.SharedAsync($"refresh/{role}/garbage", async () =>

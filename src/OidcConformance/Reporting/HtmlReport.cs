@@ -31,6 +31,7 @@ public static class HtmlReport
         sb.Append("</style></head><body>");
         sb.Append($"<h1>OIDC conformance report: {E(v.Info.Provider)} {E(v.Info.Version)}</h1>");
         sb.Append(OutageSummary.Html(v.Outages));
+        sb.Append(CoreFlowSummary.Html(v.Entries));
         sb.Append($"<div class=\"meta\">Issuer <code>{E(v.Info.Issuer)}</code> · profile <code>{E(v.Info.ProfileFile)}</code> · browser {E(v.Info.Browser)} · {v.Started:yyyy-MM-dd HH:mm} UTC");
         if (v.Finished is { } f) sb.Append($" · {(f - v.Started).TotalSeconds:0} s");
         sb.Append("</div>");

@@ -17,6 +17,7 @@ public static class MarkdownReport
         sb.AppendLine($"# OIDC conformance report: {v.Info.Provider} {v.Info.Version}");
         sb.AppendLine();
         sb.Append(OutageSummary.Markdown(v.Outages));
+        sb.Append(CoreFlowSummary.Markdown(v.Entries));
         sb.AppendLine($"Issuer `{v.Info.Issuer}` · profile `{v.Info.ProfileFile}` · browser {v.Info.Browser} · {v.Started:yyyy-MM-dd HH:mm} UTC" +
                       (v.Finished is { } f ? $" · {(f - v.Started).TotalSeconds:0} s" : ""));
         sb.AppendLine();

@@ -108,15 +108,34 @@ public sealed class RefreshTests : ConformanceTest
     public Task Scope_can_be_narrowed(string role) => Case(RefreshChecks.ScopeNarrowing, role, async r =>
     {
         var scenario = await Refreshed(r, role);
-        return WithExchange(RefreshChecks.EvaluateScopeNarrowing(scenario.GrantedScope, scenario.NarrowScope, scenario.Narrow!), scenario.Narrow);
+        return WithExchange(RefreshChecks.EvaluateScopeNarrowing(scenario.GrantedScope, scenario.NarrowScope, scenario.Narrow!, scenario.NarrowIndependent), scenario.Narrow);
     });
 
     [TestCaseSource(nameof(Clients))]
     public Task Scope_cannot_be_widened(string role) => Case(RefreshChecks.ScopeNotWidened, role, async r =>
     {
         var scenario = await Refreshed(r, role);
-        return WithExchange(RefreshChecks.EvaluateScopeNotWidened(scenario.GrantedScope, scenario.AddedScope, scenario.Widen!), scenario.Widen);
+        return WithExchange(RefreshChecks.EvaluateScopeNotWidened(scenario.GrantedScope, scenario.AddedScope, scenario.Widen!, scenario.WidenIndependent), scenario.Widen);
     });
+
+    public static IEnumerable<TestCaseData> ScopeSteps() =>
+        from role in Clients from step in new[] { "narrowed", "widened" }
+        select new TestCaseData(role, step).SetArgDisplayNames($"refresh {step}, {role}");
+
+    /// <summary>
+    /// The narrowed and widened refreshes state their scope where it differs from the request (RFC 6749 §5.1): an omitted
+    /// scope is checked against introspection of the issued token, never read as "as requested" on the response's word.
+    /// </summary>
+    [TestCaseSource(nameof(ScopeSteps))]
+    public Task Refresh_states_a_scope_that_differs_from_the_request(string role, string step) =>
+        Case(ClientCredentialsChecks.ScopeReported, $"refresh {step}, {role}", async r =>
+        {
+            var scenario = await Refreshed(r, role);
+            var (response, requested, independent) = step == "narrowed"
+                ? (scenario.Narrow!, scenario.NarrowScope, scenario.NarrowIndependent)
+                : (scenario.Widen!, scenario.GrantedScope + " " + scenario.AddedScope, scenario.WidenIndependent);
+            return WithExchange(ClientCredentialsChecks.EvaluateScopeReported(response, requested, independent?.Introspected), response);
+        });
 
     [TestCaseSource(nameof(Clients))]
     public Task Unknown_refresh_token_is_refused(string role) => Case(RefreshChecks.InvalidTokenRejected, role, async r =>

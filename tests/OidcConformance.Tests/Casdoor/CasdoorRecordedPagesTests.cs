@@ -254,7 +254,8 @@ public sealed class CasdoorRecordedPagesTests
         outcome.CredentialsSubmitted.Should().BeFalse();
         outcome.PagesMet.Should().Equal(ProviderPage.Consent, ProviderPage.Error);
         // From the tile's /api/login (Casdoor answers it with the error that the toast shows) to the decision.
-        (DateTime.UtcNow - lastServedAt["POST /api/login?tile=1"]).Should().BeLessThan(TimeSpan.FromSeconds(2));
+        // (Bounded well below the navigation timeout rather than by a wall-clock figure a loaded CI machine overshoots.)
+        (DateTime.UtcNow - lastServedAt["POST /api/login?tile=1"]).Should().BeLessThan(NavigationTimeout / 8);
     }
 
     [Test]
@@ -271,9 +272,10 @@ public sealed class CasdoorRecordedPagesTests
     {
         var (outcome, request) = await AuthorizeAsync("blank");
         outcome.End.Should().Be(AuthorizationEnd.BlankPage, outcome.Describe());
-        // Decided within 5 s of the page's last answer (the browser's own load time on a busy machine is not the rule's).
-        (DateTime.UtcNow - lastServedAt["GET /api/get-app-login?clientId=&responseType=code"]).Should().BeLessThan(TimeSpan.FromSeconds(5));
-        outcome.Duration.Should().BeLessThan(NavigationTimeout / 4, "nothing was waited out");
+        // Decided soon after the page's last answer, not after the navigation timeout (a busy machine's own load time
+        // is not the rule's: under a load average of 150 on 2 cores this took 7 s, so the bound is a quarter of the timeout).
+        (DateTime.UtcNow - lastServedAt["GET /api/get-app-login?clientId=&responseType=code"]).Should().BeLessThan(NavigationTimeout / 4);
+        outcome.Duration.Should().BeLessThan(NavigationTimeout / 2, "nothing was waited out (the timeout is 40 s)");
         outcome.Detail.Should().Contain("GET /login/oauth/authorize → 200 (document)")
             .And.Contain("GET /api/get-app-login → 200").And.Contain("\"data\":null").And.Contain("Powered by");
         // The no-redirect check passes on this evidence (the provider answered and did not redirect), naming it.
@@ -302,8 +304,8 @@ public sealed class CasdoorRecordedPagesTests
         outcome.FinalUrl.Should().StartWith($"http://{UnresolvableHost}:47800/callback?code=tile-code");
         outcome.Response!.Code.Should().Be("tile-code");
         outcome.Response.State.Should().Be(request.State);
-        (DateTime.UtcNow - lastServedAt["POST /api/login?tile=1"]).Should().BeLessThan(TimeSpan.FromSeconds(5), "decided at the failed request");
-        outcome.Duration.Should().BeLessThan(NavigationTimeout / 4, "nothing was waited out");
+        (DateTime.UtcNow - lastServedAt["POST /api/login?tile=1"]).Should().BeLessThan(NavigationTimeout / 4, "decided at the failed request, not after the timeout");
+        outcome.Duration.Should().BeLessThan(NavigationTimeout / 2, "nothing was waited out (the timeout is 40 s)");
         // The near-miss check fails from the code sent to the unregistered host.
         var verdict = AuthorizationEndpointChecks.EvaluateNoRedirect(AuthorizationEndpointChecks.RedirectUriNearMiss,
             new AuthorizationAttempt(request, outcome, []), $"http://{UnresolvableHost}:47800/callback", callback!.RedirectUri);
@@ -319,7 +321,7 @@ public sealed class CasdoorRecordedPagesTests
         outcome.TargetUnreachable.Should().Contain("ERR_NAME_NOT_RESOLVED");
         outcome.Response!.Code.Should().Be("302-code");
         outcome.Response.State.Should().Be(request.State);
-        outcome.Duration.Should().BeLessThan(NavigationTimeout / 4, "nothing was waited out");
+        outcome.Duration.Should().BeLessThan(NavigationTimeout / 2, "nothing was waited out (the timeout is 40 s)");
     }
 
     [TestCase("http://evil.rp.oidc-conformance.test:47800/callback?code=c&state=s1", "net::ERR_NAME_NOT_RESOLVED", true)]

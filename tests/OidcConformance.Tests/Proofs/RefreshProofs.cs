@@ -95,9 +95,17 @@ public sealed class RefreshProofs : IFailureProofs, IPassProofs
         yield return new(RefreshChecks.ScopeNotWidened, "widened scope granted", () =>
             RefreshChecks.EvaluateScopeNotWidened("openid profile", "email",
                 Make.Token(Make.Edit(Body("refresh: first (public)"), o => o["scope"] = "openid profile email"))), "widened the grant");
-        yield return new(RefreshChecks.ScopeNotWidened, "200 without scope member (= requested scope issued)", () =>
+        // A 200 without a scope member is no longer read as "widened" on the omission alone (issue #11 class 3):
+        // introspection or UserInfo of the issued token must show the added scope.
+        yield return new(RefreshChecks.ScopeNotWidened, "200 without scope member, introspection reports the added scope", () =>
             RefreshChecks.EvaluateScopeNotWidened("openid profile", "email",
-                Make.Token(Make.Edit(Body("refresh: first (public)"), o => o.Remove("scope")))), "without a scope member");
+                Make.Token(Make.Edit(Body("refresh: first (public)"), o => o.Remove("scope"))),
+                new IndependentScope("openid profile email", null, true, "introspection reports 'openid profile email'")), "introspection reports");
+        yield return new(RefreshChecks.ScopeNotWidened, "200 without scope member, UserInfo returns the added scope's claims", () =>
+            RefreshChecks.EvaluateScopeNotWidened("openid profile", "email",
+                Make.Token(Make.Edit(Body("refresh: first (public)"), o => o.Remove("scope"))),
+                new IndependentScope(null, OidcConformance.Protocol.JsonBody.Parse("""{"sub":"alice","email":"alice@example.com"}""", "application/json"), true,
+                    "UserInfo HTTP 200")), "UserInfo with the issued token returns email");
         yield return new(RefreshChecks.ScopeNotWidened, "refused with invalid_grant", () =>
             RefreshChecks.EvaluateScopeNotWidened("openid profile", "email", InvalidGrant), "expected invalid_scope");
 
