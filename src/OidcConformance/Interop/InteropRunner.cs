@@ -135,7 +135,8 @@ public static class InteropRunner
                 (setup.User.Username, setup.User.Password), setup.NavigationTimeout * 2);
             using var http = new HttpClient { Timeout = setup.RequestTimeout };
             var cells = await ResultAsync(http, port);
-            if (cells.Any(c => c.Step == "login" && c.Status == InteropStatus.Works) && setup.Features.RpInitiatedLogout)
+            // Sign-out needs a signed-in session: only after the library accepted the ID token (else the cell is Not reached).
+            if (cells.Any(c => c.Step == "id-token" && c.Status == InteropStatus.Works) && setup.Features.RpInitiatedLogout)
             {
                 var logout = await InteropBrowser.GoAsync(ua, run.Driver, ready + "/logout", "interop-signed-out", null, setup.NavigationTimeout * 2);
                 cells = await ResultAsync(http, port);
