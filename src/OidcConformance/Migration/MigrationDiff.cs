@@ -88,7 +88,11 @@ public sealed class MigrationDiff
         var interop = InteropDiff(a, b);
         var headline = Headline_(a, b, changes, factChanges, errorChanges);
         // What an application will notice first: its library's login breaking (or starting to work) on B.
-        var interopLines = interop.OrderBy(c => c.B == "Broken" ? 0 : 1).Select(c => c.Describe($"{a.Provider} {a.Version}", $"{b.Provider} {b.Version}")).ToList();
+        var (nameA, nameB) = ($"{a.Provider} {a.Version}", $"{b.Provider} {b.Version}");
+        var interopLines = interop.Where(c => c.B != "Not reached").OrderBy(c => c.B == "Broken" ? 0 : 1).Select(c => c.Describe(nameA, nameB)).ToList();
+        // Steps a library no longer reaches follow from the step that broke: one line per library, not one per step.
+        foreach (var g in interop.Where(c => c.B == "Not reached").GroupBy(c => c.LibraryName))
+            interopLines.Add($"on {nameB}, {g.Key} does not reach {List(g.Select(c => InteropSection.StepTitle(c.Step)).ToList())} (an earlier step broke; on {nameA}: {string.Join("/", g.Select(c => c.A ?? "not run").Distinct())})");
         if (interopLines.Count > 0 && headline.Count == 1 && headline[0].StartsWith("No difference", StringComparison.Ordinal)) headline = [];
         return new MigrationDiff
         {
