@@ -41,6 +41,11 @@ public sealed class CallbackListener : IAsyncDisposable
     private readonly ConcurrentDictionary<string, CallbackHit> hits = new();
     private readonly ConcurrentQueue<CallbackHit> order = new();
     private int counter;
+    /// <summary>Relay tokens of running interop apps → their origin (see <see cref="AddRelay"/>).</summary>
+    private readonly ConcurrentDictionary<string, string> relays = new();
+
+    /// <summary>Cookie an interop relying-party app sets on its host (cookies ignore the port) so that this listener sends its browser on.</summary>
+    public const string RelayCookieName = "oidc-interop-relay";
 
     public string Host { get; }
     public int Port { get; }
@@ -101,6 +106,15 @@ public sealed class CallbackListener : IAsyncDisposable
             return;
         }
         var query = FormCodec.Parse(ctx.Request.QueryString.Value?.TrimStart('?'));
+        // A relying-party library under test (src/OidcConformance/Interop) runs on its own port, but the provider knows only this
+        // listener's registered redirect URIs: a browser carrying that app's relay cookie is sent on to it, same path and query.
+        if (ctx.Request.Cookies.TryGetValue(RelayCookieName, out var relay) && relays.TryGetValue(relay, out var target))
+        {
+            RegisterSecrets(query);
+            ctx.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            ctx.Response.Headers.Location = target + path + ctx.Request.QueryString.Value;
+            return;
+        }
         IReadOnlyList<KeyValuePair<string, string>> form = [];
         if (ctx.Request.HasFormContentType)
         {
@@ -147,6 +161,11 @@ public sealed class CallbackListener : IAsyncDisposable
         foreach (var (k, v) in pairs)
             if (Redactor.SecretFields.Contains(k)) Redactor.Register(v, k);
     }
+
+    /// <summary>Sends browsers whose relay cookie holds <paramref name="token"/> on to <paramref name="origin"/> until <see cref="RemoveRelay"/>.</summary>
+    public void AddRelay(string token, string origin) => relays[token] = origin.TrimEnd('/');
+
+    public void RemoveRelay(string token) => relays.TryRemove(token, out _);
 
     /// <summary>The hit with this id once its page has posted the fragment back (or the deadline passes).</summary>
     public async Task<CallbackHit> CompletedHitAsync(string id, TimeSpan timeout)

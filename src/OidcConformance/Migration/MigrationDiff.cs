@@ -19,6 +19,25 @@ public sealed record FactChange(string Path, string? A, string? B);
 /// <summary>The same negative request answered differently (status and error code).</summary>
 public sealed record ErrorChange(string Check, string? Case, string Purpose, string Request, string? A, string? B);
 
+/// <summary>A relying-party interop cell whose status differs (null: the cell is not in that run).</summary>
+public sealed record InteropChange(string Library, string LibraryName, string Step, string? A, string? B, string? ADetail, string? BDetail)
+{
+    /// <summary>One line as the migration report's headline says it, e.g. "on B, ASP.NET Core's handler fails at ID token validation: IDX10214 …".</summary>
+    public string Describe(string nameA, string nameB)
+    {
+        var step = InteropSection.StepTitle(Step);
+        return B switch
+        {
+            "Broken" => $"**on {nameB}, {LibraryName} fails at {step}**: {Clip(BDetail ?? "")} (on {nameA}: {A ?? "not run"})",
+            "Works" => $"on {nameB}, {LibraryName} works at {step} ({A ?? "not run"} on {nameA}{(A == "Broken" ? $": {Clip(ADetail ?? "")}" : "")})",
+            null => $"{LibraryName}, {step}: not run on {nameB} ({A} on {nameA})",
+            _ => $"on {nameB}, {LibraryName}, {step}: {B}{(BDetail is null ? "" : $" ({Clip(BDetail)})")}; on {nameA}: {A ?? "not run"}",
+        };
+    }
+
+    private static string Clip(string s) => s.Length > 240 ? s[..240] + "…" : s;
+}
+
 /// <summary>
 /// Compares two runs (two providers, or two versions of one) from their report.json files and says first what a
 /// relying party that works with A will see differently on B, then every verdict change, then behaviour that changed
@@ -34,6 +53,8 @@ public sealed class MigrationDiff
     public required IReadOnlyList<VerdictChange> VerdictChanges { get; init; }
     public required IReadOnlyList<FactChange> FactChanges { get; init; }
     public required IReadOnlyList<ErrorChange> ErrorChanges { get; init; }
+    /// <summary>Relying-party interop cells (report.json "interop") whose status differs between the runs; an Error is no status and is not compared.</summary>
+    public IReadOnlyList<InteropChange> InteropChanges { get; init; } = [];
 
     public string NameA => $"{A.Provider} {A.Version}";
     public string NameB => $"{B.Provider} {B.Version}";
@@ -64,11 +85,33 @@ public sealed class MigrationDiff
             .Where(k => ea[k].Answer != eb[k].Answer)
             .Select(k => new ErrorChange(ea[k].Check, ea[k].Case, ea[k].Purpose, ea[k].Request, ea[k].Answer, eb[k].Answer)).ToList();
 
+        var interop = InteropDiff(a, b);
+        var headline = Headline_(a, b, changes, factChanges, errorChanges);
+        // What an application will notice first: its library's login breaking (or starting to work) on B.
+        var (nameA, nameB) = ($"{a.Provider} {a.Version}", $"{b.Provider} {b.Version}");
+        var interopLines = interop.Where(c => c.B != "Not reached").OrderBy(c => c.B == "Broken" ? 0 : 1).Select(c => c.Describe(nameA, nameB)).ToList();
+        // Steps a library no longer reaches follow from the step that broke: one line per library, not one per step.
+        foreach (var g in interop.Where(c => c.B == "Not reached").GroupBy(c => c.LibraryName))
+            interopLines.Add($"on {nameB}, {g.Key} does not reach {List(g.Select(c => InteropSection.StepTitle(c.Step)).ToList())} (an earlier step broke; on {nameA}: {string.Join("/", g.Select(c => c.A ?? "not run").Distinct())})");
+        if (interopLines.Count > 0 && headline.Count == 1 && headline[0].StartsWith("No difference", StringComparison.Ordinal)) headline = [];
         return new MigrationDiff
         {
-            A = a, B = b, VerdictChanges = changes, FactChanges = factChanges, ErrorChanges = errorChanges,
-            Headline = Headline_(a, b, changes, factChanges, errorChanges),
+            A = a, B = b, VerdictChanges = changes, FactChanges = factChanges, ErrorChanges = errorChanges, InteropChanges = interop,
+            Headline = [.. interopLines, .. headline],
         };
+    }
+
+    private static List<InteropChange> InteropDiff(ReportFile a, ReportFile b)
+    {
+        static Dictionary<string, InteropReportCell> ByKey(ReportFile r) =>
+            r.Interop.Where(c => c.Status != "Error").GroupBy(c => $"{c.Library}|{c.Step}").ToDictionary(g => g.Key, g => g.First());
+        var (ia, ib) = (ByKey(a), ByKey(b));
+        var errored = a.Interop.Concat(b.Interop).Where(c => c.Status == "Error").Select(c => $"{c.Library}|{c.Step}").ToHashSet();
+        return ia.Keys.Union(ib.Keys).Where(k => !errored.Contains(k))
+            .Select(k => (x: ia.GetValueOrDefault(k), y: ib.GetValueOrDefault(k)))
+            .Where(p => p.x?.Status != p.y?.Status)
+            .Select(p => { var any = p.x ?? p.y!; return new InteropChange(any.Library, any.LibraryName, any.Step, p.x?.Status, p.y?.Status, p.x?.Detail, p.y?.Detail); })
+            .OrderBy(c => c.Library, StringComparer.Ordinal).ThenBy(c => InteropSection.StepOrder(c.Step)).ToList();
     }
 
     private static Dictionary<string, ReportedResult> Worst(ReportFile r) =>
@@ -216,6 +259,16 @@ public sealed class MigrationDiff
         sb.AppendLine();
         foreach (var line in Headline) sb.AppendLine($"- {line}");
         sb.AppendLine();
+        sb.AppendLine($"## {InteropSection.Title} ({InteropChanges.Count} differences)");
+        sb.AppendLine();
+        if (InteropChanges.Count > 0)
+        {
+            sb.AppendLine($"| Library | Step | {Cell(NameA)} | {Cell(NameB)} | What the library said on B (or A) |");
+            sb.AppendLine("|---|---|---|---|---|");
+            foreach (var c in InteropChanges)
+                sb.AppendLine($"| {Cell(c.LibraryName)} | {Cell(InteropSection.StepTitle(c.Step))} | {c.A ?? "(not run)"} | {c.B ?? "(not run)"} | {Cell(Clip((c.B is "Broken" or "Not reached" ? c.BDetail : c.ADetail) ?? c.BDetail ?? ""))} |");
+            sb.AppendLine();
+        }
         sb.AppendLine($"## Verdict changes ({VerdictChanges.Count})");
         sb.AppendLine();
         if (VerdictChanges.Count > 0)
@@ -263,6 +316,7 @@ public sealed class MigrationDiff
             headline = Headline,
             verdictChanges = VerdictChanges.Select(v => new { check = v.Check, @case = v.Case, title = v.Title, level = v.Level, a = v.A, b = v.B, aReason = v.AReason, bReason = v.BReason }),
             factChanges = FactChanges.Select(f => new { path = f.Path, a = f.A, b = f.B }),
+            interopChanges = InteropChanges.Select(c => new { library = c.Library, step = c.Step, a = c.A, b = c.B, aDetail = c.ADetail, bDetail = c.BDetail }),
             errorChanges = ErrorChanges.Select(e => new { check = e.Check, @case = e.Case, purpose = e.Purpose, request = e.Request, a = e.A, b = e.B }),
         };
         return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";

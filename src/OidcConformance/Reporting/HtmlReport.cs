@@ -56,6 +56,7 @@ public static class HtmlReport
         foreach (var level in results.GroupBy(r => RunReport.Level(r.Result.Check)).OrderBy(g => g.Key, StringComparer.Ordinal)) Row($"<b>{level.Key}</b>", level.ToList());
         foreach (var area in results.GroupBy(r => r.Result.Check.Area).OrderBy(g => g.Key, StringComparer.Ordinal)) Row(E(area.Key), area.ToList());
         sb.Append("</table>");
+        sb.Append(InteropSection.Html(results));
 
         foreach (var verdict in ReportView.Order)
         {

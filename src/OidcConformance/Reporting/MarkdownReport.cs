@@ -53,6 +53,7 @@ public static class MarkdownReport
         foreach (var level in results.GroupBy(r => RunReport.Level(r.Result.Check)).OrderBy(g => g.Key, StringComparer.Ordinal))
             sb.AppendLine($"| **all {level.Key}** | {string.Join(" | ", Enum.GetValues<Verdict>().Select(x => level.Count(r => r.Result.Verdict == x)))} |");
         sb.AppendLine();
+        sb.Append(InteropSection.Markdown(results));
         foreach (var verdict in ReportView.Order)
         {
             var list = results.Where(r => r.Result.Verdict == verdict).OrderBy(r => r.Result.Check.Id, StringComparer.Ordinal).ThenBy(r => r.Result.Case, StringComparer.Ordinal).ToList();

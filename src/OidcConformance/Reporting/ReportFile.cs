@@ -22,6 +22,19 @@ public sealed class ReportFile
     /// <summary>Behaviour facts (null for reports written before they existed).</summary>
     public JsonObject? Facts { get; init; }
     public DateTimeOffset? Started { get; init; }
+    /// <summary>The "Relying-party interop" cells (report.json "interop"; for older reports, derived from the interop results).</summary>
+    public IReadOnlyList<InteropReportCell> Interop { get; init; } = [];
+
+    private static IReadOnlyList<InteropReportCell> ReadInterop(JsonObject? section, IReadOnlyList<ReportedResult> results)
+    {
+        string? N(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        if (section?["libraries"] is JsonArray libraries)
+            return libraries.OfType<JsonObject>().SelectMany(l => (l["cells"] as JsonArray ?? []).OfType<JsonObject>().Select(c => new InteropReportCell(
+                N(l["id"]) ?? "", N(l["name"]) ?? "", N(c["step"]) ?? "", N(c["check"]) ?? "", N(c["status"]) ?? "", N(c["detail"]) ?? "", N(c["baseline"])))).ToList();
+        return results.Select(r => (r, parsed: OidcConformance.Interop.InteropChecks.Parse(r.Id))).Where(x => x.parsed is not null)
+            .Select(x => new InteropReportCell(x.parsed!.Value.Library.Id, x.parsed.Value.Library.Name, x.parsed.Value.Step, x.r.Id,
+                OidcConformance.Interop.InteropChecks.StatusOf(x.r.Verdict, x.r.Reason) ?? "Error", InteropSection.Detail(x.r.Reason), x.r.BaselineStatus)).ToList();
+    }
 
     public static ReportFile Load(string path)
     {
@@ -41,6 +54,7 @@ public sealed class ReportFile
             Complete = root["complete"] is JsonValue c && c.TryGetValue<bool>(out var b) && b, SetupError = N(root["setupError"]),
             Results = results, Facts = root["facts"] as JsonObject,
             Started = root["started"] is JsonValue st && st.TryGetValue<DateTimeOffset>(out var d) ? d : null,
+            Interop = ReadInterop(root["interop"] as JsonObject, results),
         };
     }
 }

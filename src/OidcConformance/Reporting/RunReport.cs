@@ -222,6 +222,8 @@ public sealed class RunReport
                     incomplete = entries.Any(e => e.Baseline?.Status == BaselineStatus.NotCompared),
                     notRun = complete ? NotRun().Select(b => (object)new { check = b.Check, @case = b.Case, expected = b.Expected.ToString() }) : null,
                 },
+            // The relying-party interop matrix (InteropSection; docs/report-schema.md "interop").
+            interop = InteropSection.Json(entries),
             reports = complete ? new { markdown = "report.md", html = "report.html", json = "report.json" } : null,
             results = ResultsPlaceholder,
             facts = complete ? facts : null,

@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using FluentAssertions;
+using NUnit.Framework;
+using OidcConformance.Checks;
+using OidcConformance.Http;
+using OidcConformance.Interop;
+using OidcConformance.Migration;
+using OidcConformance.Reporting;
+using OidcConformance.Tests.Reporting;
+
+namespace OidcConformance.Tests.Interop;
+
+/// <summary>The "Relying-party interop" section of report.json/md/html, read back, and in the migration diff.</summary>
+public sealed class InteropReportTests
+{
+    [Test]
+    public void Migration_diff_between_node_oidc_provider_and_glewlwyd_lists_the_interop_differences()
+    {
+        // Recorded interop runs (`--filter Category=Interop`) of node-oidc-provider 9.13.3 and glewlwyd 2.7.5.
+        var diff = MigrationDiff.Compare(SavedReports.Load(SavedReports.NodeInterop), SavedReports.Load(SavedReports.GlewlwydInterop));
+        diff.InteropChanges.Should().Contain(c => c.Library == "openid-client" && c.Step == "login" && c.A == "Works" && c.B == "Broken"
+            && c.BDetail!.Contains("unauthorized_client"), "openid-client's token request is refused by glewlwyd (fixtures/providers/glewlwyd/README.md)");
+        diff.Headline[0].Should().StartWith("**on glewlwyd 2.7.5, openid-client fails at login and code exchange**");
+        diff.ToMarkdown().Should().Contain("## Relying-party interop").And.Contain("unauthorized_client");
+        var json = JsonNode.Parse(diff.ToJson())!;
+        json["interopChanges"]!.AsArray().Should().Contain(c => (string?)c!["library"] == "openid-client" && (string?)c["b"] == "Broken");
+        // The cells that work on both are not differences.
+        diff.InteropChanges.Should().NotContain(c => c.Library == "aspnetcore" && c.Step == "id-token");
+    }
+
+    [Test]
+    public void Report_writes_the_interop_matrix_to_json_markdown_and_html_redacted()
+    {
+        var dir = Directory.CreateTempSubdirectory("interop-report-").FullName;
+        var secret = "interop-secret-" + Guid.NewGuid().ToString("N");
+        Redactor.Register(secret, "test secret");
+        var report = new RunReport(dir, new RunInfo("p", "1", "http://issuer", "profile.json", "chromium"));
+        report.Add(InteropChecks.Evaluate(InteropChecks.AspNetCoreDiscovery, new InteropCell("discovery", InteropStatus.Works, "issuer x; 1 signing key(s)")));
+        report.Add(InteropChecks.Evaluate(InteropChecks.AspNetCoreIdToken,
+            new InteropCell("id-token", InteropStatus.Broken, $"SecurityTokenInvalidAudienceException: IDX10214: Audience validation failed ({secret})")));
+        report.Add(InteropChecks.Evaluate(InteropChecks.OpenIdClientIntrospection, new InteropCell("introspection", InteropStatus.NotOffered, "the profile says so")));
+        report.Add(InteropChecks.Evaluate(InteropChecks.OpenIdClientRefresh, new InteropCell("refresh", InteropStatus.NotReached, "login broke")));
+        report.Complete();
+
+        var text = File.ReadAllText(report.JsonPath);
+        text.Should().NotContain(secret);
+        var back = ReportFile.Load(report.JsonPath);
+        back.Interop.Select(c => (c.Check, c.Status)).Should().BeEquivalentTo(new[]
+        {
+            ("interop.aspnetcore.discovery", "Works"), ("interop.aspnetcore.id-token", "Broken"),
+            ("interop.openid-client.introspection", "Not offered"), ("interop.openid-client.refresh", "Not reached"),
+        });
+        back.Interop.Single(c => c.Status == "Broken").Detail.Should().StartWith("SecurityTokenInvalidAudienceException: IDX10214");
+        back.Results.Single(r => r.Id == "interop.aspnetcore.id-token").Verdict.Should().Be("Warning", "a Broken cell is a Warning (SHOULD), never a Failed verdict");
+
+        var md = File.ReadAllText(report.MarkdownPath);
+        md.Should().Contain("## Relying-party interop").And.Contain("❌ Broken").And.Contain("IDX10214").And.NotContain(secret);
+        var html = File.ReadAllText(report.HtmlPath);
+        html.Should().Contain("id=\"interop\"").And.Contain("IDX10214").And.NotContain(secret);
+    }
+
+    [Test]
+    public void A_run_without_interop_executions_has_no_interop_section()
+    {
+        var dir = Directory.CreateTempSubdirectory("interop-report-").FullName;
+        var report = new RunReport(dir, new RunInfo("p", "1", "http://issuer", "profile.json", "chromium"));
+        report.Add(EndToEndChecks.SeedArticleFlow.Pass("ok"));
+        report.Complete();
+        JsonNode.Parse(File.ReadAllText(report.JsonPath))!["interop"].Should().BeNull();
+        File.ReadAllText(report.MarkdownPath).Should().NotContain("Relying-party interop");
+    }
+}
