@@ -24,10 +24,11 @@ public static class SuiteProcess
 
     public sealed record Result(int ExitCode, string Output, TimeSpan Elapsed, string ArtifactsDirectory);
 
-    public static async Task<Result> RunAsync(IDictionary<string, string> environment, string? filter = null, TimeSpan? timeout = null)
+    public static async Task<Result> RunAsync(IDictionary<string, string> environment, string? filter = null, TimeSpan? timeout = null,
+        string? workingDirectory = null)
     {
         var artifacts = Directory.CreateTempSubdirectory("suite-artifacts-").FullName;
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Root };
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory ?? Root };
         psi.ArgumentList.Add("test");
         psi.ArgumentList.Add(ConformanceAssembly);
         psi.ArgumentList.Add("--logger:console;verbosity=detailed");
