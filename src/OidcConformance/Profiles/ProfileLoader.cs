@@ -275,6 +275,7 @@ public static class ProfileLoader
                 Password = F("password"), ClientCredentials = F("clientCredentials"), RefreshToken = F("refreshToken"),
                 Pkce = F("pkce"), Introspection = F("introspection"), Revocation = F("revocation"), Userinfo = F("userinfo"),
                 RpInitiatedLogout = F("rpInitiatedLogout"), FormPost = F("formPost"),
+                CasdoorApi = F("casdoorApi"),
             };
         }
 

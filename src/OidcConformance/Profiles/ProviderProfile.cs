@@ -98,11 +98,17 @@ public sealed record FeatureSet
     public bool Userinfo { get; init; }
     public bool RpInitiatedLogout { get; init; }
     public bool FormPost { get; init; }
+    /// <summary>
+    /// Casdoor's own API surface (per-application discovery, /api/get-account, /api/userinfo?accessToken=, Casdoor's refresh
+    /// endpoint): switches the provider-specific Casdoor checks on. Off (the default), they are left out of the run, not
+    /// reported. A profile feature, not the login driver's name, so that a Casdoor profile may use any driver.
+    /// </summary>
+    public bool CasdoorApi { get; init; }
 
     public static readonly IReadOnlyList<string> Names =
     [
         "authorizationCode", "implicit", "hybrid", "password", "clientCredentials", "refreshToken", "pkce",
-        "introspection", "revocation", "userinfo", "rpInitiatedLogout", "formPost",
+        "introspection", "revocation", "userinfo", "rpInitiatedLogout", "formPost", "casdoorApi",
     ];
 }
 
