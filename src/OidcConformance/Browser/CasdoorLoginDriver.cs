@@ -17,6 +17,7 @@ namespace OidcConformance.Browser;
 /// JSON envelope {"status":"ok"}, which the browser shows as text: that is <see cref="ProviderPage.LoggedOut"/>.</item>
 /// </list>
 /// </summary>
+[LoginDriver("casdoor")]
 public sealed partial class CasdoorLoginDriver : ILoginDriver
 {
     public string Name => "casdoor";

@@ -16,7 +16,10 @@ public sealed record ProviderProfile
     public required StartSettings Start { get; init; }
     public required CallbackSettings Callback { get; init; }
     public string? HostResolverRules { get; init; }
+    /// <summary>A C# login driver's name (<c>[LoginDriver("name")]</c>), or <c>declarative</c> for <see cref="LoginPages"/>.</summary>
     public required string LoginDriver { get; init; }
+    /// <summary>The login pages as data, for the declarative driver (profile <c>loginPages</c>).</summary>
+    public LoginPages? LoginPages { get; init; }
     public required IReadOnlyDictionary<string, ClientProfile> Clients { get; init; }
     public required IReadOnlyList<TestUser> Users { get; init; }
     public required FeatureSet Features { get; init; }
