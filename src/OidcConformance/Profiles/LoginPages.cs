@@ -86,6 +86,9 @@ public static class LoginPagesReader
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         RespectRequiredConstructorParameters = true,
+        // The element's raw text keeps the profile's comments and trailing commas, which the profile format allows.
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
     };
 
     /// <summary>Reads <c>loginPages</c>; every problem names the file and the JSON path.</summary>
