@@ -6,6 +6,7 @@
 #   ./run.sh soak [N] [RUNSETTINGS]     the full suite N times (default 20); lists every verdict that changed (bench/soak.sh)
 #   ./run.sh baseline-update [RUNSETTINGS] [--report FILE]  rewrite the run's baseline (fixtures/baselines/<provider>-<version>.json) from its last report.json (or FILE)
 #   ./run.sh diff A/report.json B/report.json [--out DIR]  migration diff of two runs → DIR/migration.md + .json (default artifacts/)
+#   ./run.sh new-provider NAME          commented skeleton profile + runsettings for a new provider (tools/new-provider/new-provider.sh)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -134,6 +135,10 @@ case "${1:-}" in
     dotnet build tools/OidcReport -c "$CONFIGURATION" -nologo -v quiet >&2
     dotnet run --project tools/OidcReport -c "$CONFIGURATION" --no-build -- diff "${@:2}"
     ;;
+  new-provider)
+    [ $# -ge 2 ] || die "usage: ./run.sh new-provider NAME"
+    exec bash tools/new-provider/new-provider.sh "$2"
+    ;;
   test)
     prepare
     rm -rf artifacts/junit
@@ -144,7 +149,7 @@ case "${1:-}" in
     exit $status
     ;;
   *)
-    echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test | ./run.sh bench [RUNSETTINGS] | ./run.sh soak [N] [RUNSETTINGS] | ./run.sh baseline-update [RUNSETTINGS] [--report FILE] | ./run.sh diff A/report.json B/report.json [--out DIR]" >&2
+    echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test | ./run.sh bench [RUNSETTINGS] | ./run.sh soak [N] [RUNSETTINGS] | ./run.sh baseline-update [RUNSETTINGS] [--report FILE] | ./run.sh diff A/report.json B/report.json [--out DIR] | ./run.sh new-provider NAME" >&2
     exit 2
     ;;
 esac

@@ -16,7 +16,12 @@ namespace OidcConformance.Browser;
 /// <item>Logout: /api/logout has no confirmation page (docs/casdoor.md A-60); without a redirect it answers with the
 /// JSON envelope {"status":"ok"}, which the browser shows as text: that is <see cref="ProviderPage.LoggedOut"/>.</item>
 /// </list>
+/// Why a C# driver and not the declarative one (docs/login-drivers.md): the SPA first shows the bare login form and turns it
+/// into the "Continue with" box once <c>/api/get-account</c> answers (Recorded/casdoor-3.158.0/pages/03 vs 04). Telling when
+/// the page has settled needs a watch on that API response (<see cref="CasdoorAccountWatch"/>); a selector cannot say it, and
+/// typing credentials into a page that is about to offer the existing session would be a guess.
 /// </summary>
+[LoginDriver("casdoor")]
 public sealed partial class CasdoorLoginDriver : ILoginDriver
 {
     public string Name => "casdoor";

@@ -30,23 +30,58 @@ public interface ILoginDriver
     IPageWatch Watch(IPage page) => ImmediatePageWatch.Instance;
 }
 
+/// <summary>
+/// Finds the login driver a profile names: <c>declarative</c> is the generic driver over the profile's <c>loginPages</c>; any
+/// other name is a C# class marked <c>[LoginDriver("name")]</c> in a loaded assembly (found by a scan, see
+/// <see cref="LoginDriverAttribute"/>), or one added at run time with <see cref="Register"/>.
+/// </summary>
 public static class LoginDrivers
 {
-    private static readonly Dictionary<string, Func<ILoginDriver>> registry = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly object Gate = new();
+    private static readonly Dictionary<string, Func<ILoginDriver>> registered = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Lets a provider package add its driver without editing the suites (the attribute does the same without code).</summary>
+    public static void Register(string name, Func<ILoginDriver> factory)
     {
-        ["node-oidc-provider"] = () => new NodeOidcProviderLoginDriver(),
-        ["glewlwyd"] = () => new GlewlwydLoginDriver(),
-        ["casdoor"] = () => new CasdoorLoginDriver(),
-    };
+        lock (Gate) registered[name] = factory;
+    }
 
-    /// <summary>Lets a provider package add its driver without editing the suites.</summary>
-    public static void Register(string name, Func<ILoginDriver> factory) => registry[name] = factory;
-
-    public static ILoginDriver Create(ProviderProfile profile) =>
-        registry.TryGetValue(profile.LoginDriver, out var factory)
+    public static ILoginDriver Create(Profiles.ProviderProfile profile)
+    {
+        if (string.Equals(profile.LoginDriver, Profiles.ProfileLoader.DeclarativeDriver, StringComparison.OrdinalIgnoreCase))
+            return new DeclarativeLoginDriver(profile.LoginPages
+                ?? throw new Profiles.ProfileException(profile.SourceFile, "$.loginPages", "is required with \"loginDriver\": \"declarative\""));
+        var all = Scan();
+        return all.TryGetValue(profile.LoginDriver, out var factory)
             ? factory()
             : throw new Profiles.ProfileException(profile.SourceFile, "$.loginDriver",
-                $"unknown login driver '{profile.LoginDriver}' (known: {string.Join(", ", registry.Keys)})");
+                $"unknown login driver '{profile.LoginDriver}' (known: {string.Join(", ", Known)}); describe the pages with \"loginDriver\": \"declarative\" and loginPages, or mark a C# ILoginDriver with [LoginDriver(\"{profile.LoginDriver}\")]");
+    }
 
-    public static IReadOnlyCollection<string> Known => registry.Keys;
+    /// <summary>Every driver name: <c>declarative</c>, the attribute-marked classes of the loaded assemblies, the registered ones.</summary>
+    public static IReadOnlyCollection<string> Known => [Profiles.ProfileLoader.DeclarativeDriver, .. Scan().Keys.Order(StringComparer.Ordinal)];
+
+    private static Dictionary<string, Func<ILoginDriver>> Scan()
+    {
+        var found = new Dictionary<string, Func<ILoginDriver>>(StringComparer.OrdinalIgnoreCase);
+        var assemblies = AppDomain.CurrentDomain.GetAssemblies().Append(typeof(LoginDrivers).Assembly).Distinct()
+            .Where(a => !a.IsDynamic && (a == typeof(LoginDrivers).Assembly || a.GetReferencedAssemblies().Any(r => r.Name == typeof(LoginDrivers).Assembly.GetName().Name)));
+        foreach (var assembly in assemblies)
+        {
+            Type[] types;
+            try { types = assembly.GetTypes(); }
+            catch (System.Reflection.ReflectionTypeLoadException e) { types = e.Types.Where(t => t is not null).ToArray()!; }
+            foreach (var type in types)
+            {
+                if (type.GetCustomAttributes(typeof(LoginDriverAttribute), false).FirstOrDefault() is not LoginDriverAttribute mark) continue;
+                if (!typeof(ILoginDriver).IsAssignableFrom(type) || type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)
+                    throw new InvalidOperationException($"{type.FullName} is marked [LoginDriver(\"{mark.Name}\")] but is not a concrete ILoginDriver with a public parameterless constructor");
+                var t = type;
+                found[mark.Name] = () => (ILoginDriver)Activator.CreateInstance(t)!;
+            }
+        }
+        lock (Gate)
+            foreach (var (name, factory) in registered) found[name] = factory;
+        return found;
+    }
 }

@@ -9,14 +9,15 @@ namespace OidcConformance.Checks;
 /// <summary>
 /// Checks of Casdoor's own surface (docs/casdoor.md §(e)): per-application discovery, the accessToken query parameter
 /// at /api/userinfo, /api/get-account versus /api/userinfo, introspection with HTTP Basic, and Casdoor's extra refresh
-/// endpoint. They apply only when the profile's provider is Casdoor (<see cref="NotCasdoor"/>); on any other provider
-/// they are Inconclusive.
+/// endpoint. They apply only when the profile has the feature <c>casdoorApi</c> (<see cref="IsCasdoor"/>); the suite leaves
+/// them out of the run for any other profile, and evaluated anyway they are Inconclusive (<see cref="NotCasdoor"/>).
 /// </summary>
 public static class CasdoorChecks
 {
     private const string Area = "Casdoor";
 
-    public const string LoginDriverName = "casdoor";
+    /// <summary>The profile feature that switches these checks on (profile <c>features.casdoorApi</c>).</summary>
+    public const string Feature = "casdoorApi";
 
     public static readonly CheckDefinition AppDiscoveryIssuer = new("casdoor.app-discovery-issuer-matches-tokens",
         "A per-application discovery document's issuer equals the iss of ID tokens issued to that application's client", Area,
@@ -46,14 +47,14 @@ public static class CasdoorChecks
         "A refresh token is redeemed for a new access token of the same user at the token endpoint and at Casdoor's /api/login/oauth/refresh_token", Area,
         "RFC 6749 §6, §5.1; Casdoor API POST /api/login/oauth/refresh_token (controllers/token.go RefreshToken)", RequirementLevel.Must);
 
-    public static bool IsCasdoor(ProviderProfile profile) =>
-        string.Equals(profile.LoginDriver, LoginDriverName, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether the profile offers Casdoor's API (feature <c>casdoorApi</c>), whatever its login driver.</summary>
+    public static bool IsCasdoor(ProviderProfile profile) => profile.Features.CasdoorApi;
 
-    /// <summary>Inconclusive for every provider that is not Casdoor (decided by the profile's loginDriver); null for Casdoor.</summary>
+    /// <summary>Inconclusive for every profile without the <c>casdoorApi</c> feature; null for Casdoor.</summary>
     public static CheckResult? NotCasdoor(CheckDefinition check, ProviderProfile profile) =>
         IsCasdoor(profile)
             ? null
-            : check.NotApplicable($"Casdoor-specific check: provider '{profile.Name}' is not Casdoor (profile loginDriver '{profile.LoginDriver}')");
+            : check.NotApplicable($"Casdoor-specific check: provider '{profile.Name}' does not offer Casdoor's API (profile feature {Feature} is off)");
 
     // ---- per-application discovery ----------------------------------------------------------------------------------
 

@@ -20,8 +20,11 @@ public static class ProfileLoader
     private static readonly string[] KnownTopLevel =
     [
         "$schema", "name", "version", "description", "issuer", "discoveryUrl", "applicationDiscovery", "start", "callback",
-        "browser", "loginDriver", "clients", "users", "features", "lifetimes", "timeouts", "deviations",
+        "browser", "loginDriver", "loginPages", "clients", "users", "features", "lifetimes", "timeouts", "deviations",
     ];
+
+    /// <summary>The <c>loginDriver</c> value that selects the generic driver over <c>loginPages</c>.</summary>
+    public const string DeclarativeDriver = "declarative";
 
     private static readonly string[] KnownAuthMethods = ["client_secret_basic", "client_secret_post", "none"];
 
@@ -89,6 +92,13 @@ public static class ProfileLoader
                 }
             }
 
+            var driver = String(root, "$", "loginDriver")!;
+            LoginPages? pages = root.TryGetProperty("loginPages", out var pagesElement) ? LoginPagesReader.Read(pagesElement, file) : null;
+            if (driver == DeclarativeDriver && pages is null)
+                throw Error("$.loginPages", "is required with \"loginDriver\": \"declarative\" (the selectors of the login form; docs/login-drivers.md)");
+            if (driver != DeclarativeDriver && pages is not null)
+                throw Error("$.loginPages", $"is read only by \"loginDriver\": \"declarative\", not by '{driver}'");
+
             var deviations = new List<KnownDeviation>();
             if (root.TryGetProperty("deviations", out var devs))
             {
@@ -113,7 +123,8 @@ public static class ProfileLoader
                 Start = start,
                 Callback = callback,
                 HostResolverRules = rules,
-                LoginDriver = String(root, "$", "loginDriver")!,
+                LoginDriver = driver,
+                LoginPages = pages,
                 Clients = clients,
                 Users = users,
                 Features = features,
@@ -275,6 +286,7 @@ public static class ProfileLoader
                 Password = F("password"), ClientCredentials = F("clientCredentials"), RefreshToken = F("refreshToken"),
                 Pkce = F("pkce"), Introspection = F("introspection"), Revocation = F("revocation"), Userinfo = F("userinfo"),
                 RpInitiatedLogout = F("rpInitiatedLogout"), FormPost = F("formPost"),
+                CasdoorApi = F("casdoorApi"),
             };
         }
 

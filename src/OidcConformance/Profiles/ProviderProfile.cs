@@ -16,7 +16,10 @@ public sealed record ProviderProfile
     public required StartSettings Start { get; init; }
     public required CallbackSettings Callback { get; init; }
     public string? HostResolverRules { get; init; }
+    /// <summary>A C# login driver's name (<c>[LoginDriver("name")]</c>), or <c>declarative</c> for <see cref="LoginPages"/>.</summary>
     public required string LoginDriver { get; init; }
+    /// <summary>The login pages as data, for the declarative driver (profile <c>loginPages</c>).</summary>
+    public LoginPages? LoginPages { get; init; }
     public required IReadOnlyDictionary<string, ClientProfile> Clients { get; init; }
     public required IReadOnlyList<TestUser> Users { get; init; }
     public required FeatureSet Features { get; init; }
@@ -98,11 +101,17 @@ public sealed record FeatureSet
     public bool Userinfo { get; init; }
     public bool RpInitiatedLogout { get; init; }
     public bool FormPost { get; init; }
+    /// <summary>
+    /// Casdoor's own API surface (per-application discovery, /api/get-account, /api/userinfo?accessToken=, Casdoor's refresh
+    /// endpoint): switches the provider-specific Casdoor checks on. Off (the default), they are left out of the run, not
+    /// reported. A profile feature, not the login driver's name, so that a Casdoor profile may use any driver.
+    /// </summary>
+    public bool CasdoorApi { get; init; }
 
     public static readonly IReadOnlyList<string> Names =
     [
         "authorizationCode", "implicit", "hybrid", "password", "clientCredentials", "refreshToken", "pkce",
-        "introspection", "revocation", "userinfo", "rpInitiatedLogout", "formPost",
+        "introspection", "revocation", "userinfo", "rpInitiatedLogout", "formPost", "casdoorApi",
     ];
 }
 

@@ -12,8 +12,10 @@ using OidcConformance.Tokens;
 namespace OidcConformance.Suites.Casdoor;
 
 /// <summary>
-/// Casdoor's own surface (docs/casdoor.md §(e)). Every test first asks <see cref="CasdoorChecks.NotCasdoor"/>: on any
-/// other provider it is Inconclusive before a single request is sent. The flows here are this fixture's own (never the
+/// Casdoor's own surface (docs/casdoor.md §(e)), switched on by the profile feature <c>casdoorApi</c>
+/// (<see cref="CasdoorChecks.IsCasdoor"/>): for any other profile the whole fixture is left out of the run in its one-time
+/// set-up (NUnit reports its tests as skipped; report.json has no Casdoor rows). Each test still asks
+/// <see cref="CasdoorChecks.NotCasdoor"/> first, so a check evaluated without the feature is Inconclusive before a request is sent. The flows here are this fixture's own (never the
 /// shared reference flow), because a Casdoor refresh deletes the old token row and would break other suites' tokens.
 /// </summary>
 [TestFixture, Category("Casdoor"), Parallelizable(ParallelScope.Self)]
@@ -27,6 +29,14 @@ public sealed class CasdoorTests : ConformanceTest
 
     /// <summary>The narrowed scope of the confidential client's flow here: UserInfo must then leave out email, address and phone.</summary>
     public const string NarrowScope = "openid profile";
+
+    /// <summary>Leaves the fixture out of the run for a profile without the feature: no Inconclusive rows in every report.</summary>
+    [OneTimeSetUp]
+    public void OnlyWithCasdoorApi()
+    {
+        if (RunSetup.Current is { } run && !CasdoorChecks.IsCasdoor(run.Profile))
+            Assert.Ignore($"provider-specific: profile '{run.Profile.Name}' has no feature {CasdoorChecks.Feature}; left out of the run");
+    }
 
     private static void Gate(CheckDefinition check, ConformanceRun r)
     {

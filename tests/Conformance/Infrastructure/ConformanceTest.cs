@@ -57,8 +57,16 @@ public abstract class ConformanceTest
         }
         catch (Exception e) when (e is not ResultStateException)
         {
+            // A crash (e.g. a login driver's selector that never matched) gets the same bundle as a Failed verdict: the
+            // screenshot and trace of the browser sessions it used show what the driver met (issue #13 item 5).
             var error = check.HarnessError($"harness error {e.GetType().Name}: {Redactor.Redact(e.Message)}") with { Duration = clock.Elapsed, Case = CaseFromArguments() };
-            run.Report.Add(new ReportEntry(error.WithEvidence([.. FailureBundle.Fallback(scope.Exchanges)])) { Exchanges = scope.Exchanges });
+            error = error.WithEvidence([.. FailureBundle.Fallback(scope.Exchanges)]);
+            var crashBundle = await WriteBundleAsync(run, error, null, scope);
+            run.Report.Add(new ReportEntry(error)
+            {
+                Exchanges = scope.Exchanges,
+                Attachments = crashBundle.Select(f => Path.GetRelativePath(run.Report.Directory, f).Replace('\\', '/')).ToList(),
+            });
             throw;
         }
         if (result.Check.Id != check.Id)
@@ -73,24 +81,32 @@ public abstract class ConformanceTest
 
         IReadOnlyList<string> bundle = [];
         if (result.Verdict is Verdict.Failed or Verdict.Warning or Verdict.Error || comparison?.Status is BaselineStatus.Regressed or BaselineStatus.Improved)
-        {
-            try
-            {
-                bundle = FailureBundle.Write(run.Report.FailuresDirectory, result, comparison is null ? null : Describe(comparison, baseline!),
-                    exchanges, run.Recorder.Snapshot());
-            }
-            catch (IOException e) { TestContext.Out.WriteLine($"(failure bundle not written: {e.Message})"); }
-            // Screenshots and traces of the browser sessions the check used: never throws, notes its own failures in verdict.md.
-            // Not for an outage: the page is the browser's network error page, and exporting traces of a dead provider only delays the run's end.
-            if (bundle.Count > 0 && !OutageVerdicts.IsOutage(result)) bundle = [.. bundle, .. await FailureBundle.AddBrowserEvidenceAsync(bundle[0], scope)];
-            foreach (var file in bundle) TestContext.AddTestAttachment(file, Path.GetFileName(file));
-        }
+            bundle = await WriteBundleAsync(run, result, comparison is null ? null : Describe(comparison, baseline!), scope);
         run.Report.Add(new ReportEntry(result, comparison)
         {
             Exchanges = exchanges,
             Attachments = bundle.Select(f => Path.GetRelativePath(run.Report.Directory, f).Replace('\\', '/')).ToList(),
         });
         Apply(result, deviation?.Reason, comparison, baseline);
+    }
+
+    /// <summary>
+    /// The failure bundle of a Failed, Warning or Error execution (harness errors included): verdict, redacted exchanges,
+    /// snapshots, and the screenshot and trace of every browser session the check used; attached to the test result.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> WriteBundleAsync(ConformanceRun run, CheckResult result, string? baselineNote, CheckScope scope)
+    {
+        IReadOnlyList<string> bundle = [];
+        try
+        {
+            bundle = FailureBundle.Write(run.Report.FailuresDirectory, result, baselineNote, scope.Exchanges, run.Recorder.Snapshot());
+        }
+        catch (IOException e) { TestContext.Out.WriteLine($"(failure bundle not written: {e.Message})"); }
+        // Screenshots and traces of the browser sessions the check used: never throws, notes its own failures in verdict.md.
+        // Not for an outage: the page is the browser's network error page, and exporting traces of a dead provider only delays the run's end.
+        if (bundle.Count > 0 && !OutageVerdicts.IsOutage(result)) bundle = [.. bundle, .. await FailureBundle.AddBrowserEvidenceAsync(bundle[0], scope)];
+        foreach (var file in bundle) TestContext.AddTestAttachment(file, Path.GetFileName(file));
+        return bundle;
     }
 
     /// <summary>

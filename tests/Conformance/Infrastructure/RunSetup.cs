@@ -19,7 +19,10 @@ public sealed class RunSetup
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        var settings = RunSettings.Resolve(name => TestContext.Parameters.Get(name));
+        // The repository is found from an absolute profile path, NUnit's work folder or the test assembly's folder before the
+        // current directory: a test platform that runs from another working directory still finds fixtures/ (RepositoryRootTests).
+        var settings = RunSettings.Resolve(name => TestContext.Parameters.Get(name),
+            startPoints: [TestContext.CurrentContext.WorkDirectory, TestContext.CurrentContext.TestDirectory]);
         try
         {
             Current = await ConformanceRun.StartAsync(settings, TestContext.Progress);

@@ -212,7 +212,9 @@ public sealed class CasdoorFixtureTests
         var verdict = CasdoorChecks.NotCasdoor(CasdoorChecks.IntrospectionBasic, other);
         verdict.Should().NotBeNull();
         verdict!.Verdict.Should().Be(Verdict.Inconclusive);
-        verdict.Reason.Should().Contain("not Casdoor");
+        verdict.Reason.Should().Contain("casdoorApi");
+        CasdoorChecks.IsCasdoor(other with { LoginDriver = "casdoor" }).Should().BeFalse("the profile feature casdoorApi decides, not the login driver's name");
+        CasdoorChecks.IsCasdoor(Profile() with { LoginDriver = "declarative" }).Should().BeTrue();
         CasdoorChecks.NotCasdoor(CasdoorChecks.IntrospectionBasic, Profile()).Should().BeNull();
     }
 

@@ -24,15 +24,17 @@ public static class SuiteProcess
 
     public sealed record Result(int ExitCode, string Output, TimeSpan Elapsed, string ArtifactsDirectory);
 
-    public static async Task<Result> RunAsync(IDictionary<string, string> environment, string? filter = null, TimeSpan? timeout = null)
+    public static async Task<Result> RunAsync(IDictionary<string, string> environment, string? filter = null, TimeSpan? timeout = null,
+        string? workingDirectory = null, string? settingsFile = null)
     {
         var artifacts = Directory.CreateTempSubdirectory("suite-artifacts-").FullName;
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Root };
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory ?? Root };
         psi.ArgumentList.Add("test");
         psi.ArgumentList.Add(ConformanceAssembly);
         psi.ArgumentList.Add("--logger:console;verbosity=detailed");
         psi.ArgumentList.Add("--logger:trx;LogFileName=suite.trx");
         psi.ArgumentList.Add($"--results-directory:{artifacts}");
+        if (settingsFile is not null) psi.ArgumentList.Add($"--settings:{settingsFile}");
         if (filter is not null) { psi.ArgumentList.Add("--filter"); psi.ArgumentList.Add(filter); }
         psi.Environment["OIDC_ARTIFACTS"] = artifacts;
         foreach (var (k, v) in environment) psi.Environment[k] = v;
