@@ -650,6 +650,34 @@ public static class FaultCatalog
                 return ProxyResponse.JsonResponse(200, new JsonObject { ["active"] = false });
             },
         },
+        // ---------------- token confusion (issue #19, blind spot 3)
+        new("access-token-is-id-token", "the code exchange returns the ID token as the access token", ["TokenConfusion"],
+            [K("token.access-token-not-id-token", "same string"), K("token.jwt-access-token-typ", "typ")])
+        {
+            Source = "Casdoor 3.158.0, recorded: access_token == id_token in every token response (Recorded/casdoor-3.158.0/exchanges.json; object/token_oauth.go GetOAuthToken)",
+            MayTurnInconclusive = ["userinfo.rejects-id-token-as-bearer"],
+            OnResponse = (c, q, r) =>
+            {
+                if (c.Is(q, Endpoint.Token) && r.Status == 200 && q.Param("grant_type") == "authorization_code" && r.Json?["id_token"] is { } id)
+                    r.EditJson(j => j["access_token"] = id.DeepClone());
+            },
+        },
+        new("userinfo-accepts-id-token", "UserInfo answers a request that presents the ID token as the bearer token", ["TokenConfusion"],
+            [K("userinfo.rejects-id-token-as-bearer", "accepted the ID token")])
+        {
+            Source = "Casdoor 3.158.0: the ID token is the access token and works at /api/userinfo (docs/casdoor.md id-token-is-access-token)",
+            // remembers which access token each ID token came with, and swaps the ID token for it on the way to UserInfo
+            OnResponse = (c, q, r) =>
+            {
+                if (c.Is(q, Endpoint.Token) && r.Status == 200 && r.Json?["id_token"]?.GetValue<string>() is { } id && r.Json?["access_token"]?.GetValue<string>() is { } at)
+                    c.State[$"id-token-as-bearer:{id}"] = at;
+            },
+            OnRequest = (c, q) =>
+            {
+                if (!c.Is(q, Endpoint.UserInfo) || q.Header("Authorization") is not { } a || !a.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return;
+                if (c.State.TryGetValue($"id-token-as-bearer:{a[7..].Trim()}", out var at)) q.SetHeader("Authorization", $"Bearer {at}");
+            },
+        },
         new("revocation-ignored", "the revocation endpoint answers 200 but revokes nothing", ["Revocation"],
             [K("revocation.access-token", "still works"), K("revocation.refresh-token", "still works"), K("revocation.refresh-revokes-access", "access token still works")])
         {
