@@ -326,9 +326,10 @@ public static class FaultCatalog
             OnResponse = FrontChannel((n, v) => n == "iss" ? null : v),
         },
         new("authz-near-miss-redirect-accepted", "a redirect_uri that only nearly matches the registered one is accepted and redirected to", ["AuthorizationEndpoint"],
-            [K("authz.redirect-uri-near-miss-rejected", "sent it to"), K("authz.redirect-uri-unregistered-no-redirect", "sent it to|redirected the browser to")])
+            [K("authz.redirect-uri-near-miss-rejected", "sent it to"), K("authz.redirect-uri-unregistered-no-redirect", "sent it to|redirected the browser to"),
+             K("authz.redirect-uri-unregistered-loopback-rejected", "sent it to")])
         {
-            Source = "Casdoor #4010 (sub-domain redirect URIs accepted), GHSA-mj24-pqx2-6788",
+            Source = "Casdoor #4010 (sub-domain redirect URIs accepted), GHSA-mj24-pqx2-6788; Casdoor 3.158.0 accepts every http://localhost… and http://127.0.0.1… URI (util/validation.go IsValidOrigin)",
             OnRequest = (c, q) =>
             {
                 if (!c.Is(q, Endpoint.Authorization) || c.RegisteredRedirectUri is not { } registered) return;
