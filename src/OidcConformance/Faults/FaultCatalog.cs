@@ -524,6 +524,23 @@ public static class FaultCatalog
                 return r;
             },
         },
+        new("logout-without-session-error", "a logout request whose id_token_hint was already used, or that carries no session cookie, gets an error page instead of the post-logout redirect",
+            ["LogoutWithoutSession"], [K("logout.without-session-redirects-with-state", "no redirect")])
+        {
+            Source = "Casdoor 3.158.0 answers a logout it cannot tie to a session with its JSON envelope and no redirect (docs/casdoor.md logout-no-redirect-without-session, A-58/A-59); RP-Initiated Logout 1.0 §4",
+            // The first logout with a hint in a browser holding the provider's session cookie (_session, oidc-provider's name) passes;
+            // the same hint again, or a logout without that cookie, is answered with an error page of the proxy's own.
+            Around = async (c, q, next) =>
+            {
+                if (!c.Is(q, Endpoint.EndSession) || q.Param("id_token_hint") is not { } hint) return await next(q);
+                var used = !c.State.TryAdd($"logout-hint:{hint}", true);
+                var hasSession = q.Header("Cookie")?.Contains("_session=", StringComparison.Ordinal) == true;
+                if (!used && hasSession) return await next(q);
+                var r = new ProxyResponse(400, Encoding.UTF8.GetBytes("<html><body><h1>oops! something went wrong</h1><p>session not found</p></body></html>"));
+                r.SetHeader("Content-Type", "text/html; charset=utf-8");
+                return r;
+            },
+        },
         new("logout-id-token-hint-unverified", "the id_token_hint's signature is not verified: only its claims are read", ["Logout"],
             [K("logout.tampered-id-token-hint-no-redirect", "id_token_hint")])
         {
