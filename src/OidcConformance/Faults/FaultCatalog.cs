@@ -326,9 +326,10 @@ public static class FaultCatalog
             OnResponse = FrontChannel((n, v) => n == "iss" ? null : v),
         },
         new("authz-near-miss-redirect-accepted", "a redirect_uri that only nearly matches the registered one is accepted and redirected to", ["AuthorizationEndpoint"],
-            [K("authz.redirect-uri-near-miss-rejected", "sent it to"), K("authz.redirect-uri-unregistered-no-redirect", "sent it to|redirected the browser to")])
+            [K("authz.redirect-uri-near-miss-rejected", "sent it to"), K("authz.redirect-uri-unregistered-no-redirect", "sent it to|redirected the browser to"),
+             K("authz.redirect-uri-unregistered-loopback-rejected", "sent it to")])
         {
-            Source = "Casdoor #4010 (sub-domain redirect URIs accepted), GHSA-mj24-pqx2-6788",
+            Source = "Casdoor #4010 (sub-domain redirect URIs accepted), GHSA-mj24-pqx2-6788; Casdoor 3.158.0 accepts every http://localhost… and http://127.0.0.1… URI (util/validation.go IsValidOrigin)",
             OnRequest = (c, q) =>
             {
                 if (!c.Is(q, Endpoint.Authorization) || c.RegisteredRedirectUri is not { } registered) return;
@@ -552,6 +553,23 @@ public static class FaultCatalog
                 return r;
             },
         },
+        new("logout-without-session-error", "a logout request whose id_token_hint was already used, or that carries no session cookie, gets an error page instead of the post-logout redirect",
+            ["LogoutWithoutSession"], [K("logout.without-session-redirects-with-state", "no redirect")])
+        {
+            Source = "Casdoor 3.158.0 answers a logout it cannot tie to a session with its JSON envelope and no redirect (docs/casdoor.md logout-no-redirect-without-session, A-58/A-59); RP-Initiated Logout 1.0 §4",
+            // The first logout with a hint in a browser holding the provider's session cookie (_session, oidc-provider's name) passes;
+            // the same hint again, or a logout without that cookie, is answered with an error page of the proxy's own.
+            Around = async (c, q, next) =>
+            {
+                if (!c.Is(q, Endpoint.EndSession) || q.Param("id_token_hint") is not { } hint) return await next(q);
+                var used = !c.State.TryAdd($"logout-hint:{hint}", true);
+                var hasSession = q.Header("Cookie")?.Contains("_session=", StringComparison.Ordinal) == true;
+                if (!used && hasSession) return await next(q);
+                var r = new ProxyResponse(400, Encoding.UTF8.GetBytes("<html><body><h1>oops! something went wrong</h1><p>session not found</p></body></html>"));
+                r.SetHeader("Content-Type", "text/html; charset=utf-8");
+                return r;
+            },
+        },
         new("logout-id-token-hint-unverified", "the id_token_hint's signature is not verified: only its claims are read", ["Logout"],
             [K("logout.tampered-id-token-hint-no-redirect", "id_token_hint")])
         {
@@ -677,6 +695,34 @@ public static class FaultCatalog
             {
                 if (!c.Is(q, Endpoint.Introspection) || CallerClientId(q) is not null) return await next(q);
                 return ProxyResponse.JsonResponse(200, new JsonObject { ["active"] = false });
+            },
+        },
+        // ---------------- token confusion (issue #19, blind spot 3)
+        new("access-token-is-id-token", "the code exchange returns the ID token as the access token", ["TokenConfusion"],
+            [K("token.access-token-not-id-token", "same string"), K("token.jwt-access-token-typ", "typ")])
+        {
+            Source = "Casdoor 3.158.0, recorded: access_token == id_token in every token response (Recorded/casdoor-3.158.0/exchanges.json; object/token_oauth.go GetOAuthToken)",
+            MayTurnInconclusive = ["userinfo.rejects-id-token-as-bearer"],
+            OnResponse = (c, q, r) =>
+            {
+                if (c.Is(q, Endpoint.Token) && r.Status == 200 && q.Param("grant_type") == "authorization_code" && r.Json?["id_token"] is { } id)
+                    r.EditJson(j => j["access_token"] = id.DeepClone());
+            },
+        },
+        new("userinfo-accepts-id-token", "UserInfo answers a request that presents the ID token as the bearer token", ["TokenConfusion"],
+            [K("userinfo.rejects-id-token-as-bearer", "accepted the ID token")])
+        {
+            Source = "Casdoor 3.158.0: the ID token is the access token and works at /api/userinfo (docs/casdoor.md id-token-is-access-token)",
+            // remembers which access token each ID token came with, and swaps the ID token for it on the way to UserInfo
+            OnResponse = (c, q, r) =>
+            {
+                if (c.Is(q, Endpoint.Token) && r.Status == 200 && r.Json?["id_token"]?.GetValue<string>() is { } id && r.Json?["access_token"]?.GetValue<string>() is { } at)
+                    c.State[$"id-token-as-bearer:{id}"] = at;
+            },
+            OnRequest = (c, q) =>
+            {
+                if (!c.Is(q, Endpoint.UserInfo) || q.Header("Authorization") is not { } a || !a.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return;
+                if (c.State.TryGetValue($"id-token-as-bearer:{a[7..].Trim()}", out var at)) q.SetHeader("Authorization", $"Bearer {at}");
             },
         },
         new("revocation-ignored", "the revocation endpoint answers 200 but revokes nothing", ["Revocation"],

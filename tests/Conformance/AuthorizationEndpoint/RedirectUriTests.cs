@@ -45,6 +45,23 @@ public sealed class RedirectUriTests : ConformanceTest
         return (result with { Reason = $"{v.Decision}: {result.Reason}" }).WithCase(variant);
     });
 
+    public static IEnumerable<TestCaseData> LoopbackHosts() =>
+        LoopbackRedirectChecks.Cases.Select(h => new TestCaseData(h).SetArgDisplayNames(h));
+
+    /// <summary>
+    /// A loopback URI on a path the client never registered (issue #19, blind spot 7), after the unmutated request (the
+    /// control) got its code at the registered redirect URI in this same check.
+    /// </summary>
+    [TestCaseSource(nameof(LoopbackHosts))]
+    public Task Unregistered_loopback_redirect_uri_is_rejected(string host) => Verify(LoopbackRedirectChecks.UnregisteredLoopbackRejected, async r =>
+    {
+        var registered = r.RedirectUri(r.Profile.Confidential);
+        var forbidden = LoopbackRedirectChecks.UriFor(host);
+        var control = await AuthorizationEndpointFlow.AttemptAsync(r);
+        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, q => q.Set("redirect_uri", forbidden));
+        return LoopbackRedirectChecks.Evaluate(host, control, attempt, forbidden, registered);
+    });
+
     [Test] public Task Missing_client_id_is_not_redirected() => Verify(ClientIdMissing, async r =>
     {
         var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, q => q.Remove("client_id"));

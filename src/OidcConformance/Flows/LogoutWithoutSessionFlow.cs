@@ -1,0 +1,35 @@
+using OidcConformance.Browser;
+using OidcConformance.Run;
+
+namespace OidcConformance.Flows;
+
+/// <summary>The control logout with a session, then the same logout in the same browser (session ended) and in a browser without cookies.</summary>
+public sealed record LogoutWithoutSessionResult(AuthorizationOutcome Control, string ControlState, AuthorizationOutcome AfterLogout, string AfterLogoutState,
+    AuthorizationOutcome NoCookie, string NoCookieState, string PostLogoutPath);
+
+public static class LogoutWithoutSessionFlow
+{
+    /// <summary>One login, one control logout, and both cases; shared by the cases' executions.</summary>
+    public static Task<LogoutWithoutSessionResult> RunAsync(ConformanceRun run) => run.SharedAsync("logout/without-session", async () =>
+    {
+        if (!run.Profile.Features.RpInitiatedLogout)
+            throw new PrerequisiteException("the provider does not offer RP-initiated logout (profile features.rpInitiatedLogout)");
+        var endpoint = await run.EndpointAsync("end_session_endpoint");
+        var client = run.Profile.Confidential;
+        var login = await CodeFlow.RunAsync(run, client, run.Profile.PrimaryUser);
+        await using var ua = login.UserAgent;
+        var idToken = login.RequireSuccessfulToken().IdToken ?? throw new PrerequisiteException("the login issued no id_token to use as id_token_hint");
+        var postLogout = run.PostLogoutRedirectUri(client);
+        Uri Url(string state) => LogoutFlow.EndSessionUrl(endpoint,
+            [new("id_token_hint", idToken), new("post_logout_redirect_uri", postLogout), new("state", state), new("client_id", client.ClientId)]);
+
+        var controlState = Protocol.Random.Token(12);
+        var control = await run.Authorizer.LogoutAsync(ua, Url(controlState));
+        var afterState = Protocol.Random.Token(12);
+        var after = await run.Authorizer.LogoutAsync(ua, Url(afterState));
+        await using var fresh = await run.NewUserAgentAsync();
+        var freshState = Protocol.Random.Token(12);
+        var noCookie = await run.Authorizer.LogoutAsync(fresh, Url(freshState));
+        return new LogoutWithoutSessionResult(control, controlState, after, afterState, noCookie, freshState, new Uri(postLogout).AbsolutePath);
+    });
+}
