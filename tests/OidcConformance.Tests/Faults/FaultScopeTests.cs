@@ -80,6 +80,20 @@ public sealed class FaultScopeTests
     }
 
     [Test]
+    public void A_scoped_run_is_trusted_only_when_it_kills_exactly_the_declared_checks_with_their_reasons()
+    {
+        var fault = new Fault("f", "test fault", ["Logout"], [new Kill("logout.redirect-with-state", "state")]);
+        var control = new FaultRun(FaultCatalog.None, [new("logout.redirect-with-state", null, "Passed", "ok"), new("logout.end-session-endpoint", null, "Passed", "ok")], true, null, TimeSpan.Zero, "");
+        FaultRun Run(params Execution[] executions) => new(fault, executions, true, null, TimeSpan.Zero, "");
+
+        FaultDiff.Of(Run(new Execution("logout.redirect-with-state", null, "Failed", "the redirect lacks state")), control).KillsExactly(fault).Should().BeTrue();
+        FaultDiff.Of(Run(new Execution("logout.redirect-with-state", null, "Passed", "ok")), control).KillsExactly(fault).Should().BeFalse("nothing was killed");
+        FaultDiff.Of(Run(new Execution("logout.redirect-with-state", null, "Failed", "timeout")), control).KillsExactly(fault).Should().BeFalse("the reason does not name the broken property");
+        FaultDiff.Of(Run(new Execution("logout.redirect-with-state", null, "Failed", "no state"), new Execution("logout.end-session-endpoint", null, "Failed", "missing")), control)
+            .KillsExactly(fault).Should().BeFalse("another check was killed too");
+    }
+
+    [Test]
     public void Without_a_control_TRX_a_fault_runs_on_its_whole_categories()
     {
         FaultScope.ReadControl(Path.Combine(Path.GetTempPath(), "no-such-control.trx")).Should().BeNull();
