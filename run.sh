@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # OidcConformance: the two commands of the README, each doing its own set-up on a fresh machine.
 #   ./run.sh conformance [RUNSETTINGS [DOTNET-TEST-ARGS…]]  main job: conformance run (default: the embedded node-oidc-provider), report in artifacts/
-#   ./run.sh test                       the project's own tests: unit tests, harness tests, and the suite against the embedded provider
+#   ./run.sh test [DOTNET-TEST-ARGS…]   the project's own tests: unit tests, harness tests, and the suite against the embedded provider
+#   ./run.sh test --fast                the inner loop: unit tests and failure proofs only (no suite processes, no browser, no fault catalog)
+#   ./run.sh bench test                 runs ./run.sh test and records its wall time per project and per phase (bench/test.sh)
 #   ./run.sh bench [RUNSETTINGS]        benchmark: wall time, time waiting on the provider, overhead ratio, logins, checks (bench/run.sh)
 #   ./run.sh soak [N] [RUNSETTINGS]     the full suite N times (default 20); lists every verdict that changed (bench/soak.sh)
 #   ./run.sh baseline-update [RUNSETTINGS] [--report FILE]  rewrite the run's baseline (fixtures/baselines/<provider>-<version>.json) from its last report.json (or FILE)
@@ -11,6 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
 CONFIGURATION=${CONFIGURATION:-Debug}
+
+# The categories `./run.sh test --fast` leaves out (each needs a provider, a browser or a suite process).
+FAST_FILTER='Category!=Faults&Category!=SuiteProcess&Category!=Browser&Category!=FailureModes'
 
 say() { printf '[run.sh] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 2; }
@@ -115,6 +120,13 @@ case "${1:-}" in
     exit $status
     ;;
   bench)
+    if [ "${2:-}" = "test" ]; then
+      # The build is timed here (the browser set-up may need its output); bench/test.sh times the test command.
+      require_dotnet; require_node
+      t0=$(date +%s.%N); build; t1=$(date +%s.%N)
+      ensure_browser
+      BENCH_BUILD_SECONDS=$(awk "BEGIN{print $t1 - $t0}") exec bash bench/test.sh "${@:3}"
+    fi
     prepare
     exec bash bench/run.sh "${2:-runsettings/node-oidc-provider.runsettings}"
     ;;
@@ -140,16 +152,29 @@ case "${1:-}" in
     exec bash tools/new-provider/new-provider.sh "$2"
     ;;
   test)
+    if [ "${2:-}" = "--fast" ]; then
+      # Unit tests and failure proofs of tests/OidcConformance.Tests only. Left out, by category: the fault catalog (Faults),
+      # tests that start the suite as a process (SuiteProcess), and tests that drive a browser or an in-process fake
+      # provider (Browser, FailureModes); tests/Conformance needs a provider and is not run either.
+      require_dotnet
+      [ -n "${RUN_SH_SKIP_PREPARE:-}" ] || build
+      rm -rf artifacts/junit
+      status=0
+      dotnet test tests/OidcConformance.Tests -c "$CONFIGURATION" --no-build --filter "$FAST_FILTER" --logger "trx;LogFilePrefix=tests-fast" \
+        --logger "junit;LogFilePath=$ROOT/artifacts/junit/{assembly}.xml" --results-directory "$ROOT/artifacts/test-results" || status=$?
+      summarize
+      exit $status
+    fi
     prepare
     rm -rf artifacts/junit
     status=0
     dotnet test OidcConformance.sln -c "$CONFIGURATION" --no-build --logger "trx;LogFilePrefix=tests" \
-      --logger "junit;LogFilePath=$ROOT/artifacts/junit/{assembly}.xml" --results-directory "$ROOT/artifacts/test-results" || status=$?
+      --logger "junit;LogFilePath=$ROOT/artifacts/junit/{assembly}.xml" --results-directory "$ROOT/artifacts/test-results" "${@:2}" || status=$?
     summarize
     exit $status
     ;;
   *)
-    echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test | ./run.sh bench [RUNSETTINGS] | ./run.sh soak [N] [RUNSETTINGS] | ./run.sh baseline-update [RUNSETTINGS] [--report FILE] | ./run.sh diff A/report.json B/report.json [--out DIR] | ./run.sh new-provider NAME" >&2
+    echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test [--fast] | ./run.sh bench test | ./run.sh bench [RUNSETTINGS] | ./run.sh soak [N] [RUNSETTINGS] | ./run.sh baseline-update [RUNSETTINGS] [--report FILE] | ./run.sh diff A/report.json B/report.json [--out DIR] | ./run.sh new-provider NAME" >&2
     exit 2
     ;;
 esac

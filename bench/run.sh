@@ -3,7 +3,7 @@
 # wall time, time waiting on the provider, their ratio (harness overhead), browser logins, check executions.
 # It is a measurement, not a test: it fails only when the run itself cannot produce its artifacts.
 #   bash bench/run.sh [RUNSETTINGS] [-- dotnet test arguments, e.g. NUnit.NumberOfTestWorkers=8]   (./run.sh bench does the set-up first)
-# Output folder: artifacts/bench (override with BENCH_DIR). Other load on the machine skews the figures; the script prints the load average.
+# Output folder: artifacts/bench (override with BENCH_DIR): bench.txt, and bench.json (member "conformance"; bench/test.sh adds "testCommand"). Other load on the machine skews the figures; the script prints the load average.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONFIGURATION=${CONFIGURATION:-Debug}
@@ -12,7 +12,10 @@ shift || true
 [ "${1:-}" = "--" ] && shift
 extra=("$@")
 out=${BENCH_DIR:-$PWD/artifacts/bench}
+# bench.json keeps the test command's figures (bench/test.sh) across a conformance benchmark.
+kept=$(cat "$out/bench.json" 2>/dev/null || true)
 rm -rf "$out"; mkdir -p "$out"
+[ -z "$kept" ] || printf '%s\n' "$kept" >"$out/bench.json"
 [ -f "tests/Conformance/bin/$CONFIGURATION/net10.0/Conformance.dll" ] || dotnet build OidcConformance.sln -c "$CONFIGURATION" -nologo -v quiet >&2
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 start=$(date +%s.%N)
@@ -47,6 +50,19 @@ const lines = [
 const text = lines.join('\n');
 console.log(text);
 fs.writeFileSync(dir + '/bench.txt', text + '\n');
+// artifacts/bench/bench.json, member "conformance" (bench/test.sh writes "testCommand"): the figures above, for a trend.
+let bench = {};
+try { bench = JSON.parse(fs.readFileSync(dir + '/bench.json', 'utf8')); } catch { }
+bench.schema = 'oidc-conformance-bench/1';
+bench.conformance = {
+  measured: new Date().toISOString(),
+  wallSeconds: +wall.toFixed(1), runWallSeconds: +runWall.toFixed(1), busySeconds: +busy.toFixed(1),
+  ratio: +(runWall / busy).toFixed(2), ratioWholeProcess: +(wall / busy).toFixed(2),
+  logins: lat.browserLogins, browserContexts: lat.userAgentSessions, checks: results.length, verdicts,
+  requests: lat.requests, exitCode: +status,
+  loadAverageBefore: loadBefore, loadAverageAfter: loadAfter, cpus: require('os').cpus().length,
+};
+fs.writeFileSync(dir + '/bench.json', JSON.stringify(bench, null, 2) + '\n');
 console.log(`\nslowest endpoints by total wait (details: ${dir}/latency.md):`);
 for (const e of lat.endpoints.slice(0, 8))
   console.log(`  ${e.channel.padEnd(7)} ${e.method.padEnd(4)} ${e.endpoint.padEnd(60)} n=${String(e.count).padStart(4)} median ${f(e.medianMs)} ms  p95 ${f(e.p95Ms)} ms`);
