@@ -105,8 +105,10 @@ public static class FaultCatalog
         async (c, q, next) =>
         {
             if (!c.Is(q, Endpoint.Token) || q.Param("grant_type") != grantType || q.Param(field) is not { } value) return await next(q);
-            // the same grant presented by the same client (other clients and missing authentication still reach the provider)
-            var key = $"replay:{grantType}:{value}:{q.Header("Authorization")}:{q.Param("client_id")}:{q.Param("client_secret")}";
+            // the same grant presented by the same client for the same scope (other clients, missing authentication and a
+            // request for another scope still reach the provider: a provider that accepts a used grant again still answers
+            // the request it got, so a narrowed or widened refresh is not answered with an earlier response)
+            var key = $"replay:{grantType}:{value}:{q.Header("Authorization")}:{q.Param("client_id")}:{q.Param("client_secret")}:{q.Param("scope")}";
             if (c.State.TryGetValue(key, out var cached)) return ((ProxyResponse)cached).Clone();
             var response = await next(q);
             if (response.Status == 200) c.State[key] = response.Clone();

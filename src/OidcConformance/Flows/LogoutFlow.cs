@@ -46,4 +46,30 @@ public static class LogoutFlow
         }
         return new LogoutFlowResult(login, state, postLogout, logout, after) { UserInfoBeforeLogout = userinfo };
     });
+
+    /// <summary>A fresh login of the confidential client whose ID token a logout case sends as id_token_hint.</summary>
+    public sealed record LoggedIn(string EndSessionEndpoint, Profiles.ClientProfile Client, CodeFlowResult Login, string IdToken);
+
+    /// <summary>
+    /// Logs the primary user in with the confidential client in a user agent of its own (the caller disposes
+    /// <c>Login.UserAgent</c>), after checking that the provider offers RP-initiated logout.
+    /// </summary>
+    public static async Task<LoggedIn> FreshLoginAsync(ConformanceRun run)
+    {
+        if (!run.Profile.Features.RpInitiatedLogout)
+            throw new PrerequisiteException("the provider does not offer RP-initiated logout (profile features.rpInitiatedLogout)");
+        var endpoint = await run.EndpointAsync("end_session_endpoint");
+        var client = run.Profile.Confidential;
+        var login = await CodeFlow.RunAsync(run, client, run.Profile.PrimaryUser);
+        try
+        {
+            var idToken = login.RequireSuccessfulToken().IdToken ?? throw new PrerequisiteException("the login issued no id_token to use as id_token_hint");
+            return new LoggedIn(endpoint, client, login, idToken);
+        }
+        catch
+        {
+            await login.UserAgent.DisposeAsync();
+            throw;
+        }
+    }
 }

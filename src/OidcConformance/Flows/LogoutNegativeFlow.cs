@@ -26,13 +26,8 @@ public static class LogoutNegativeFlow
     public static async Task<LogoutAttempt> RunAsync(ConformanceRun run, string @case, bool confirm,
         Func<string, string, List<KeyValuePair<string, string>>> build)
     {
-        if (!run.Profile.Features.RpInitiatedLogout)
-            throw new PrerequisiteException("the provider does not offer RP-initiated logout (profile features.rpInitiatedLogout)");
-        var endpoint = await run.EndpointAsync("end_session_endpoint");
-        var client = run.Profile.Confidential;
-        var login = await CodeFlow.RunAsync(run, client, run.Profile.PrimaryUser);
+        var (endpoint, client, login, idToken) = await LogoutFlow.FreshLoginAsync(run);
         await using var ua = login.UserAgent;
-        var idToken = login.RequireSuccessfulToken().IdToken ?? throw new PrerequisiteException("the login issued no id_token to use as id_token_hint");
         var registered = run.PostLogoutRedirectUri(client);
         var parameters = build(idToken, registered);
         var state = parameters.Where(p => p.Key == "state").Select(p => p.Value).FirstOrDefault();

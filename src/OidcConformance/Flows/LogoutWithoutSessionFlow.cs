@@ -12,13 +12,8 @@ public static class LogoutWithoutSessionFlow
     /// <summary>One login, one control logout, and both cases; shared by the cases' executions.</summary>
     public static Task<LogoutWithoutSessionResult> RunAsync(ConformanceRun run) => run.SharedAsync("logout/without-session", async () =>
     {
-        if (!run.Profile.Features.RpInitiatedLogout)
-            throw new PrerequisiteException("the provider does not offer RP-initiated logout (profile features.rpInitiatedLogout)");
-        var endpoint = await run.EndpointAsync("end_session_endpoint");
-        var client = run.Profile.Confidential;
-        var login = await CodeFlow.RunAsync(run, client, run.Profile.PrimaryUser);
+        var (endpoint, client, login, idToken) = await LogoutFlow.FreshLoginAsync(run);
         await using var ua = login.UserAgent;
-        var idToken = login.RequireSuccessfulToken().IdToken ?? throw new PrerequisiteException("the login issued no id_token to use as id_token_hint");
         var postLogout = run.PostLogoutRedirectUri(client);
         Uri Url(string state) => LogoutFlow.EndSessionUrl(endpoint,
             [new("id_token_hint", idToken), new("post_logout_redirect_uri", postLogout), new("state", state), new("client_id", client.ClientId)]);
