@@ -44,10 +44,9 @@ public static class CoreFlowChecks
         if (!e.CodeFlowOffered) return ReferenceFlow.Pass($"{discovered}; the profile offers no authorization code flow, so no login was made");
 
         if (e.Login is not { } login) return Broken("login", e.NotReached ?? "the reference login did not run");
-        if (login.End != AuthorizationEnd.Redirected) return Broken("login", login.Describe());
-        if (login.Response!.Error is { } error)
-            return Broken("authorization", $"the provider answered error '{error}'{(login.Response.Get("error_description") is { } desc ? $" ({desc})" : "")}");
-        if (string.IsNullOrEmpty(login.Response.Code)) return Broken("authorization", $"redirect without code: {login.Response.Describe()}");
+        // The same judgement as authz.code-returned, named by the step that broke.
+        if (AuthorizationResponseChecks.EvaluateCodeReturned(login) is { Verdict: not Verdict.Passed } noCode)
+            return Broken(login.End == AuthorizationEnd.Redirected ? "authorization" : "login", noCode.Reason);
         if (e.Token is not { } token) return Broken("code exchange", e.NotReached ?? "the code was not exchanged");
         if (!token.IsSuccess) return Broken("code exchange", token.Describe());
         if (token.IdToken is null) return Broken("code exchange", "the token response has no id_token although scope openid was requested");
