@@ -111,6 +111,10 @@ public sealed class CallbackListener : IAsyncDisposable
         if (ctx.Request.Cookies.TryGetValue(RelayCookieName, out var relay) && relays.TryGetValue(relay, out var target))
         {
             RegisterSecrets(query);
+            // A form_post response (the hybrid rows) is relayed by the 307, which keeps the method and body: its code and
+            // id_token are registered for redaction like the query's.
+            if (ctx.Request.HasFormContentType)
+                RegisterSecrets((await ctx.Request.ReadFormAsync()).SelectMany(kv => kv.Value.Select(v => new KeyValuePair<string, string>(kv.Key, v ?? ""))));
             ctx.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
             ctx.Response.Headers.Location = target + path + ctx.Request.QueryString.Value;
             return;

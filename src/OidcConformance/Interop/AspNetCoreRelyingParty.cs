@@ -41,6 +41,8 @@ public sealed class AspNetCoreRelyingParty : IAsyncDisposable
         private readonly object gate = new();
         private Exception? failure;
         public bool CodeRedeemed { get; set; }
+        /// <summary>Hybrid: the parameter names of the authorization response the handler received (form_post), values never.</summary>
+        public IReadOnlyList<string>? AuthorizationResponse { get; set; }
         public bool IdTokenValidated { get; set; }
         public string? IdTokenSubject { get; set; }
         public bool UserInfoReceived { get; set; }
@@ -50,6 +52,10 @@ public sealed class AspNetCoreRelyingParty : IAsyncDisposable
         public bool SignOutRedirected { get; set; }
         public bool SignedOutCallback { get; set; }
         public Exception? LogoutFailure { get; set; }
+        /// <summary>The URLs the handler's back channel requested (discovery, JWKS, token, userinfo), in order.</summary>
+        public IReadOnlyList<string> BackchannelRequests { get { lock (gate) return [.. requests]; } }
+        private readonly List<string> requests = [];
+        public void Requested(Uri? uri) { lock (gate) requests.Add(uri?.GetLeftPart(UriPartial.Path) ?? ""); }
         public Exception? Failure { get { lock (gate) return failure; } }
         public void Fail(Exception e) { lock (gate) failure ??= e; }
     }
@@ -61,7 +67,13 @@ public sealed class AspNetCoreRelyingParty : IAsyncDisposable
         Record = journal;
     }
 
-    public static async Task<AspNetCoreRelyingParty> StartAsync(InteropSetup setup, string relayToken)
+    /// <param name="hybrid">
+    /// The handler's documented hybrid setting: ResponseType "code id_token" with its default response mode form_post (a
+    /// hybrid response MUST NOT use the query, OAuth 2.0 Multiple Response Types §5, and a server never sees a fragment).
+    /// The form_post reaches the app with its SameSite=Lax cookies only when the provider's pages are same-site with the
+    /// app's host (on the loopback providers both are 127.0.0.1); a cross-site provider would need Secure SameSite=None cookies.
+    /// </param>
+    public static async Task<AspNetCoreRelyingParty> StartAsync(InteropSetup setup, string relayToken, bool hybrid = false)
     {
         var journal = new Journal();
         var builder = WebApplication.CreateSlimBuilder();
@@ -88,8 +100,8 @@ public sealed class AspNetCoreRelyingParty : IAsyncDisposable
                 o.RequireHttpsMetadata = setup.Issuer.StartsWith("https:", StringComparison.OrdinalIgnoreCase);
                 o.ClientId = setup.Client.ClientId;
                 o.ClientSecret = setup.Client.ClientSecret;
-                o.ResponseType = OpenIdConnectResponseType.Code;
-                o.ResponseMode = OpenIdConnectResponseMode.Query;
+                o.ResponseType = hybrid ? OpenIdConnectResponseType.CodeIdToken : OpenIdConnectResponseType.Code;
+                o.ResponseMode = hybrid ? OpenIdConnectResponseMode.FormPost : OpenIdConnectResponseMode.Query;
                 o.UsePkce = setup.Features.Pkce;
                 o.Scope.Clear();
                 foreach (var s in setup.Scopes) o.Scope.Add(s);
@@ -99,6 +111,9 @@ public sealed class AspNetCoreRelyingParty : IAsyncDisposable
                 o.SignedOutCallbackPath = postLogout.AbsolutePath;
                 o.SignedOutRedirectUri = "/signed-out";
                 o.BackchannelTimeout = setup.RequestTimeout;
+                // Records where the handler's back channel went, so that a failure is blamed on the step it happened in
+                // (hybrid: a userinfo failure comes after the ID tokens were validated).
+                o.BackchannelHttpHandler = new RecordingHandler(journal) { InnerHandler = new HttpClientHandler() };
                 foreach (var cookie in new[] { o.CorrelationCookie, o.NonceCookie })
                 {
                     cookie.SameSite = SameSiteMode.Lax;
@@ -113,6 +128,11 @@ public sealed class AspNetCoreRelyingParty : IAsyncDisposable
                         if (setup.Scopes.Contains("offline_access")) ctx.ProtocolMessage.Prompt = "consent";
                         ctx.Response.Cookies.Append(Callback.CallbackListener.RelayCookieName, relayToken,
                             new CookieOptions { SameSite = SameSiteMode.Lax, HttpOnly = true, Path = "/" });
+                        return Task.CompletedTask;
+                    },
+                    OnMessageReceived = ctx =>
+                    {
+                        journal.AuthorizationResponse = ctx.ProtocolMessage.Parameters.Keys.Order(StringComparer.Ordinal).ToList();
                         return Task.CompletedTask;
                     },
                     OnTokenResponseReceived = _ => { journal.CodeRedeemed = true; return Task.CompletedTask; },
@@ -242,6 +262,15 @@ public sealed class AspNetCoreRelyingParty : IAsyncDisposable
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             return new("refresh", InteropStatus.Broken, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private sealed class RecordingHandler(Journal journal) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            journal.Requested(request.RequestUri);
+            return base.SendAsync(request, cancellationToken);
         }
     }
 

@@ -12,8 +12,12 @@ public enum InteropStatus { Works, Broken, NotOffered, NotReached }
 /// <summary>One cell of the interop matrix: a library's step, its status and what the library said (redacted by the report).</summary>
 public sealed record InteropCell(string Step, InteropStatus Status, string Detail);
 
-/// <summary>A relying-party library under test: id (in check ids), display name and the exact package version.</summary>
-public sealed record InteropLibrary(string Id, string Name, string Package);
+/// <summary>
+/// A relying-party library under test, in one configuration: id (in check ids), display name and the exact package
+/// version. <paramref name="Hybrid"/>: the library is configured for the hybrid flow (response_type "code id_token",
+/// response_mode form_post, as its documentation says), a row of its own in the matrix.
+/// </summary>
+public sealed record InteropLibrary(string Id, string Name, string Package, bool Hybrid = false);
 
 public static class InteropLibraries
 {
@@ -22,9 +26,31 @@ public static class InteropLibraries
     public static readonly InteropLibrary OpenIdClient = new("openid-client", "openid-client",
         "openid-client 6.9.1 (npm, fixtures/interop/openid-client)");
 
-    public static readonly IReadOnlyList<InteropLibrary> All = [AspNetCore, OpenIdClient];
+    // Hybrid rows: ASP.NET Core's documented hybrid setting (OpenIdConnectOptions.ResponseType = "code id_token", with the
+    // handler's default response mode form_post); openid-client's useCodeIdTokenResponseType() (its README/index.d.ts,
+    // "Configures the client to use the OpenID Connect Hybrid Flow"; a form_post response is passed to authorizationCodeGrant).
+    public static readonly InteropLibrary AspNetCoreHybrid = AspNetCore with
+    {
+        Id = "aspnetcore-hybrid", Name = "ASP.NET Core's OpenID Connect handler, hybrid (code id_token)", Hybrid = true,
+    };
+    public static readonly InteropLibrary OpenIdClientHybrid = OpenIdClient with
+    {
+        Id = "openid-client-hybrid", Name = "openid-client, hybrid (code id_token)", Hybrid = true,
+    };
+
+    public static readonly IReadOnlyList<InteropLibrary> All = [AspNetCore, OpenIdClient, AspNetCoreHybrid, OpenIdClientHybrid];
 
     public static InteropLibrary? Find(string id) => All.FirstOrDefault(l => l.Id == id);
+
+    /// <summary>
+    /// The response type of the hybrid rows. The rows run when the profile offers hybrid (features.hybrid) or the provider's
+    /// discovery lists it in response_types_supported (an advertised type invites relying parties to use it); Not offered
+    /// only when neither says so.
+    /// </summary>
+    public const string HybridResponseType = "code id_token";
+
+    public static string HybridNotOffered =>
+        $"the profile's features.hybrid is false and discovery's response_types_supported does not list \"{HybridResponseType}\"";
 }
 
 /// <summary>
@@ -51,9 +77,23 @@ public static class InteropChecks
         ("logout", "RP-initiated sign-out", "OIDC RP-Initiated Logout 1.0 §2, §3"),
     ];
 
+    /// <summary>
+    /// The steps of the hybrid rows, where they differ from the code flow: the login is the front-channel hybrid response
+    /// (code and id_token, form_post), the ID token step covers the front-channel ID token (c_hash, nonce), the code
+    /// exchange and the token endpoint's ID token. Refresh, introspection, revocation and sign-out do not depend on the
+    /// response type: the code rows cover them.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Step, string Title, string Spec)> HybridSteps =
+    [
+        ("login", "hybrid authorization response (code id_token, form_post)", "OIDC Core 1.0 §3.3.2.5; OAuth 2.0 Form Post Response Mode §2"),
+        ("id-token", "front-channel ID token (c_hash, nonce), code exchange and token ID token validation", "OIDC Core 1.0 §3.3.2.11, §3.3.2.12, §3.3.3.7"),
+        ("userinfo", "userinfo claims merged", "OIDC Core 1.0 §5.3"),
+        ("claims", "the claims the app sees", "OIDC Core 1.0 §5.1, §5.3.2"),
+    ];
+
     private static CheckDefinition Def(InteropLibrary library, string step)
     {
-        var s = Steps.First(x => x.Step == step);
+        var s = (library.Hybrid ? HybridSteps : Steps).First(x => x.Step == step);
         return new CheckDefinition($"interop.{library.Id}.{step}", $"{library.Name}: {s.Title}", Area, s.Spec, RequirementLevel.Should);
     }
 
@@ -75,6 +115,16 @@ public static class InteropChecks
     public static readonly CheckDefinition OpenIdClientRevocation = Def(InteropLibraries.OpenIdClient, "revocation");
     public static readonly CheckDefinition OpenIdClientLogout = Def(InteropLibraries.OpenIdClient, "logout");
 
+    public static readonly CheckDefinition AspNetCoreHybridLogin = Def(InteropLibraries.AspNetCoreHybrid, "login");
+    public static readonly CheckDefinition AspNetCoreHybridIdToken = Def(InteropLibraries.AspNetCoreHybrid, "id-token");
+    public static readonly CheckDefinition AspNetCoreHybridUserInfo = Def(InteropLibraries.AspNetCoreHybrid, "userinfo");
+    public static readonly CheckDefinition AspNetCoreHybridClaims = Def(InteropLibraries.AspNetCoreHybrid, "claims");
+
+    public static readonly CheckDefinition OpenIdClientHybridLogin = Def(InteropLibraries.OpenIdClientHybrid, "login");
+    public static readonly CheckDefinition OpenIdClientHybridIdToken = Def(InteropLibraries.OpenIdClientHybrid, "id-token");
+    public static readonly CheckDefinition OpenIdClientHybridUserInfo = Def(InteropLibraries.OpenIdClientHybrid, "userinfo");
+    public static readonly CheckDefinition OpenIdClientHybridClaims = Def(InteropLibraries.OpenIdClientHybrid, "claims");
+
     /// <summary>Every interop check of a library, in step order.</summary>
     public static IReadOnlyList<CheckDefinition> Of(InteropLibrary library) =>
         Steps.Select(s => $"interop.{library.Id}.{s.Step}").Where(CheckCatalog.Exists).Select(CheckCatalog.Get).ToList();
@@ -83,7 +133,7 @@ public static class InteropChecks
     public static (InteropLibrary Library, string Step)? Parse(string checkId)
     {
         if (!checkId.StartsWith("interop.", StringComparison.Ordinal)) return null;
-        foreach (var library in InteropLibraries.All)
+        foreach (var library in InteropLibraries.All.OrderByDescending(l => l.Id.Length))
             if (checkId.StartsWith($"interop.{library.Id}.", StringComparison.Ordinal))
                 return (library, checkId[($"interop.{library.Id}.".Length)..]);
         return null;

@@ -10,12 +10,13 @@ namespace OidcConformance.Interop;
 /// </summary>
 public static class InteropRunner
 {
-    public static async Task<IReadOnlyList<InteropCell>> AspNetCoreAsync(ConformanceRun run)
+    /// <param name="hybrid">The hybrid row (<see cref="InteropLibraries.AspNetCoreHybrid"/>): response type "code id_token", form_post.</param>
+    public static async Task<IReadOnlyList<InteropCell>> AspNetCoreAsync(ConformanceRun run, bool hybrid = false)
     {
         var setup = InteropSetup.From(run);
         var cells = new List<InteropCell>();
         var relay = Protocol.Random.Token(16);
-        await using var rp = await AspNetCoreRelyingParty.StartAsync(setup, relay);
+        await using var rp = await AspNetCoreRelyingParty.StartAsync(setup, relay, hybrid);
         run.Callback.AddRelay(relay, rp.Origin);
         try
         {
@@ -36,24 +37,52 @@ public static class InteropRunner
                 return Complete(cells, setup, "discovery broke");
             }
             cells.Add(new("discovery", InteropStatus.Works, $"issuer {config.Issuer}; {config.SigningKeys.Count} signing key(s) from jwks_uri"));
+            var advertised = config.ResponseTypesSupported.Contains(InteropLibraries.HybridResponseType);
+            if (hybrid && !setup.Features.Hybrid && !advertised)
+                return NotOffered(cells, InteropLibraries.HybridNotOffered);
 
             await using var ua = await run.NewUserAgentAsync();
             var login = await InteropBrowser.GoAsync(ua, run.Driver, rp.Origin + "/protected", "interop-result",
                 (setup.User.Username, setup.User.Password), setup.NavigationTimeout * 2);
             var j = rp.Record;
             string Why() => j.Failure is { } f ? Message(f) : login.Detail;
-            if (!j.CodeRedeemed)
+            if (hybrid)
+            {
+                // The hybrid response (form_post) as the handler received it; then the front-channel ID token (signature,
+                // nonce, c_hash), the code exchange and the token endpoint's ID token, all before userinfo is requested.
+                var received = j.AuthorizationResponse;
+                if (received is null || !received.Contains("code") || !received.Contains("id_token"))
+                {
+                    cells.Add(new("login", InteropStatus.Broken, received is null ? Why()
+                        : $"the authorization response the handler received has {string.Join(", ", received)} (no {(received.Contains("code") ? "id_token" : "code")}): {Why()}"));
+                    return Complete(cells, setup, "login broke");
+                }
+                cells.Add(new("login", InteropStatus.Works, $"hybrid response (form_post) with {string.Join(", ", received)} received by the handler"
+                    + (setup.Features.Hybrid ? "" : $" (the profile's features.hybrid is false; discovery lists \"{InteropLibraries.HybridResponseType}\")")));
+                var userInfoRequested = !string.IsNullOrEmpty(config.UserInfoEndpoint)
+                    && j.BackchannelRequests.Contains(new Uri(config.UserInfoEndpoint).GetLeftPart(UriPartial.Path));
+                if (!j.IdTokenValidated || !j.CodeRedeemed || (j.Failure is not null && !userInfoRequested))
+                {
+                    cells.Add(new("id-token", InteropStatus.Broken, Why()));
+                    return Complete(cells, setup, "ID token validation broke");
+                }
+                cells.Add(new("id-token", InteropStatus.Works, "front-channel ID token validated by the handler (signature against the JWKS, iss, aud, lifetime, nonce, c_hash), code redeemed, token endpoint's ID token validated"));
+            }
+            else if (!j.CodeRedeemed)
             {
                 cells.Add(new("login", InteropStatus.Broken, Why()));
                 return Complete(cells, setup, "login broke");
             }
-            cells.Add(new("login", InteropStatus.Works, "authorization response received and the code redeemed by the handler"));
-            if (!j.IdTokenValidated)
+            else
             {
-                cells.Add(new("id-token", InteropStatus.Broken, Why()));
-                return Complete(cells, setup, "ID token validation broke");
+                cells.Add(new("login", InteropStatus.Works, "authorization response received and the code redeemed by the handler"));
+                if (!j.IdTokenValidated)
+                {
+                    cells.Add(new("id-token", InteropStatus.Broken, Why()));
+                    return Complete(cells, setup, "ID token validation broke");
+                }
+                cells.Add(new("id-token", InteropStatus.Works, "ID token validated by the handler (signature against the JWKS, iss, aud, lifetime, nonce, at_hash/c_hash)"));
             }
-            cells.Add(new("id-token", InteropStatus.Works, "ID token validated by the handler (signature against the JWKS, iss, aud, lifetime, nonce, at_hash/c_hash)"));
             if (setup.Features.Userinfo)
             {
                 if (j.UserInfoReceived && j.Failure is null)
@@ -79,6 +108,8 @@ public static class InteropRunner
                 ? new("claims", InteropStatus.Works, $"the app sees {claims.Count} claims (default mapping, sub → nameidentifier): {types}")
                 : new("claims", InteropStatus.Broken, $"the app's nameidentifier claim ({(subject is null ? "absent" : "differs")}) is not the ID token's sub; claims: {types}"));
 
+            // Refresh and sign-out do not depend on the response type: the code row covers them.
+            if (hybrid) return Complete(cells, setup, "not part of the hybrid row");
             if (setup.Features.RefreshToken)
             {
                 try
@@ -102,7 +133,8 @@ public static class InteropRunner
         finally { run.Callback.RemoveRelay(relay); }
     }
 
-    public static async Task<IReadOnlyList<InteropCell>> OpenIdClientAsync(ConformanceRun run)
+    /// <param name="hybrid">The hybrid row (<see cref="InteropLibraries.OpenIdClientHybrid"/>): useCodeIdTokenResponseType(), form_post.</param>
+    public static async Task<IReadOnlyList<InteropCell>> OpenIdClientAsync(ConformanceRun run, bool hybrid = false)
     {
         var setup = InteropSetup.From(run);
         var dir = Path.Combine(run.Settings.RepositoryRoot, "fixtures", "interop", "openid-client");
@@ -118,7 +150,7 @@ public static class InteropRunner
             ["CLIENT_SECRET"] = setup.Client.ClientSecret ?? "", ["AUTH_METHOD"] = setup.AuthMethod, ["SCOPE"] = setup.Client.Scope,
             ["REDIRECT_URI"] = setup.RedirectUri, ["POST_LOGOUT_REDIRECT_URI"] = setup.PostLogoutRedirectUri, ["APP_HOST"] = setup.AppHost,
             ["RELAY_COOKIE"] = $"{Callback.CallbackListener.RelayCookieName}={relay}", ["PKCE"] = setup.Features.Pkce ? "1" : "0",
-            ["OFFERED"] = string.Join(',', setup.Offered),
+            ["OFFERED"] = string.Join(',', setup.Offered), ["HYBRID"] = hybrid ? "1" : "0",
         };
         foreach (var (k, v) in env) start.Environment[k] = v;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start node rp.mjs");
@@ -136,7 +168,7 @@ public static class InteropRunner
             using var http = new HttpClient { Timeout = setup.RequestTimeout };
             var cells = await ResultAsync(http, port);
             // Sign-out needs a signed-in session: only after the library accepted the ID token (else the cell is Not reached).
-            if (cells.Any(c => c.Step == "id-token" && c.Status == InteropStatus.Works) && setup.Features.RpInitiatedLogout)
+            if (!hybrid && cells.Any(c => c.Step == "id-token" && c.Status == InteropStatus.Works) && setup.Features.RpInitiatedLogout)
             {
                 var logout = await InteropBrowser.GoAsync(ua, run.Driver, ready + "/logout", "interop-signed-out", null, setup.NavigationTimeout * 2);
                 cells = await ResultAsync(http, port);
@@ -205,6 +237,14 @@ public static class InteropRunner
             if (p.ExitCode != 0) throw new InvalidOperationException($"npm ci in {dir} failed ({p.ExitCode}): {await output}");
         }
         finally { InstallGate.Release(); }
+    }
+
+    /// <summary>Every step not yet in <paramref name="cells"/> is Not offered, for <paramref name="why"/>.</summary>
+    private static IReadOnlyList<InteropCell> NotOffered(List<InteropCell> cells, string why)
+    {
+        foreach (var (step, _, _) in InteropChecks.Steps)
+            if (!cells.Any(c => c.Step == step)) cells.Add(new(step, InteropStatus.NotOffered, why));
+        return cells;
     }
 
     /// <summary>Every step of the library without a cell: NotOffered when the profile says the provider lacks it, else NotReached.</summary>

@@ -14,6 +14,8 @@ public sealed class InteropTests : ConformanceTest
 {
     public static IEnumerable<TestCaseData> AspNetCoreSteps() => Cases(InteropLibraries.AspNetCore);
     public static IEnumerable<TestCaseData> OpenIdClientSteps() => Cases(InteropLibraries.OpenIdClient);
+    public static IEnumerable<TestCaseData> AspNetCoreHybridSteps() => Cases(InteropLibraries.AspNetCoreHybrid);
+    public static IEnumerable<TestCaseData> OpenIdClientHybridSteps() => Cases(InteropLibraries.OpenIdClientHybrid);
 
     private static IEnumerable<TestCaseData> Cases(InteropLibrary library) =>
         InteropChecks.Of(library).Select(c => new TestCaseData(c.Id).SetName($"{library.Id}: {c.Id[(c.Id.LastIndexOf('.') + 1)..]}"));
@@ -25,6 +27,14 @@ public sealed class InteropTests : ConformanceTest
     [TestCaseSource(nameof(OpenIdClientSteps))]
     public Task Openid_client(string checkId) =>
         Cell(checkId, r => r.SharedAsync("interop:openid-client", () => InteropRunner.OpenIdClientAsync(r)), InteropLibraries.OpenIdClient);
+
+    [TestCaseSource(nameof(AspNetCoreHybridSteps))]
+    public Task AspNetCore_handler_hybrid(string checkId) =>
+        Cell(checkId, r => r.SharedAsync("interop:aspnetcore-hybrid", () => InteropRunner.AspNetCoreAsync(r, hybrid: true)), InteropLibraries.AspNetCoreHybrid);
+
+    [TestCaseSource(nameof(OpenIdClientHybridSteps))]
+    public Task Openid_client_hybrid(string checkId) =>
+        Cell(checkId, r => r.SharedAsync("interop:openid-client-hybrid", () => InteropRunner.OpenIdClientAsync(r, hybrid: true)), InteropLibraries.OpenIdClientHybrid);
 
     private static Task Cell(string checkId, Func<OidcConformance.Run.ConformanceRun, Task<IReadOnlyList<InteropCell>>> cells, InteropLibrary library)
     {
