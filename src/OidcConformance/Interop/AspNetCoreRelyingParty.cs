@@ -177,7 +177,10 @@ public sealed class AspNetCoreRelyingParty : IAsyncDisposable
         {
             if (ctx.User.Identity?.IsAuthenticated != true) { await Page(ctx, "interop-result", "not signed in", ""); return; }
             journal.AppClaims = ctx.User.Claims.Select(c => (c.Type, c.Value)).ToList();
-            await Page(ctx, "interop-result", "signed in", string.Join("", ctx.User.Claims.Select(c => $"<li>{WebUtility.HtmlEncode(ShortType(c.Type))}</li>")));
+            // The app shows what it got: each claim as the handler mapped it, with its value (the profile's test user; tokens
+            // are never claims, and the page is HTML-encoded and redacted in failure bundles like any page).
+            await Page(ctx, "interop-result", "signed in", string.Join("", ctx.User.Claims.Select(c =>
+                $"<li>{WebUtility.HtmlEncode(ShortType(c.Type))}: {WebUtility.HtmlEncode(Http.Redactor.Redact(c.Value))}</li>")));
         });
         app.MapGet("/failed", ctx => Page(ctx, "interop-result", "sign-in failed", WebUtility.HtmlEncode(journal.Failure?.GetType().Name ?? "")));
         app.MapGet("/refresh", async ctx =>

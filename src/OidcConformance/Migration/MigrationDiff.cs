@@ -25,7 +25,7 @@ public sealed record InteropChange(string Library, string LibraryName, string St
     /// <summary>One line as the migration report's headline says it, e.g. "on B, ASP.NET Core's handler fails at ID token validation: IDX10214 …".</summary>
     public string Describe(string nameA, string nameB)
     {
-        var step = InteropSection.StepTitle(Step);
+        var step = InteropSection.StepTitle(Step, Library);
         return B switch
         {
             "Broken" => $"**on {nameB}, {LibraryName} fails at {step}**: {Clip(BDetail ?? "")} (on {nameA}: {A ?? "not run"})",
@@ -266,7 +266,7 @@ public sealed class MigrationDiff
             sb.AppendLine($"| Library | Step | {Cell(NameA)} | {Cell(NameB)} | What the library said on B (or A) |");
             sb.AppendLine("|---|---|---|---|---|");
             foreach (var c in InteropChanges)
-                sb.AppendLine($"| {Cell(c.LibraryName)} | {Cell(InteropSection.StepTitle(c.Step))} | {c.A ?? "(not run)"} | {c.B ?? "(not run)"} | {Cell(Clip((c.B is "Broken" or "Not reached" ? c.BDetail : c.ADetail) ?? c.BDetail ?? ""))} |");
+                sb.AppendLine($"| {Cell(c.LibraryName)} | {Cell(InteropSection.StepTitle(c.Step, c.Library))} | {c.A ?? "(not run)"} | {c.B ?? "(not run)"} | {Cell(Clip((c.B is "Broken" or "Not reached" ? c.BDetail : c.ADetail) ?? c.BDetail ?? ""))} |");
             sb.AppendLine();
         }
         sb.AppendLine($"## Verdict changes ({VerdictChanges.Count})");

@@ -37,7 +37,10 @@ public static class InteropSection
 
     public static int StepOrder(string step) { var i = InteropChecks.Steps.ToList().FindIndex(s => s.Step == step); return i < 0 ? 99 : i; }
     private static int LibraryOrder(string id) { var i = InteropLibraries.All.ToList().FindIndex(l => l.Id == id); return i < 0 ? 99 : i; }
-    public static string StepTitle(string step) => InteropChecks.Steps.FirstOrDefault(s => s.Step == step).Title ?? step;
+    /// <summary>A step's title; for a hybrid row (<paramref name="library"/>) the hybrid step's own title.</summary>
+    public static string StepTitle(string step, string? library = null) =>
+        (InteropLibraries.Find(library ?? "")?.Hybrid == true ? InteropChecks.HybridSteps : InteropChecks.Steps).FirstOrDefault(s => s.Step == step).Title
+        ?? InteropChecks.Steps.FirstOrDefault(s => s.Step == step).Title ?? step;
 
     /// <summary>report.json "interop" (null when the run had no interop executions).</summary>
     public static object? Json(IEnumerable<ReportEntry> entries)
@@ -78,7 +81,7 @@ public static class InteropSection
             sb.AppendLine($"| {Cell(StepTitle(step))} | {string.Join(" | ", libraries.Select(l => cells.FirstOrDefault(c => c.Library == l.Library && c.Step == step) is { } c ? Mark(c.Status) : ""))} |");
         sb.AppendLine();
         foreach (var c in cells.Where(c => c.Status is "Broken" or "Error" or "Not reached"))
-            sb.AppendLine($"- **{Cell(c.LibraryName)}**, {StepTitle(c.Step)} — {c.Status}{(c.Baseline is null or "as expected" ? "" : $" ({c.Baseline})")}: {Cell(Clip(c.Detail))}");
+            sb.AppendLine($"- **{Cell(c.LibraryName)}**, {StepTitle(c.Step, c.Library)} — {c.Status}{(c.Baseline is null or "as expected" ? "" : $" ({c.Baseline})")}: {Cell(Clip(c.Detail))}");
         sb.AppendLine();
         return sb.ToString();
     }

@@ -12,7 +12,7 @@ namespace OidcConformance.Tests.Interop;
 /// interop cell Broken with the library's own message, while the steps before it still work: the interop suite
 /// (`--filter Category=Interop`) is run as a user runs it, with OIDC_FAULT set, and its report.json is read back.
 /// </summary>
-[TestFixture, Category("InteropFaults"), NonParallelizable]
+[TestFixture, Category("InteropFaults"), Category("SuiteProcess"), NonParallelizable] // SuiteProcess: not part of `./run.sh test --fast`
 public sealed class InteropFaultTests
 {
     /// <summary>fault → (cell check id, pattern of the library's own message) that must be Broken.</summary>
@@ -22,17 +22,30 @@ public sealed class InteropFaultTests
         {
             ("interop.aspnetcore.id-token", "IDX10214"),
             ("interop.openid-client.id-token", "OAUTH_JWT_CLAIM_COMPARISON_FAILED.*aud"),
+            // The fault edits the token endpoint's ID token: the hybrid rows accept the front-channel one, then refuse this one.
+            ("interop.aspnetcore-hybrid.id-token", "IDX10214"),
+            ("interop.openid-client-hybrid.id-token", "OAUTH_JWT_CLAIM_COMPARISON_FAILED.*aud"),
         }).SetName("Fault id-token-wrong-aud breaks ID token validation in both libraries");
         yield return new TestCaseData("jwks-unrelated-key", new[]
         {
             ("interop.aspnetcore.id-token", "IDX10503|IDX10500|IDX10517"),
             ("interop.openid-client.id-token", "OAUTH_KEY_SELECTION_FAILED|signature"),
+            ("interop.aspnetcore-hybrid.id-token", "IDX10503|IDX10500|IDX10517"),
+            ("interop.openid-client-hybrid.id-token", "OAUTH_KEY_SELECTION_FAILED|signature"),
         }).SetName("Fault jwks-unrelated-key breaks ID token validation in both libraries");
         yield return new TestCaseData("userinfo-sub-differs", new[]
         {
             ("interop.aspnetcore.userinfo", "IDX21338"),
             ("interop.openid-client.userinfo", "OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED.*sub"),
+            ("interop.aspnetcore-hybrid.userinfo", "IDX21338"),
+            ("interop.openid-client-hybrid.userinfo", "OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED.*sub"),
         }).SetName("Fault userinfo-sub-differs breaks the userinfo step in both libraries");
+        // Only the hybrid rows see a front-channel ID token: the code rows keep working.
+        yield return new TestCaseData("c-hash-wrong", new[]
+        {
+            ("interop.aspnetcore-hybrid.id-token", "IDX21347"),
+            ("interop.openid-client-hybrid.id-token", "c_hash"),
+        }).SetName("Fault c-hash-wrong breaks the hybrid rows' ID token validation in both libraries");
     }
 
     [TestCaseSource(nameof(Faults))]
@@ -55,6 +68,7 @@ public sealed class InteropFaultTests
         {
             cells[$"interop.{library}.discovery"].Status.Should().Be("Works", table);
             cells[$"interop.{library}.login"].Status.Should().Be("Works", table);
+            cells[$"interop.{library}-hybrid.login"].Status.Should().Be("Works", table);
         }
         report.Interop.Should().NotContain(c => c.Status == "Error", table);
         // Only the expected cells break: a later step is Not reached (or works), never blamed on the provider.

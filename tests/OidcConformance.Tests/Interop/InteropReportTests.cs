@@ -24,8 +24,13 @@ public sealed class InteropReportTests
         diff.ToMarkdown().Should().Contain("## Relying-party interop").And.Contain("unauthorized_client");
         var json = JsonNode.Parse(diff.ToJson())!;
         json["interopChanges"]!.AsArray().Should().Contain(c => (string?)c!["library"] == "openid-client" && (string?)c["b"] == "Broken");
+        // The hybrid rows (form_post): openid-client refuses glewlwyd's doubly encoded iss (README deviation 21), ASP.NET Core's handler works on both.
+        diff.InteropChanges.Should().Contain(c => c.Library == "openid-client-hybrid" && c.Step == "id-token" && c.A == "Works" && c.B == "Broken"
+            && c.BDetail!.Contains("unexpected \"iss\""), "glewlwyd percent-encodes iss twice in its form_post response");
+        diff.ToMarkdown().Should().Contain("openid-client, hybrid (code id_token)");
         // The cells that work on both are not differences.
         diff.InteropChanges.Should().NotContain(c => c.Library == "aspnetcore" && c.Step == "id-token");
+        diff.InteropChanges.Should().NotContain(c => c.Library == "aspnetcore-hybrid");
     }
 
     [Test]

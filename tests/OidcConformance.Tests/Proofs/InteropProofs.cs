@@ -13,7 +13,7 @@ public sealed class InteropProofs : IFailureProofs, IPassProofs
 {
     /// <summary>
     /// What each library said when the step broke. Recorded: the interop suite under the faults id-token-wrong-aud,
-    /// jwks-unrelated-key and userinfo-sub-differs (InteropFaultTests, 2026-12-07) and against glewlwyd 2.7.5
+    /// jwks-unrelated-key, userinfo-sub-differs and c-hash-wrong (InteropFaultTests, 2026-12-07) and against glewlwyd 2.7.5
     /// (Recorded/reports/interop/glewlwyd.interop.report.json); the other steps have hand-made texts in the libraries' style.
     /// </summary>
     private static readonly Dictionary<string, string> Recorded = new()
@@ -22,6 +22,11 @@ public sealed class InteropProofs : IFailureProofs, IPassProofs
         ["interop.openid-client.id-token"] = "ClientError (OAUTH_JWT_CLAIM_COMPARISON_FAILED) unexpected JWT claim value encountered — cause: unexpected JWT \"aud\" (audience) claim value",
         ["interop.aspnetcore.userinfo"] = "OpenIdConnectProtocolException: IDX21338: Subject claim present in 'id_token': '[PII of type 'System.String' is hidden.]' does not match the claim received from UserInfo Endpoint",
         ["interop.openid-client.userinfo"] = "ClientError (OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED) unexpected JSON attribute value encountered — cause: unexpected \"response\" body \"sub\" property value",
+        // Hybrid rows: faults c-hash-wrong and userinfo-sub-differs (InteropFaultTests, 2026-12-07) and glewlwyd 2.7.5's form_post iss (README deviation 21).
+        ["interop.aspnetcore-hybrid.id-token"] = "OpenIdConnectProtocolInvalidCHashException: IDX21347: Validating the 'c_hash' failed, see inner exception. → OpenIdConnectProtocolException: IDX21300: The hash claim: '[PII of type 'System.String' is hidden.]' in the id_token did not validate",
+        ["interop.openid-client-hybrid.id-token"] = "ClientError (OAUTH_INVALID_RESPONSE) invalid response encountered — cause: unexpected \"iss\" (issuer) response parameter value",
+        ["interop.aspnetcore-hybrid.userinfo"] = "OpenIdConnectProtocolException: IDX21338: Subject claim present in 'id_token': '[PII of type 'System.String' is hidden.]' does not match the claim received from UserInfo Endpoint",
+        ["interop.openid-client-hybrid.userinfo"] = "ClientError (OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED) unexpected JSON attribute value encountered — cause: unexpected \"response\" body \"sub\" property value",
         ["interop.openid-client.login"] = "ResponseBodyError (OAUTH_RESPONSE_BODY_ERROR) server responded with an error in the response body — cause: unauthorized_client",
     };
 
