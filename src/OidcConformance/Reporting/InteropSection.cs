@@ -80,6 +80,11 @@ public static class InteropSection
         foreach (var step in cells.Select(c => c.Step).Distinct().OrderBy(StepOrder))
             sb.AppendLine($"| {Cell(StepTitle(step))} | {string.Join(" | ", libraries.Select(l => cells.FirstOrDefault(c => c.Library == l.Library && c.Step == step) is { } c ? Mark(c.Status) : ""))} |");
         sb.AppendLine();
+        if (libraries.Any(l => InteropLibraries.Find(l.Library)?.Hybrid == true))
+        {
+            sb.AppendLine($"Hybrid columns: {string.Join("; ", InteropChecks.HybridSteps.Take(2).Select(s => $"{StepTitle(s.Step)} = {s.Title}"))}. A blank cell is not a step of that column.");
+            sb.AppendLine();
+        }
         foreach (var c in cells.Where(c => c.Status is "Broken" or "Error" or "Not reached"))
             sb.AppendLine($"- **{Cell(c.LibraryName)}**, {StepTitle(c.Step, c.Library)} — {c.Status}{(c.Baseline is null or "as expected" ? "" : $" ({c.Baseline})")}: {Cell(Clip(c.Detail))}");
         sb.AppendLine();
@@ -106,6 +111,8 @@ public static class InteropSection
             sb.Append("</tr>");
         }
         sb.Append("</table>");
+        if (libraries.Any(l => InteropLibraries.Find(l.Library)?.Hybrid == true))
+            sb.Append($"<p><small>Hybrid columns: {E(string.Join("; ", InteropChecks.HybridSteps.Take(2).Select(s => $"{StepTitle(s.Step)} = {s.Title}")))}. A blank cell is not a step of that column.</small></p>");
         return sb.ToString();
     }
 

@@ -65,6 +65,28 @@ public sealed class InteropReportTests
     }
 
     [Test]
+    public void Hybrid_rows_are_columns_of_their_own_with_their_step_titles()
+    {
+        var dir = Directory.CreateTempSubdirectory("interop-report-").FullName;
+        var report = new RunReport(dir, new RunInfo("p", "1", "http://issuer", "profile.json", "chromium"));
+        report.Add(InteropChecks.Evaluate(InteropChecks.AspNetCoreLogin, new InteropCell("login", InteropStatus.Works, "code redeemed")));
+        report.Add(InteropChecks.Evaluate(InteropChecks.AspNetCoreHybridIdToken,
+            new InteropCell("id-token", InteropStatus.Broken, "OpenIdConnectProtocolInvalidCHashException: IDX21347: Validating the 'c_hash' failed")));
+        report.Add(InteropChecks.Evaluate(InteropChecks.OpenIdClientHybridLogin, new InteropCell("login", InteropStatus.NotOffered, InteropLibraries.HybridNotOffered)));
+        report.Complete();
+
+        var back = ReportFile.Load(report.JsonPath);
+        back.Interop.Select(c => (c.Library, c.Step, c.Status)).Should().BeEquivalentTo(new[]
+        {
+            ("aspnetcore", "login", "Works"), ("aspnetcore-hybrid", "id-token", "Broken"), ("openid-client-hybrid", "login", "Not offered"),
+        });
+        var md = File.ReadAllText(report.MarkdownPath);
+        md.Should().Contain($"| {InteropLibraries.AspNetCoreHybrid.Name} |").And.Contain("Hybrid columns:")
+            .And.Contain($"**{InteropLibraries.AspNetCoreHybrid.Name}**, {InteropChecks.HybridSteps[1].Title} — Broken: OpenIdConnectProtocolInvalidCHashException: IDX21347");
+        File.ReadAllText(report.HtmlPath).Should().Contain("Hybrid columns:").And.Contain("IDX21347");
+    }
+
+    [Test]
     public void A_run_without_interop_executions_has_no_interop_section()
     {
         var dir = Directory.CreateTempSubdirectory("interop-report-").FullName;
