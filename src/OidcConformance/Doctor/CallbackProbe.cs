@@ -10,10 +10,10 @@ namespace OidcConformance.Doctor;
 /// </summary>
 public static class CallbackProbe
 {
-    public static async Task<IReadOnlyList<DoctorFinding>> RunAsync(ConformanceRun run)
+    public static async Task<IReadOnlyList<DoctorFinding>> RunAsync(ConformanceRun run, Browser.BrowserHost browser)
     {
         var findings = new List<DoctorFinding>();
-        await using var ua = await run.NewUserAgentAsync();
+        await using var ua = await browser.NewUserAgentAsync(run.NavigationTimeout);
         var probed = new HashSet<string>();
         foreach (var (role, client) in run.Profile.Clients.Where(c => c.Value.ResponseTypes.Count > 0 || c.Value.GrantTypes.Contains("authorization_code")))
         {

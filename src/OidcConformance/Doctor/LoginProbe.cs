@@ -19,7 +19,7 @@ public sealed record LoginProbeResult(IReadOnlyList<DoctorFinding> Findings, Aut
 /// </summary>
 public static class LoginProbe
 {
-    public static async Task<LoginProbeResult> RunAsync(ConformanceRun run, int userIndex, string role, string screenshots)
+    public static async Task<LoginProbeResult> RunAsync(ConformanceRun run, BrowserHost browser, int userIndex, string role, string screenshots)
     {
         var user = run.Profile.Users[userIndex];
         var client = run.Profile.Clients[role];
@@ -29,7 +29,7 @@ public static class LoginProbe
         var driver = new DoctorLoginDriver(run.Driver, screenshots, $"user{userIndex}-{Safe(user.Username)}");
         // No outage monitor: the doctor reports a page that does not load as a finding, it does not stop.
         var authorizer = new BrowserAuthorizer(driver, run.Callback, run.NavigationTimeout);
-        await using var ua = await run.NewUserAgentAsync();
+        await using var ua = await browser.NewUserAgentAsync(run.NavigationTimeout, callbackOrigin: run.Callback.Origin);
         AuthorizationOutcome outcome;
         try
         {

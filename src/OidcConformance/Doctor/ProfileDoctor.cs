@@ -16,7 +16,9 @@ namespace OidcConformance.Doctor;
 /// </summary>
 public static class ProfileDoctor
 {
-    public static async Task<DoctorReport> RunAsync(RunSettings settings, TextWriter log)
+    /// <param name="browser">a browser to use (the tests share one between doctor runs); null: the doctor launches its own, as the
+    /// conformance run would (runsettings browserExecutable / OIDC_BROWSER, Playwright's Chromium, a system Chromium).</param>
+    public static async Task<DoctorReport> RunAsync(RunSettings settings, TextWriter log, BrowserHost? browser = null)
     {
         var screenshots = Path.Combine(settings.ArtifactsDirectory, "doctor");
         if (Directory.Exists(screenshots))
@@ -66,24 +68,30 @@ public static class ProfileDoctor
         {
             await using (run)
             {
-                await StepsAsync(run, findings, screenshots);
+                await StepsAsync(run, findings, screenshots, log, browser);
             }
         }
         finally { DeleteQuietly(scratch); }
         return Report();
     }
 
-    private static async Task StepsAsync(ConformanceRun run, List<DoctorFinding> findings, string screenshots)
+    private static async Task StepsAsync(ConformanceRun run, List<DoctorFinding> findings, string screenshots, TextWriter log, BrowserHost? shared)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Done(string step) => log.WriteLine($"[doctor] {step} done at {clock.Elapsed.TotalSeconds:0.0} s");
         var discovery = await DiscoveryProbe.RunAsync(run);
         findings.AddRange(discovery);
         if (discovery.Any(f => f.Status == DoctorStatus.Problem)) return;
 
         findings.AddRange(await ClientAuthenticationProbe.RunAsync(run, await run.EndpointAsync("token_endpoint")));
+        Done("client authentication");
 
+        BrowserHost? owned = null;
         try
         {
-            await run.BrowserAsync();
+            // Its own browser (not the run's): no Playwright traces are recorded, the screenshots are the doctor's evidence.
+            if (shared is null)
+                owned = await BrowserHost.LaunchAsync(run.Settings.BrowserExecutable, run.Profile.HostResolverRules, run.Settings.Headless);
         }
         catch (BrowserUnavailableException e)
         {
@@ -91,15 +99,20 @@ public static class ProfileDoctor
                 "install Chromium or point OIDC_BROWSER at one; the login steps need a browser"));
             return;
         }
-        var callbacks = await CallbackProbe.RunAsync(run);
-        findings.AddRange(callbacks);
+        await using var _ = owned;
+        var browser = (shared ?? owned)!;
+        Done("browser launch");
+        findings.AddRange(await CallbackProbe.RunAsync(run, browser));
+        Done("callback");
 
         const string role = "confidential"; // the client of the suite's reference login
         for (var i = 0; i < run.Profile.Users.Count; i++)
         {
-            var login = await LoginProbe.RunAsync(run, i, role, screenshots);
+            var login = await LoginProbe.RunAsync(run, browser, i, role, screenshots);
             findings.AddRange(login.Findings);
+            Done($"login of users[{i}]");
             if (login.Code is not null) findings.AddRange(await ClaimTableProbe.RunAsync(run, i, role, login));
+            Done($"claims of users[{i}]");
         }
     }
 
