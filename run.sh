@@ -168,7 +168,7 @@ case "${1:-}" in
     if [ "${2:-}" = "--fast" ]; then
       # Unit tests and failure proofs of tests/OidcConformance.Tests only. Left out, by category: the fault catalog (Faults),
       # tests that start the suite as a process (SuiteProcess), and tests that drive a browser or an in-process fake
-      # provider (Browser, FailureModes); tests/Conformance needs a provider and is not run either.
+      # provider (Browser, FailureModes; the doctor's tests are Browser too); tests/Conformance needs a provider and is not run either.
       require_dotnet
       [ -n "${RUN_SH_SKIP_PREPARE:-}" ] || build
       rm -rf artifacts/junit

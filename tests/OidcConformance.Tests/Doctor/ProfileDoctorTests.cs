@@ -108,7 +108,12 @@ public sealed class ProfileDoctorTests
     [TestCase("page", "body[data-page=login] input#no-such-field", "$.loginPages.login.page")]
     public async Task A_login_selector_that_matches_nothing_is_named_by_its_key_not_taken_for_refused_credentials(string field, string selector, string key)
     {
-        var report = await Doctor(Mutated(j => j["loginPages"]!["login"]![field] = selector));
+        var report = await Doctor(Mutated(j =>
+        {
+            j["loginPages"]!["login"]![field] = selector;
+            // An unrecognized page ends the attempt at the navigation deadline (twice this): short, so that the case is.
+            j["timeouts"]!["navigationSeconds"] = 6;
+        }));
         var finding = Single(report, "login", key);
         finding.What.Should().Contain("selector not found");
         finding.Fix.Should().Contain(key);
