@@ -95,12 +95,12 @@ public static class LoginProbe
                     $"user '{user.Username}': after the login the provider showed an error page: {outcome.Detail}",
                     $"look at the screenshot: the user may lack a permission or a required attribute in the provider, or $.clients.{role}.scope asks for more than the provider grants");
             default:
-                return await UnrecognizedPageAsync(run, userIndex, outcome, page);
+                return await UnrecognizedPageAsync(run, userIndex, role, outcome, page);
         }
     }
 
     /// <summary>The login stopped on a page the driver did not recognize (or never loaded): which loginPages key to look at.</summary>
-    private static async Task<DoctorFinding> UnrecognizedPageAsync(ConformanceRun run, int userIndex, AuthorizationOutcome outcome, IPage page)
+    private static async Task<DoctorFinding> UnrecognizedPageAsync(ConformanceRun run, int userIndex, string role, AuthorizationOutcome outcome, IPage page)
     {
         const string step = "login";
         var user = run.Profile.Users[userIndex];
@@ -121,6 +121,15 @@ public static class LoginProbe
                 $"selector not found: the page shows a password field but {mark} '{selector}' matches {await CountAsync(page, selector)} visible element(s), so the driver did not take it for the login page ({what})",
                 $"open the screenshot, find what marks the login page (browser developer tools) and write its selector into {mark}");
         }
+        if (!outcome.CredentialsSubmitted && !hasPassword && MentionsRedirect(await BodyTextAsync(page)))
+        {
+            // An error page the profile does not describe (no loginPages.error), whose text is about the redirect URI.
+            var client = run.Profile.Clients[role];
+            var redirectKey = client.RedirectUri is null ? "$.callback" : $"$.clients.{role}.redirectUri";
+            return DoctorFinding.Problem(step, redirectKey,
+                $"redirect_uri refused (probably): before any login the provider showed a page about the redirect URI: '{await BodyTextAsync(page)}' (redirect_uri sent: {run.RedirectUri(client)})",
+                $"register {run.RedirectUri(client)} as a redirect URI of client '{client.ClientId}' in the provider, or set {redirectKey} to the registered one; describe the provider's error page in loginPages.error so that it is recognized");
+        }
         if (outcome.CredentialsSubmitted)
             return DoctorFinding.Problem(step, "$.loginPages.consent.page",
                 $"after the credentials were accepted the login stopped on a page no loginPages selector describes ({what})",
@@ -140,6 +149,16 @@ public static class LoginProbe
             return visible;
         }
         catch (PlaywrightException) { return 0; }
+    }
+
+    private static async Task<string> BodyTextAsync(IPage page)
+    {
+        try
+        {
+            var text = System.Text.RegularExpressions.Regex.Replace(await page.Locator("body").InnerTextAsync(new() { Timeout = 2000 }), @"\s+", " ").Trim();
+            return text.Length > 200 ? text[..200] + "…" : text;
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException) { return ""; }
     }
 
     private static bool MentionsRedirect(string detail) =>

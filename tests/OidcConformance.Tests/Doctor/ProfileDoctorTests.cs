@@ -122,10 +122,18 @@ public sealed class ProfileDoctorTests
         report.Problems.Should().NotContain(f => f.ProfileKey.EndsWith(".password"));
     }
 
-    [Test]
-    public async Task A_redirect_uri_the_provider_never_registered_is_named_before_any_login()
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task A_redirect_uri_the_provider_never_registered_is_named_before_any_login(bool errorPageDescribed)
     {
-        var report = await Doctor(Mutated(j => j["clients"]!["confidential"]!["redirectUri"] = "{callback.origin}/not-registered"));
+        var report = await Doctor(Mutated(j =>
+        {
+            j["clients"]!["confidential"]!["redirectUri"] = "{callback.origin}/not-registered";
+            if (errorPageDescribed) return;
+            // Without loginPages.error the provider's error page is no known page kind: the doctor reads its text.
+            j["loginPages"]!.AsObject().Remove("error");
+            j["timeouts"]!["navigationSeconds"] = 6;
+        }));
         var finding = Single(report, "login", "$.clients.confidential.redirectUri");
         finding.What.Should().Contain("redirect_uri refused").And.Contain("/not-registered");
         finding.Fix.Should().Contain("register");
