@@ -9,6 +9,7 @@
 #   ./run.sh baseline-update [RUNSETTINGS] [--report FILE]  rewrite the run's baseline (fixtures/baselines/<provider>-<version>.json) from its last report.json (or FILE)
 #   ./run.sh diff A/report.json B/report.json [--out DIR]  migration diff of two runs → DIR/migration.md + .json (default artifacts/)
 #   ./run.sh new-provider NAME          commented skeleton profile + runsettings for a new provider (tools/new-provider/new-provider.sh)
+#   ./run.sh doctor [RUNSETTINGS]       checks the profile against the live provider (started when embedded): per problem what, which profile key, what to change (tools/OidcDoctor)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -147,6 +148,18 @@ case "${1:-}" in
     dotnet build tools/OidcReport -c "$CONFIGURATION" -nologo -v quiet >&2
     dotnet run --project tools/OidcReport -c "$CONFIGURATION" --no-build -- diff "${@:2}"
     ;;
+  doctor)
+    # Exit 0: no problem; 1: the profile needs changes (each printed with its key and fix); 2: usage or set-up error.
+    require_dotnet
+    settings=${2:-runsettings/node-oidc-provider.runsettings}
+    [ -f "$settings" ] || die "runsettings file '$settings' not found"
+    if [ -z "${RUN_SH_SKIP_PREPARE:-}" ]; then
+      say "building tools/OidcDoctor ($CONFIGURATION)"
+      dotnet build tools/OidcDoctor -c "$CONFIGURATION" -nologo -v quiet >&2
+      ensure_browser
+    fi
+    exec dotnet tools/OidcDoctor/bin/"$CONFIGURATION"/net10.0/OidcDoctor.dll "$settings"
+    ;;
   new-provider)
     [ $# -ge 2 ] || die "usage: ./run.sh new-provider NAME"
     exec bash tools/new-provider/new-provider.sh "$2"
@@ -155,7 +168,7 @@ case "${1:-}" in
     if [ "${2:-}" = "--fast" ]; then
       # Unit tests and failure proofs of tests/OidcConformance.Tests only. Left out, by category: the fault catalog (Faults),
       # tests that start the suite as a process (SuiteProcess), and tests that drive a browser or an in-process fake
-      # provider (Browser, FailureModes); tests/Conformance needs a provider and is not run either.
+      # provider (Browser, FailureModes; the doctor's tests are Browser too); tests/Conformance needs a provider and is not run either.
       require_dotnet
       [ -n "${RUN_SH_SKIP_PREPARE:-}" ] || build
       rm -rf artifacts/junit
@@ -174,7 +187,7 @@ case "${1:-}" in
     exit $status
     ;;
   *)
-    echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test [--fast] | ./run.sh bench test | ./run.sh bench [RUNSETTINGS] | ./run.sh soak [N] [RUNSETTINGS] | ./run.sh baseline-update [RUNSETTINGS] [--report FILE] | ./run.sh diff A/report.json B/report.json [--out DIR] | ./run.sh new-provider NAME" >&2
+    echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test [--fast] | ./run.sh bench test | ./run.sh bench [RUNSETTINGS] | ./run.sh soak [N] [RUNSETTINGS] | ./run.sh baseline-update [RUNSETTINGS] [--report FILE] | ./run.sh diff A/report.json B/report.json [--out DIR] | ./run.sh new-provider NAME | ./run.sh doctor [RUNSETTINGS]" >&2
     exit 2
     ;;
 esac

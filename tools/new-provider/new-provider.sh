@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ./run.sh new-provider NAME: writes a commented skeleton profile (fixtures/providers/NAME/profile.json) and runsettings
 # (runsettings/NAME.runsettings) for a provider the suite has never seen. Fill in every "CHANGE ME", then run
-# ./run.sh conformance runsettings/NAME.runsettings. OUT (default: the repository root) is where both go.
+# ./run.sh doctor runsettings/NAME.runsettings, then ./run.sh conformance runsettings/NAME.runsettings. OUT (default: the repository root) is where both go.
 set -euo pipefail
 name=${1:?usage: ./run.sh new-provider NAME}
 [[ $name =~ ^[a-z0-9][a-z0-9._-]*$ ]] || { echo "[run.sh] error: NAME must be lower-case letters, digits, '.', '_' or '-'" >&2; exit 2; }
@@ -71,4 +71,4 @@ cat > "$settings" <<XML
   </TestRunParameters>
 </RunSettings>
 XML
-echo "[run.sh] wrote $profile and $settings: fill in every CHANGE ME, then ./run.sh conformance runsettings/$name.runsettings" >&2
+echo "[run.sh] wrote $profile and $settings: fill in every CHANGE ME, then ./run.sh doctor runsettings/$name.runsettings until it finds no problem, then ./run.sh conformance runsettings/$name.runsettings" >&2
