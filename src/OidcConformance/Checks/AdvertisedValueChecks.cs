@@ -16,6 +16,8 @@ public sealed record ProbeOutcome(ProbeEnd End, string Description)
 {
     public IReadOnlyList<string> Problems { get; init; } = [];
     public string? Error { get; init; }
+    /// <summary>The refusal was the provider's own error page, not an error returned to the client.</summary>
+    public bool ErrorPage { get; init; }
 
     public static ProbeOutcome Worked(string description, IReadOnlyList<string>? problems = null) => new(ProbeEnd.Worked, description) { Problems = problems ?? [] };
     public static ProbeOutcome Refused(string description, string? error = null) => new(ProbeEnd.Refused, description) { Error = error };
@@ -57,13 +59,15 @@ public sealed record AdvertisedProbe(string Field, string Value)
 /// lists a value the provider does not support is false: a refused value is graded MUST (Failed). Listing fewer values
 /// than are supported is allowed (Discovery §3: "Servers MAY choose not to advertise some supported scope values"), so
 /// only what is listed is judged. A refusal counts only when the control (same client and session, a baseline value)
-/// worked in that same execution, and only when it cannot be the client's registration (an explicit unsupported_* error,
-/// or a client the profile registers for the value); navigation errors, timeouts and blank pages are Inconclusive.
+/// worked in that same execution. When the profile registers no client for the value, a redirected or token-endpoint error
+/// may be the registration (unauthorized_client, or a provider's own code for it) and is Inconclusive naming both facts, except
+/// an explicit unsupported_* error; the provider's own error page still counts, because RFC 6749 §4.1.2.1 requires a provider to
+/// redirect every error but a bad client_id or redirect_uri, so no conformant registration answer looks like that.
+/// Navigation errors, timeouts and blank pages are Inconclusive.
 /// </summary>
 public static class AdvertisedValueChecks
 {
-    private const string Grading = " Declarative, no RFC 2119 keyword softens it: a listed value that is refused makes the metadata false, graded MUST; " +
-                                   "a refusal counts only after a successful control in the same execution.";
+    private const string Grading = " Declarative (no RFC 2119 keyword softens it): a listed value that is refused makes the metadata false, graded MUST.";
 
     public static readonly CheckDefinition ResponseTypesWork = new("discovery.advertised-response-types-work",
         "Every response_type in response_types_supported is accepted and answered with the parameters it names (code, access_token + token_type, id_token, state), nothing else",
@@ -134,7 +138,7 @@ public static class AdvertisedValueChecks
             return def.NotApplicable($"'{p.Value}' is advertised in {p.Field} and was refused ({a.Description}), but {p.ControlLabel} did not work either " +
                                      $"({p.Control?.Description ?? "not made"}): the refusal proves nothing{notes}");
         var explicitlyUnsupported = a.Error is { } e && e.StartsWith("unsupported_", StringComparison.Ordinal);
-        if (!explicitlyUnsupported && p.RegistrationCaveat is { } caveat)
+        if (!explicitlyUnsupported && !a.ErrorPage && p.RegistrationCaveat is { } caveat)
             return def.NotApplicable($"'{p.Value}' is advertised in {p.Field} and was refused ({a.Description}) while {p.ControlLabel} worked, " +
                                      $"but {caveat}, so the refusal may be the client's registration rather than the provider{notes}");
         return def.Violation($"'{p.Value}' is advertised in {p.Field} {p.ListText} but refused: {a.Description}; {p.ControlLabel} worked ({control.Description}){notes}");

@@ -18,7 +18,7 @@ public static class AdvertisedValueJudgements
     public static ProbeOutcome Authorization(AuthorizationAttempt attempt, string responseType, string? responseMode)
     {
         var o = attempt.Outcome;
-        if (o.End == AuthorizationEnd.ProviderError) return ProbeOutcome.Refused($"the provider showed an error page ({o.Detail})");
+        if (o.End == AuthorizationEnd.ProviderError) return ProbeOutcome.Refused($"the provider showed an error page ({o.Detail})") with { ErrorPage = true };
         if (o.End != AuthorizationEnd.Redirected || o.Response is not { } r || o.TargetUnreachable is not null)
             return ProbeOutcome.NoEvidence(o.Describe());
         if (r.Error is { } error)
