@@ -64,6 +64,9 @@ public sealed record AdvertisedProbe(string Field, string Value)
 /// an explicit unsupported_* error; the provider's own error page still counts, because RFC 6749 §4.1.2.1 requires a provider to
 /// redirect every error but a bad client_id or redirect_uri, so no conformant registration answer looks like that.
 /// Navigation errors, timeouts and blank pages are Inconclusive.
+/// Relation to discovery.advertised-grant-type-works (DiscoveryExtraChecks): that older probe covers five grants with a
+/// request of its own and no control; <see cref="GrantTypesWork"/> covers every listed grant (token exchange, device code,
+/// unknown values included) under the control and registration rules above, so the two may both report one broken grant.
 /// </summary>
 public static class AdvertisedValueChecks
 {
