@@ -727,6 +727,29 @@ public static class FaultCatalog
                 if (c.State.TryGetValue($"id-token-as-bearer:{a[7..].Trim()}", out var at)) q.SetHeader("Authorization", $"Bearer {at}");
             },
         },
+        // ---------------- advertised but not working (issue #19, blind spot 2)
+        new("advertised-token-refused", "discovery lists response_type=token, but the authorization endpoint answers it with unsupported_response_type",
+            ["Advertised"],
+            [K("discovery.advertised-response-types-work", "'token' is advertised .* refused: error 'unsupported_response_type'"),
+             K("discovery.advertised-grant-types-work", "'implicit' is advertised .* refused: error 'unsupported_response_type'")])
+        {
+            Source = "issue #19 blind spot 2; Casdoor 3.158.0 lists hybrid response types and none in response_types_supported while " +
+                     "object/check.go CheckOAuthLogin accepts only code, token and id_token",
+            // The implicit grant is exercised with the first implicit response type discovery lists, which is now token.
+            OnResponse = Discovery(d =>
+            {
+                if (d["response_types_supported"] is JsonArray types && !types.Any(t => t?.GetValue<string>() == "token")) types.Add("token");
+            }),
+            Around = async (c, q, next) =>
+            {
+                if (!c.Is(q, Endpoint.Authorization) || q.Param("response_type") != "token" || q.Param("redirect_uri") is not { } redirect) return await next(q);
+                var error = new List<KeyValuePair<string, string>> { new("error", "unsupported_response_type") };
+                if (q.Param("state") is { } state) error.Add(new("state", state));
+                var r = new ProxyResponse(302, []);
+                r.SetHeader("Location", redirect + "#" + FormCodec.Encode(error));
+                return r;
+            },
+        },
         new("revocation-ignored", "the revocation endpoint answers 200 but revokes nothing", ["Revocation"],
             [K("revocation.access-token", "still works"), K("revocation.refresh-token", "still works"), K("revocation.refresh-revokes-access", "access token still works")])
         {

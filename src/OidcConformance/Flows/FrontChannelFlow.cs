@@ -63,9 +63,9 @@ public static class FrontChannelFlow
     {
         var features = run.Profile.Features;
         if (ResponseTypes.IsImplicit(responseType) && !features.Implicit)
-            throw new PrerequisiteException("the profile says the provider does not offer the implicit flow (features.implicit = false)");
+            throw new PrerequisiteException("the profile says the provider does not offer the implicit flow (features.implicit = false); discovery.advertised-response-types-work still exercises every advertised implicit type");
         if (!ResponseTypes.IsImplicit(responseType) && !features.Hybrid)
-            throw new PrerequisiteException("the profile says the provider does not offer the hybrid flow (features.hybrid = false)");
+            throw new PrerequisiteException("the profile says the provider does not offer the hybrid flow (features.hybrid = false); discovery.advertised-response-types-work still exercises every advertised hybrid type");
         var discovery = await run.DiscoveryAsync();
         if (discovery.StringArray("response_types_supported") is not { } supported)
             throw new PrerequisiteException("the discovery document has no response_types_supported array");
