@@ -48,11 +48,20 @@ public sealed class OrderIndependenceTests
     {
         var categories = ChecksByCategory(_first.Trx);
         categories.Should().NotBeEmpty("the full run's TRX names each test's categories");
+        // Two categories at a time (each run starts its own provider on an ephemeral port and its own browser); the
+        // comparison is per run, so concurrency cannot change what is compared.
+        using var gate = new SemaphoreSlim(2);
+        var runs = categories.Where(c => c.Value.Count > 0) // a category whose tests reported no verdict here (e.g. Preflight) has nothing to compare
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(async c =>
+            {
+                await gate.WaitAsync();
+                try { return (Checks: c.Value, Alone: await RunAsync(seed: null, c.Key)); }
+                finally { gate.Release(); }
+            }).ToList();
         var problems = new List<string>();
-        foreach (var (category, checks) in categories.OrderBy(c => c.Key, StringComparer.Ordinal))
+        foreach (var (checks, alone) in await Task.WhenAll(runs))
         {
-            if (checks.Count == 0) continue; // a category whose tests reported no verdict here (e.g. Preflight) has nothing to compare
-            var alone = await RunAsync(seed: null, category);
             var missing = checks.Where(id => alone.Executions.All(e => !e.Key.StartsWith(id + " ", StringComparison.Ordinal) && e.Key != id)).ToList();
             if (missing.Count > 0) problems.Add($"{alone.Label}: did not report {string.Join(", ", missing)}");
             problems.AddRange(Differences(_first, alone));
