@@ -200,9 +200,23 @@ public static class IdTokenChecks
             ValidIssuer = e.Issuer, ValidAudience = e.ClientId, IssuerSigningKeys = set.GetSigningKeys(),
             ValidateIssuer = true, ValidateAudience = true, ValidateLifetime = true, RequireExpirationTime = true,
             RequireSignedTokens = true, ClockSkew = e.Skew,
-            LifetimeValidator = null,
+            // Lifetime is judged against the time the token arrived (e.Now), not the time this check runs: on a loaded machine
+            // a short-lived ID token can expire between its arrival and this check (found by the order-independence test: the
+            // verdict flipped with the order, IDX10223). The library's own rule (exp required, exp + skew ≥ now ≥ nbf − skew)
+            // with its own error codes; this version of Microsoft.IdentityModel offers no public clock to pass instead.
+            LifetimeValidator = (notBefore, expires, _, _) => ValidLifetimeAt(e.Now.UtcDateTime, e.Skew, notBefore, expires),
         }).GetAwaiter().GetResult();
         return LibraryValidation.Require(result.IsValid, $"JsonWebTokenHandler refuses it: {Short(result.Exception)}");
+    }
+
+    private static bool ValidLifetimeAt(DateTime arrived, TimeSpan skew, DateTime? notBefore, DateTime? expires)
+    {
+        if (expires is not { } exp) throw new SecurityTokenNoExpirationException("IDX10225: Lifetime validation failed. The token is missing an Expiration Time.");
+        if (exp.Add(skew) < arrived)
+            throw new SecurityTokenExpiredException($"IDX10223: Lifetime validation failed. The token is expired. ValidTo (UTC): '{exp:O}', arrived (UTC): '{arrived:O}'.") { Expires = exp };
+        if (notBefore is { } nbf && nbf.Subtract(skew) > arrived)
+            throw new SecurityTokenNotYetValidException($"IDX10222: Lifetime validation failed. The token is not yet valid. ValidFrom (UTC): '{nbf:O}', arrived (UTC): '{arrived:O}'.") { NotBefore = nbf };
+        return true;
     }
 
     private static string Short(Exception? e) =>

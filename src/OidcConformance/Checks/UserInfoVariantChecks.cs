@@ -159,16 +159,38 @@ public static class UserInfoVariantChecks
             $"{exchange.StatusCode} with a Bearer-scheme challenge");
     }
 
+    /// <summary>
+    /// RFC 6750 §3.1: without authentication information the resource server SHOULD NOT include "an error code or other error
+    /// information", wherever it puts it: in the Bearer challenge or in the body (issue #11 class 6: before, an error code in
+    /// the body of an answer without a Bearer challenge, or in a 2xx body, was Inconclusive and hid the violation).
+    /// </summary>
     public static CheckResult EvaluateNoTokenNoErrorCode(HttpExchange exchange)
     {
         if (exchange.TransportError is not null) return NoTokenNoErrorCode.NotApplicable($"no response: {exchange.TransportError}");
-        if (exchange.IsSuccess) return NoTokenNoErrorCode.NotApplicable("the request succeeded (see userinfo.no-token-challenge)");
-        if (Bearer(exchange) is not { } challenge)
-            return NoTokenNoErrorCode.NotApplicable($"no Bearer-scheme challenge to inspect (see userinfo.no-token-challenge): {Describe(exchange)}");
+        var challengeError = Bearer(exchange)?.Parameters.GetValueOrDefault("error");
+        var bodyError = ErrorInformation(JsonBody.From(exchange));
+        if (challengeError is not null)
+            return NoTokenNoErrorCode.Violation($"{Describe(exchange)}: the challenge has error=\"{challengeError}\" although the request carried no authentication");
+        if (bodyError is not null)
+            return NoTokenNoErrorCode.Violation($"{Describe(exchange)}: the body has error \"{bodyError}\" although the request carried no authentication" +
+                                                (exchange.IsSuccess ? ", and the status is a success" : ""));
+        if (exchange.IsSuccess) return NoTokenNoErrorCode.NotApplicable("the request succeeded without error information (see userinfo.no-token-challenge)");
         if (exchange.StatusCode != 401) return NoTokenNoErrorCode.Violation($"{Describe(exchange)}: expected 401 for a request without authentication");
-        return NoTokenNoErrorCode.Require(!challenge.Parameters.ContainsKey("error"),
-            $"{Describe(exchange)}: the challenge has error=\"{challenge.Parameters.GetValueOrDefault("error")}\" although the request carried no authentication",
-            "401 with a Bearer-scheme challenge without error code");
+        return NoTokenNoErrorCode.Pass($"{Describe(exchange)}: 401 without an error code in the challenge or the body");
+    }
+
+    /// <summary>
+    /// The error a JSON body states, if any: an OAuth <c>error</c> member (RFC 6750 §3.1, RFC 6749 §5.2), or an error envelope
+    /// such as Casdoor's <c>{"status":"error","msg":…}</c> (recorded: UserInfo without a token → HTTP 200 with that envelope).
+    /// A body with <c>sub</c> is a UserInfo response, not error information.
+    /// </summary>
+    internal static string? ErrorInformation(JsonBody body)
+    {
+        if (!body.IsObject || body.Has("sub")) return null;
+        if (body.String("error") is { } error) return error;
+        if (body.String("status") is { } status && status.Equals("error", StringComparison.OrdinalIgnoreCase))
+            return body.String("msg") is { Length: > 0 } msg ? $"status error: {Redactor.Redact(msg)}" : "status error";
+        return null;
     }
 
     public static CheckResult EvaluateInvalidTokenChallenge(HttpExchange exchange, string tokenCase)
@@ -185,6 +207,9 @@ public static class UserInfoVariantChecks
     public static CheckResult EvaluateInvalidTokenErrorCode(HttpExchange exchange, string tokenCase)
     {
         if (exchange.TransportError is not null) return InvalidTokenErrorCode.NotApplicable($"no response: {exchange.TransportError}").WithCase(tokenCase);
+        // A 2xx that says "error" is an error answered with success: judged here, not hidden as "the token was accepted".
+        if (exchange.IsSuccess && ErrorInformation(JsonBody.From(exchange)) is { } successError)
+            return InvalidTokenErrorCode.Violation($"{Describe(exchange)}: the error \"{successError}\" came with a success status instead of 401").WithCase(tokenCase);
         if (exchange.IsSuccess) return InvalidTokenErrorCode.NotApplicable("the token was accepted (see userinfo.invalid-token-challenge)").WithCase(tokenCase);
         var challenge = Bearer(exchange);
         var problems = new List<string>();

@@ -22,8 +22,10 @@ public static class RedirectUriCorpus
     ];
 
     /// <param name="registered">the registered redirect URI, as the profile builds it</param>
-    /// <param name="anyLoopbackPort">the profile's callback port is 0: the provider accepts any port on a loopback IP (RFC 8252 §7.3)</param>
-    public static RedirectUriVariant Build(string name, string registered, bool anyLoopbackPort)
+    /// <param name="nativeClient">the profile states the client is registered with application_type "native": on a loopback IP
+    /// redirect URI the provider must then accept any port (RFC 8252 §7.3). Never inferred from the suite's own callback port:
+    /// a provider that registered the exact URI (port included) must refuse another port (RFC 6749 §3.1.2.3).</param>
+    public static RedirectUriVariant Build(string name, string registered, bool nativeClient)
     {
         var u = new Uri(registered);
         var scheme = u.Scheme;
@@ -74,8 +76,8 @@ public static class RedirectUriCorpus
             "scheme-https" => scheme == "https"
                 ? V(Make(s: "http"), "scheme downgraded to http")
                 : V(Make(s: "https"), "scheme changed to https"),
-            "port-changed" => isLoopbackIp && anyLoopbackPort
-                ? Skip("loopback IP redirect URI of a native client: RFC 8252 §7.3 requires any port to be accepted (profile callback.port 0)")
+            "port-changed" => isLoopbackIp && nativeClient
+                ? Skip("loopback IP redirect URI of a native client (profile applicationType \"native\"): RFC 8252 §7.3 requires any port to be accepted")
                 : V(Make(a: host + ":" + (u.Port == 65535 ? 65534 : u.Port + 1)), "another port"),
             "loopback-alias" => host == "127.0.0.1"
                 ? V(Make(a: "localhost" + port), "localhost instead of the registered 127.0.0.1")

@@ -228,6 +228,13 @@ public static class ProfileLoader
                     RedirectUri = OptionalString(p.Value, path, "redirectUri"),
                     PostLogoutRedirectUri = OptionalString(p.Value, path, "postLogoutRedirectUri"),
                     AccessTokenSeconds = Positive(p.Value, path, "accessTokenSeconds"),
+                    ApplicationType = OptionalString(p.Value, path, "applicationType") switch
+                    {
+                        null => "web",
+                        "web" => "web",
+                        "native" => "native",
+                        var other => throw Error(path + ".applicationType", $"'{other}' is not 'web' or 'native' (OIDC Dynamic Client Registration 1.0 §2 application_type)"),
+                    },
                 };
                 if (p.Name == "shortLived" && result[p.Name].AccessTokenSeconds is null)
                     throw Error(path + ".accessTokenSeconds", "is required for the shortLived client (its access-token lifetime in seconds)");

@@ -72,7 +72,14 @@ public sealed record ClientProfile
     public string? PostLogoutRedirectUri { get; init; }
     /// <summary>This client's access-token lifetime in seconds when it differs from the profile's <c>lifetimes.accessTokenSeconds</c>.</summary>
     public int? AccessTokenSeconds { get; init; }
+    /// <summary>
+    /// OpenID Connect Dynamic Client Registration 1.0 §2 <c>application_type</c> as the client is registered at the provider:
+    /// "web" (the default there) or "native". It is stated, never inferred from how the suite runs: only a native client's
+    /// loopback IP redirect URI may change its port (RFC 8252 §7.3).
+    /// </summary>
+    public string ApplicationType { get; init; } = "web";
 
+    public bool IsNative => ApplicationType == "native";
     public bool IsPublic => ClientSecret is null;
     public bool Supports(string authMethod) => TokenEndpointAuthMethods.Contains(authMethod);
 }

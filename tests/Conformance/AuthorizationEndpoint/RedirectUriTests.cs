@@ -38,7 +38,7 @@ public sealed class RedirectUriTests : ConformanceTest
     public Task Near_miss_redirect_uri_is_rejected(string variant) => Verify(RedirectUriNearMiss, async r =>
     {
         var registered = r.RedirectUri(r.Profile.Confidential);
-        var v = RedirectUriCorpus.Build(variant, registered, anyLoopbackPort: r.Profile.Callback.Port == 0);
+        var v = RedirectUriCorpus.Build(variant, registered, nativeClient: r.Profile.Confidential.IsNative);
         if (v.Uri is null) return RedirectUriNearMiss.NotApplicable(v.Decision).WithCase(variant);
         var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, q => q.Set("redirect_uri", v.Uri));
         var result = EvaluateNoRedirect(RedirectUriNearMiss, attempt, v.Uri, registered);

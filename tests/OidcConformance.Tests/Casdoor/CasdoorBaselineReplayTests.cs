@@ -51,6 +51,14 @@ public sealed class CasdoorBaselineReplayTests
             "once the driver reads Casdoor's toast as a provider error (browser branch), the refusal it saw is judged: no code, but no invalid_request error response to the client (RFC 7636 §4.4.1 MUST, RFC 6749 §4.1.2.1) while the S256 control with the same client and redirect_uri succeeded"),
         new("pkce.unsupported-method-rejected", "S512", Verdict.Inconclusive, Verdict.Failed,
             "as [plain]"),
+        // Issue #11 class 6 (an Inconclusive that hid a violation): Casdoor's HTTP 200 error envelope was read as "the request
+        // succeeded" and the error-code checks deferred; the envelope is error information in a success status.
+        new("userinfo.no-token-no-error-code", null, Verdict.Inconclusive, Verdict.Warning,
+            "the HTTP 200 envelope {\"status\":\"error\",\"msg\":\"Please login first\"} is error information for a request without authentication (RFC 6750 §3.1 SHOULD NOT)"),
+        new("userinfo.invalid-token-error-code", "random-string", Verdict.Inconclusive, Verdict.Warning,
+            "the error envelope comes with HTTP 200 instead of 401 error=\"invalid_token\" (RFC 6750 §3.1 SHOULD)"),
+        new("userinfo.invalid-token-error-code", "modified-valid-token", Verdict.Inconclusive, Verdict.Warning,
+            "as [random-string]"),
     ];
     // =================================================================================================================
 

@@ -50,4 +50,17 @@ public sealed class HarnessPaceTests
         var late = atArrival with { Now = DateTimeOffset.UtcNow };
         IdTokenChecks.EvaluateExpiry(jwt, late).Verdict.Should().Be(Verdict.Failed);
     }
+
+    [Test]
+    public void Microsoft_identitymodel_validation_judges_lifetime_at_the_tokens_arrival()
+    {
+        // Found by the order-independence test: seed 11 Passed, seed 20261207 Failed with IDX10223 "The token is expired",
+        // because JsonWebTokenHandler compared exp with the clock of the moment the check ran.
+        var jwks = Make.Jwks(Make.JwksFor(Make.TestKey));
+        var jwt = DecodedJwt.Decode(Make.Jwt(Make.Header(), Make.IdTokenClaims(Arrived.ToUnixTimeSeconds())));
+        var atArrival = new IdTokenExpectations("http://op.test", "client-1", "n-0S6_WzA2Mj", Arrived);
+        IdTokenChecks.EvaluateLibraryValidation(jwt, jwks, atArrival).Verdict.Should().Be(Verdict.Passed);
+        var late = atArrival with { Now = DateTimeOffset.UtcNow };
+        IdTokenChecks.EvaluateLibraryValidation(jwt, jwks, late).Reason.Should().Contain("IDX10223", "400 s later the same token is expired");
+    }
 }

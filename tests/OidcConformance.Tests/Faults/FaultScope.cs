@@ -48,7 +48,7 @@ public static class FaultScope
     }
 
     /// <summary>"Failed: id.token-x [case] (MUST, …): reason" → "id.token-x".</summary>
-    private static string? CheckOf(string line)
+    internal static string? CheckOf(string line)
     {
         var colon = line.IndexOf(": ", StringComparison.Ordinal);
         if (colon < 0 || !Verdicts.Contains(line[..colon])) return null;

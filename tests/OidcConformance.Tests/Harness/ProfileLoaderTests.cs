@@ -53,6 +53,7 @@ public sealed class ProfileLoaderTests
         yield return Case("callback port out of range", o => o["callback"]!["port"] = 70000, "$.callback.port", "0..65535");
         yield return Case("timeout negative", o => o["timeouts"]!["requestSeconds"] = -1, "$.timeouts.requestSeconds", "positive");
         yield return Case("shortLived client without its lifetime", o => o["clients"]!["shortLived"] = o["clients"]!["confidential"]!.DeepClone(), "$.clients.shortLived.accessTokenSeconds", "required");
+        yield return Case("client application type unknown", o => o["clients"]!["confidential"]!["applicationType"] = "desktop", "$.clients.confidential.applicationType", "'web' or 'native'");
         yield return Case("client lifetime not positive", o => o["clients"]!["confidential"]!["accessTokenSeconds"] = 0, "$.clients.confidential.accessTokenSeconds", "positive");
         yield return Case("shortLived client public", o => o["clients"]!["shortLived"] = new JsonObject { ["clientId"] = "s", ["tokenEndpointAuthMethods"] = new JsonArray("none"), ["scope"] = "openid", ["accessTokenSeconds"] = 5 }, "$.clients.shortLived.tokenEndpointAuthMethods", "confidential");
         yield return Case("claims not an object", o => o["users"]![0]!["claims"]!["email"] = "alice@example.com", "$.users[0].claims.email", "object");

@@ -239,8 +239,8 @@ public sealed class ReauthenticationErrorTests
 /// <summary>The near-miss corpus is built from the profile's redirect URI, with an explicit decision per case.</summary>
 public sealed class RedirectUriCorpusTests
 {
-    private static string Uri(string name, string registered, bool anyPort = true) =>
-        RedirectUriCorpus.Build(name, registered, anyPort).Uri ?? "(not applicable)";
+    private static string Uri(string name, string registered, bool native = false) =>
+        RedirectUriCorpus.Build(name, registered, native).Uri ?? "(not applicable)";
 
     [Test]
     public void Variants_of_a_loopback_registration()
@@ -262,8 +262,10 @@ public sealed class RedirectUriCorpusTests
         Uri("host-trailing-dot", r).Should().Be("http://127.0.0.1.:5555/callback");
         Uri("userinfo-at-trick", r).Should().Be("http://127.0.0.1:5555@evil.test/callback");
         Uri("scheme-https", r).Should().Be("https://127.0.0.1:5555/callback");
-        Uri("port-changed", r).Should().Be("(not applicable)", "RFC 8252 §7.3: any loopback port");
-        Uri("port-changed", r, anyPort: false).Should().Be("http://127.0.0.1:5556/callback");
+        // Issue #11 class 5: before, a callback port of 0 (the suite's own ephemeral listener) was read as "the provider accepts
+        // any loopback port" and this case was skipped, although the embedded providers register the exact URI, port included.
+        Uri("port-changed", r).Should().Be("http://127.0.0.1:5556/callback", "a web client's registered URI is compared exactly (RFC 6749 §3.1.2.3)");
+        Uri("port-changed", r, native: true).Should().Be("(not applicable)", "RFC 8252 §7.3: any port for a native client's loopback IP URI");
         Uri("loopback-alias", r).Should().Be("http://localhost:5555/callback");
     }
 

@@ -47,7 +47,16 @@ public sealed class UserInfoVariantProofs : IFailureProofs, IPassProofs
         yield return new(UserInfoVariantChecks.NoTokenNoErrorCode, "error code without any authentication", () =>
             UserInfoVariantChecks.EvaluateNoTokenNoErrorCode(Error(401, "Bearer realm=\"op\", error=\"invalid_token\", error_description=\"no token\"")), "error=\"invalid_token\"");
         yield return new(UserInfoVariantChecks.NoTokenNoErrorCode, "400 invalid_request", () =>
-            UserInfoVariantChecks.EvaluateNoTokenNoErrorCode(Error(400, "Bearer error=\"invalid_request\"", "{\"error\":\"invalid_request\"}")), "expected 401");
+            UserInfoVariantChecks.EvaluateNoTokenNoErrorCode(Error(400, "Bearer", "{}")), "expected 401");
+        // Issue #11 class 6: these two were Inconclusive before ("no Bearer-scheme challenge to inspect", "the request succeeded").
+        yield return new(UserInfoVariantChecks.NoTokenNoErrorCode, "error code in the body, no challenge", () =>
+            UserInfoVariantChecks.EvaluateNoTokenNoErrorCode(Error(400, null, "{\"error\":\"invalid_request\"}")), "the body has error");
+        yield return new(UserInfoVariantChecks.NoTokenNoErrorCode, "error code in a 200 body", () =>
+            UserInfoVariantChecks.EvaluateNoTokenNoErrorCode(Make.Exchange(200, "{\"error\":\"unauthorized\"}")), "status is a success");
+        yield return new(UserInfoVariantChecks.NoTokenNoErrorCode, "Casdoor's 200 error envelope (recorded)", () =>
+            UserInfoVariantChecks.EvaluateNoTokenNoErrorCode(Make.Exchange(200, "{\"status\":\"error\",\"msg\":\"Access token doesn't exist\",\"data\":null}")), "status is a success");
+        yield return new(UserInfoVariantChecks.InvalidTokenErrorCode, "error answered with 200", () =>
+            UserInfoVariantChecks.EvaluateInvalidTokenErrorCode(Make.Exchange(200, "{\"error\":\"invalid_token\"}"), "random-string"), "success status");
 
         yield return new(UserInfoVariantChecks.InvalidTokenChallenge, "garbage token accepted", () =>
             UserInfoVariantChecks.EvaluateInvalidTokenChallenge(Make.Exchange(200, RealUserInfo), "random-string"), "was accepted");
@@ -88,8 +97,10 @@ public sealed class UserInfoVariantProofs : IFailureProofs, IPassProofs
             UserInfoVariantChecks.EvaluateNoTokenChallenge(Error(401, "Bearer realm=\"http://127.0.0.1:1\"")));
         yield return new(UserInfoVariantChecks.NoTokenChallenge, "400 invalid_request is tolerated", () =>
             UserInfoVariantChecks.EvaluateNoTokenChallenge(Error(400, "Bearer error=\"invalid_request\"")));
-        yield return new(UserInfoVariantChecks.NoTokenNoErrorCode, "401 realm only", () =>
-            UserInfoVariantChecks.EvaluateNoTokenNoErrorCode(Error(401, "Bearer realm=\"op\", DPoP algs=\"ES256\"")));
+        yield return new(UserInfoVariantChecks.NoTokenNoErrorCode, "401 realm only, no error in the body", () =>
+            UserInfoVariantChecks.EvaluateNoTokenNoErrorCode(Error(401, "Bearer realm=\"op\", DPoP algs=\"ES256\"", "")));
+        yield return new(UserInfoVariantChecks.NoTokenNoErrorCode, "401 with an empty body and no challenge (judged by no-token-challenge)", () =>
+            UserInfoVariantChecks.EvaluateNoTokenNoErrorCode(Error(401, null, "")));
         yield return new(UserInfoVariantChecks.InvalidTokenErrorCode, "401 invalid_token with quoted comma", () =>
             UserInfoVariantChecks.EvaluateInvalidTokenErrorCode(Error(401, "Bearer realm=\"a, b\", error=\"invalid_token\", error_description=\"bad \\\"token\\\"\""), "random-string"));
         yield return new(UserInfoVariantChecks.InvalidTokenChallenge, "DPoP and Bearer challenges", () =>
