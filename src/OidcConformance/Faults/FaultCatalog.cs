@@ -645,6 +645,25 @@ public static class FaultCatalog
             Source = "Casdoor 3.158.0 object/token_jwt.go getClaimsWithoutThirdIdp (docs/casdoor.md A-44: the ID token's name is the login name)",
             OnResponse = UserInfo(j => { if (j["preferred_username"] is { } u && j["name"] is not null) j["name"] = u.DeepClone(); }),
         },
+        // ---------------- CORS for browser-based relying parties (issue #19, blind spot 5)
+        new("cors-headers-stripped", "no response carries CORS headers (a reverse proxy drops them, or CORS is off)", ["Cors"],
+            [K("cors.response-allows-origin", "no Access-Control-Allow-Origin"), K("cors.preflight-allows-request", "Access-Control-Allow-Origin|not allowed")])
+        {
+            // with no Access-Control-Allow-Origin anywhere there is nothing to judge for the wildcard check
+            MayTurnInconclusive = ["cors.no-wildcard-with-credentials"],
+            OnResponse = (_, _, r) => { foreach (var h in r.Headers.Where(h => h.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase)).ToList()) r.Headers.Remove(h); },
+        },
+        new("cors-wildcard-with-credentials", "every answer to a request with Origin allows * with credentials", ["Cors"],
+            [K("cors.no-wildcard-with-credentials", "Access-Control-Allow-Credentials: true")])
+        {
+            Source = "a common misconfiguration (CORS middleware with allow-all origins and credentials on)",
+            OnResponse = (_, q, r) =>
+            {
+                if (q.Header("Origin") is null) return;
+                r.SetHeader("Access-Control-Allow-Origin", "*");
+                r.SetHeader("Access-Control-Allow-Credentials", "true");
+            },
+        },
         new("userinfo-credential-leak", "userinfo returns the password salt and recovery codes", ["UserInfo"],
             [K("userinfo.no-credential-material", "passwordSalt|recoveryCodes")])
         {

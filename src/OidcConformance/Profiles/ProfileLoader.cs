@@ -228,12 +228,23 @@ public static class ProfileLoader
                     RedirectUri = OptionalString(p.Value, path, "redirectUri"),
                     PostLogoutRedirectUri = OptionalString(p.Value, path, "postLogoutRedirectUri"),
                     AccessTokenSeconds = Positive(p.Value, path, "accessTokenSeconds"),
+                    WebOrigin = WebOrigin(p.Value, path),
                 };
                 if (p.Name == "shortLived" && result[p.Name].AccessTokenSeconds is null)
                     throw Error(path + ".accessTokenSeconds", "is required for the shortLived client (its access-token lifetime in seconds)");
             }
             if (!result.ContainsKey("confidential")) throw Error("$.clients.confidential", "is required");
             return result;
+        }
+
+        /// <summary>clients.*.webOrigin: scheme://host[:port] with no path, or a placeholder such as {callback.origin}.</summary>
+        private string? WebOrigin(JsonElement client, string path)
+        {
+            var value = OptionalString(client, path, "webOrigin");
+            if (value is null || value.StartsWith('{')) return value;
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https") || u.AbsolutePath != "/" || value.EndsWith('/') || u.Query.Length > 0)
+                throw Error(path + ".webOrigin", $"'{value}' is not an origin (scheme://host[:port], no path, no trailing slash) or a placeholder like {{callback.origin}}");
+            return value;
         }
 
         private List<TestUser> Users(JsonElement e)

@@ -72,6 +72,9 @@ public sealed record ClientProfile
     public string? PostLogoutRedirectUri { get; init; }
     /// <summary>This client's access-token lifetime in seconds when it differs from the profile's <c>lifetimes.accessTokenSeconds</c>.</summary>
     public int? AccessTokenSeconds { get; init; }
+    /// <summary>The browser origin (scheme://host[:port]) of this client's single-page app as registered with the provider
+    /// (profile <c>webOrigin</c>, placeholders allowed); the CORS checks send it as Origin. Declared, never inferred.</summary>
+    public string? WebOrigin { get; init; }
 
     public bool IsPublic => ClientSecret is null;
     public bool Supports(string authMethod) => TokenEndpointAuthMethods.Contains(authMethod);
