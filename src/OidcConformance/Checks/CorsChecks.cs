@@ -61,7 +61,8 @@ public static class CorsChecks
                 problems.Add($"request header '{h}' is not allowed by Access-Control-Allow-Headers ({preflight.Header("Access-Control-Allow-Headers") ?? "absent"})"
                              + (h.Equals("authorization", StringComparison.OrdinalIgnoreCase) && allowHeaders.Contains("*") ? "; * never covers Authorization (Fetch §4.8)" : ""));
         }
-        var asked = $"OPTIONS {endpoint} for {method}" + (requestHeaders.Count > 0 ? $" with {string.Join(", ", requestHeaders)}" : "");
+        // "[dpop]" in brackets: the redactor takes "dpop <word>" for a DPoP proof and would hide the next word
+        var asked = $"OPTIONS {endpoint} for {method}" + (requestHeaders.Count > 0 ? $" requesting headers [{string.Join(", ", requestHeaders)}]" : "");
         if (problems.Count > 0)
             return Preflight.Violation($"{asked} from {origin}: " + string.Join("; ", problems) + ": the browser refuses the request").WithCase(endpoint);
         return Preflight.Pass($"{asked} from {origin}: status {preflight.StatusCode}, Access-Control-Allow-Origin {allowOrigin}, " +
