@@ -101,9 +101,11 @@ public static class StandardClaims
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>> userTable)
     {
         var names = ByScope[scope];
-        var listed = userTable.Values.SelectMany(t => t.Keys).ToHashSet();
+        // A claim declared null means the user does NOT have that attribute (profile-format.md), so it is not "listed".
+        var listed = userTable.Values.SelectMany(t => t).Where(c => c.Value.ValueKind != JsonValueKind.Null).Select(c => c.Key).ToHashSet();
         var userHas = names.Where(listed.Contains).ToList();
-        var ownEntries = userTable.GetValueOrDefault(scope) ?? new Dictionary<string, JsonElement>();
+        var ownEntries = (userTable.GetValueOrDefault(scope) ?? new Dictionary<string, JsonElement>())
+            .Where(c => c.Value.ValueKind != JsonValueKind.Null).ToDictionary(c => c.Key, c => c.Value);
         var hasData = userHas.Count > 0 || ownEntries.Count > 0;
 
         var delivered = new List<string>();

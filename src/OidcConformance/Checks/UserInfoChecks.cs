@@ -80,6 +80,12 @@ public static class UserInfoChecks
         var problems = new List<string>();
         foreach (var (claim, want) in expected)
         {
+            if (want.ValueKind == JsonValueKind.Null)
+            {
+                // declared null: the user has no such attribute, so the documented mapping returns nothing for it
+                if (userinfo.Get(claim) is { } extra && StandardClaims.Carries(extra)) problems.Add($"{claim} is {JsonCompare.Short(extra)}, expected none (profile: null)");
+                continue;
+            }
             if (userinfo.Get(claim) is not { } got) { problems.Add($"{claim} missing"); continue; }
             if (JsonCompare.TypeName(got) != JsonCompare.TypeName(want))
                 problems.Add($"{claim} is a JSON {JsonCompare.TypeName(got)} ({JsonCompare.Short(got)}), expected {JsonCompare.TypeName(want)}");

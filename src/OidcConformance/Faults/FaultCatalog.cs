@@ -265,7 +265,8 @@ public static class FaultCatalog
             OnResponse = TokenEndpointIdToken((_, p) => { p["passwordSalt"] = "be6b18e3795db770c616"; p["totpSecret"] = "JBSWY3DPEHPK3PXP"; }),
         },
         new("id-token-address-array", "the ID token's address is a JSON array of lines, not the §5.1.1 object", ["IdToken"],
-            [K("idtoken.standard-claim-types", "address")])
+            // claims-follow-user: the array also lands in the ID token of user 2, who has no address (profile: null)
+            [K("idtoken.standard-claim-types", "address"), K("idtoken.claims-follow-user", "address")])
         {
             Source = "Casdoor 3.158.0, recorded: address [\"1 Main Street\", \"Springfield, IL 62701\"] in the ID token",
             OnResponse = TokenEndpointIdToken((_, p) => p["address"] = new JsonArray("1 Main Street", "Springfield, IL 62701")),
@@ -630,6 +631,38 @@ public static class FaultCatalog
         {
             Source = "Casdoor 3.158.0, recorded: \"address\": \"Springfield, IL\" (object/user.go GetUserInfo)",
             OnResponse = UserInfo(j => { if (j["address"] is not null) j["address"] = "Springfield, IL"; }),
+        },
+        // ---------------- claims that follow the user (issue #19, blind spot 1): only a second user with other data shows these
+        new("userinfo-email-verified-always-true", "userinfo says email_verified true for every user, verified or not", ["UserInfo"],
+            [K("userinfo.claims-follow-user", "email_verified")])
+        {
+            Source = "Casdoor 3.158.0 object/user.go GetUserInfo (docs/casdoor.md A-50: email_verified hard-coded true)",
+            OnResponse = UserInfo(j => { if (j["email"] is not null) j["email_verified"] = true; }),
+        },
+        new("userinfo-name-from-username", "userinfo fills name (the full name) from the login name", ["UserInfo"],
+            [K("userinfo.claims-follow-user", "name"), K("userinfo.claim-mapping-as-documented", "name")])
+        {
+            Source = "Casdoor 3.158.0 object/token_jwt.go getClaimsWithoutThirdIdp (docs/casdoor.md A-44: the ID token's name is the login name)",
+            OnResponse = UserInfo(j => { if (j["preferred_username"] is { } u && j["name"] is not null) j["name"] = u.DeepClone(); }),
+        },
+        // ---------------- CORS for browser-based relying parties (issue #19, blind spot 5)
+        new("cors-headers-stripped", "no response carries CORS headers (a reverse proxy drops them, or CORS is off)", ["Cors"],
+            [K("cors.response-allows-origin", "no Access-Control-Allow-Origin"), K("cors.preflight-allows-request", "Access-Control-Allow-Origin|not allowed")])
+        {
+            // with no Access-Control-Allow-Origin anywhere there is nothing to judge for the wildcard check
+            MayTurnInconclusive = ["cors.no-wildcard-with-credentials"],
+            OnResponse = (_, _, r) => { foreach (var h in r.Headers.Where(h => h.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase)).ToList()) r.Headers.Remove(h); },
+        },
+        new("cors-wildcard-with-credentials", "every answer to a request with Origin allows * with credentials", ["Cors"],
+            [K("cors.no-wildcard-with-credentials", "Access-Control-Allow-Credentials: true")])
+        {
+            Source = "a common misconfiguration (CORS middleware with allow-all origins and credentials on)",
+            OnResponse = (_, q, r) =>
+            {
+                if (q.Header("Origin") is null) return;
+                r.SetHeader("Access-Control-Allow-Origin", "*");
+                r.SetHeader("Access-Control-Allow-Credentials", "true");
+            },
         },
         new("userinfo-credential-leak", "userinfo returns the password salt and recovery codes", ["UserInfo"],
             [K("userinfo.no-credential-material", "passwordSalt|recoveryCodes")])

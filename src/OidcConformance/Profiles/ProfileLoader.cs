@@ -235,12 +235,23 @@ public static class ProfileLoader
                         "native" => "native",
                         var other => throw Error(path + ".applicationType", $"'{other}' is not 'web' or 'native' (OIDC Dynamic Client Registration 1.0 §2 application_type)"),
                     },
+                    WebOrigin = WebOrigin(p.Value, path),
                 };
                 if (p.Name == "shortLived" && result[p.Name].AccessTokenSeconds is null)
                     throw Error(path + ".accessTokenSeconds", "is required for the shortLived client (its access-token lifetime in seconds)");
             }
             if (!result.ContainsKey("confidential")) throw Error("$.clients.confidential", "is required");
             return result;
+        }
+
+        /// <summary>clients.*.webOrigin: scheme://host[:port] with no path, or a placeholder such as {callback.origin}.</summary>
+        private string? WebOrigin(JsonElement client, string path)
+        {
+            var value = OptionalString(client, path, "webOrigin");
+            if (value is null || value.StartsWith('{')) return value;
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https") || u.AbsolutePath != "/" || value.EndsWith('/') || u.Query.Length > 0)
+                throw Error(path + ".webOrigin", $"'{value}' is not an origin (scheme://host[:port], no path, no trailing slash) or a placeholder like {{callback.origin}}");
+            return value;
         }
 
         private List<TestUser> Users(JsonElement e)

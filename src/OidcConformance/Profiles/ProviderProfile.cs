@@ -78,6 +78,9 @@ public sealed record ClientProfile
     /// loopback IP redirect URI may change its port (RFC 8252 §7.3).
     /// </summary>
     public string ApplicationType { get; init; } = "web";
+    /// <summary>The browser origin (scheme://host[:port]) of this client's single-page app as registered with the provider
+    /// (profile <c>webOrigin</c>, placeholders allowed); the CORS checks send it as Origin. Declared, never inferred.</summary>
+    public string? WebOrigin { get; init; }
 
     public bool IsNative => ApplicationType == "native";
     public bool IsPublic => ClientSecret is null;

@@ -65,6 +65,8 @@ public sealed class CasdoorBaselineReplayTests
     private static readonly string Recorded = Path.Combine(AppContext.BaseDirectory, "Recorded", "casdoor-3.158.0");
     private static Baseline Committed() => Baseline.Load(Path.Combine(SuiteProcess.Root, "fixtures", "baselines", "casdoor-3.158.0.json"));
     private static string KeyOf(DeliberateChange c) => Baseline.Key(c.Check, c.Case);
+    /// <summary>An entry the recorded run could not make: its source says it is a prediction and names the fact it rests on.</summary>
+    private static bool IsPrediction(BaselineEntry e) => e.Source?.Contains("prediction, not yet run", StringComparison.Ordinal) == true && e.Source.Length > 60;
 
     [Test]
     public void Replaying_the_recorded_run_gives_no_regression_and_nothing_better_except_the_deliberate_changes()
@@ -114,7 +116,10 @@ public sealed class CasdoorBaselineReplayTests
         var deliberate = DeliberateChanges.Select(KeyOf).ToHashSet();
         // Entries of checks added since the recorded run are predictions from source facts: the recorded report cannot make them.
         var recordedChecks = report.Results.Select(r => r.Id).ToHashSet();
-        var expected = committed.Entries.Where(e => recordedChecks.Contains(e.Check) && !deliberate.Contains(Baseline.Key(e.Check, e.Case))).Select(Line);
+        var recordedKeys = report.Results.Select(r => r.Key).ToHashSet();
+        // ... and so are the entries of new cases of recorded checks (issue #19: the claim checks for user 2), marked as predictions.
+        var expected = committed.Entries.Where(e => recordedChecks.Contains(e.Check) && !deliberate.Contains(Baseline.Key(e.Check, e.Case))
+                                                    && (recordedKeys.Contains(Baseline.Key(e.Check, e.Case)) || !IsPrediction(e))).Select(Line);
         var actual = regenerated.Entries.Where(e => !deliberate.Contains(Baseline.Key(e.Check, e.Case))).Select(Line);
         actual.Should().Equal(expected, "the same entries, reasons and sources in the same order");
         regenerated.Extra.ToJsonString().Should().Be(committed.Extra.ToJsonString());
@@ -127,7 +132,8 @@ public sealed class CasdoorBaselineReplayTests
         var results = ReportFile.Load(Path.Combine(Recorded, "report.json")).Results;
         var keys = results.Select(r => r.Key).ToHashSet();
         var recordedChecks = results.Select(r => r.Id).ToHashSet();
-        Committed().Entries.Where(e => recordedChecks.Contains(e.Check)).Select(e => Baseline.Key(e.Check, e.Case))
+        // A new case of a recorded check (issue #19: the claim checks for user 2) is a prediction with its source fact.
+        Committed().Entries.Where(e => recordedChecks.Contains(e.Check) && !IsPrediction(e)).Select(e => Baseline.Key(e.Check, e.Case))
             .Where(k => !keys.Contains(k)).Should().BeEmpty();
         // Checks added since the recorded run: their entries are predictions with a source fact, and the check must exist.
         var added = Committed().Entries.Where(e => !recordedChecks.Contains(e.Check)).ToList();

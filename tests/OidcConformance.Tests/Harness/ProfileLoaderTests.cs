@@ -56,6 +56,7 @@ public sealed class ProfileLoaderTests
         yield return Case("client application type unknown", o => o["clients"]!["confidential"]!["applicationType"] = "desktop", "$.clients.confidential.applicationType", "'web' or 'native'");
         yield return Case("client lifetime not positive", o => o["clients"]!["confidential"]!["accessTokenSeconds"] = 0, "$.clients.confidential.accessTokenSeconds", "positive");
         yield return Case("shortLived client public", o => o["clients"]!["shortLived"] = new JsonObject { ["clientId"] = "s", ["tokenEndpointAuthMethods"] = new JsonArray("none"), ["scope"] = "openid", ["accessTokenSeconds"] = 5 }, "$.clients.shortLived.tokenEndpointAuthMethods", "confidential");
+        yield return Case("webOrigin with a path", o => o["clients"]!["public"]!["webOrigin"] = "http://127.0.0.1:5555/app", "$.clients.public.webOrigin", "not an origin");
         yield return Case("claims not an object", o => o["users"]![0]!["claims"]!["email"] = "alice@example.com", "$.users[0].claims.email", "object");
     }
 
@@ -67,6 +68,17 @@ public sealed class ProfileLoaderTests
         profile.ShortLived.Should().NotBeNull();
         profile.ShortLived!.AccessTokenSeconds.Should().BePositive().And.BeLessThanOrEqualTo(OidcConformance.Flows.IntrospectionFlow.MaxExpiryWaitSeconds);
         profile.Confidential.AccessTokenSeconds.Should().BeNull("the other clients share lifetimes.accessTokenSeconds");
+    }
+
+    [Test]
+    public void A_null_claim_says_the_user_lacks_the_attribute()
+    {
+        // docs/profile-format.md: null = the user does not have the attribute; scope-claims must not expect it.
+        var bob = ProfileLoader.Load(NodeProfile).Users[1];
+        var none = OidcConformance.Checks.StandardClaims.JudgeScope("phone", _ => null, bob.Claims);
+        none.UserHasData.Should().BeFalse();
+        none.Problems.Should().BeEmpty();
+        OidcConformance.Checks.ClaimsFollowUserChecks.Declared(bob)["phone_number"].ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null);
     }
 
     [TestCaseSource(nameof(Breakages))]
