@@ -211,10 +211,13 @@ public static class IdTokenChecks
 
     private static bool ValidLifetimeAt(DateTime arrived, TimeSpan skew, DateTime? notBefore, DateTime? expires)
     {
-        if (expires is not { } exp) throw new SecurityTokenNoExpirationException("IDX10225: Lifetime validation failed. The token is missing an Expiration Time.");
-        if (exp.Add(skew) < arrived)
+        // The skew moves the instant, never the token's dates: the library passes DateTime.MinValue/MaxValue for absent
+        // claims, which cannot be shifted.
+        if (expires is not { } exp)
+            throw new SecurityTokenNoExpirationException("IDX10225: Lifetime validation failed. The token is missing an Expiration Time.");
+        if (exp < arrived - skew)
             throw new SecurityTokenExpiredException($"IDX10223: Lifetime validation failed. The token is expired. ValidTo (UTC): '{exp:O}', arrived (UTC): '{arrived:O}'.") { Expires = exp };
-        if (notBefore is { } nbf && nbf.Subtract(skew) > arrived)
+        if (notBefore is { } nbf && nbf > arrived + skew)
             throw new SecurityTokenNotYetValidException($"IDX10222: Lifetime validation failed. The token is not yet valid. ValidFrom (UTC): '{nbf:O}', arrived (UTC): '{arrived:O}'.") { NotBefore = nbf };
         return true;
     }

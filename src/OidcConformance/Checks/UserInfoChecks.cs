@@ -64,6 +64,11 @@ public static class UserInfoChecks
         if (!userinfo.IsObject) return ScopeClaims.NotApplicable($"no UserInfo JSON ({userinfo.Problem})").WithCase(scope);
         var j = StandardClaims.JudgeScope(scope, userinfo.Get, userTable);
         if (j.Problems.Count > 0) return ScopeClaims.Violation($"scope {scope}: " + string.Join("; ", j.Problems)).WithCase(scope);
+        // A user without any attribute of this scope has nothing this check can credit: data coming back anyway is judged by
+        // userinfo.claims-follow-user (the user's own table), not passed here for its names.
+        if (!j.UserHasData)
+            return ScopeClaims.NotApplicable($"the profile says the test user has no {scope} attributes: nothing to judge" +
+                                             (j.Delivered.Count > 0 ? $" (returned anyway: {string.Join(", ", j.Delivered)}; see userinfo.claims-follow-user)" : "")).WithCase(scope);
         if (j.Delivered.Count > 0) return ScopeClaims.Pass($"scope {scope}: {string.Join(", ", j.Delivered)} returned under the §5.4 names with their §5.1 types").WithCase(scope);
         return ScopeClaims.NotApplicable($"the profile says the test user has no {scope} attributes, and none was returned: nothing to judge").WithCase(scope);
     }

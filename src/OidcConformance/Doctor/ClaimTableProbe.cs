@@ -64,7 +64,18 @@ public static class ClaimTableProbe
             {
                 var key = $"$.users[{userIndex}].claims.{scope}.{claim}";
                 compared++;
-                if (Returned(claim, idToken, userinfo) is not { } actual)
+                // A null in the table says the user does NOT have this attribute (docs/profile-format.md, users[]): absence is
+                // the match, and a returned value the mistake.
+                var lacks = expected.ValueKind == JsonValueKind.Null;
+                var returned = Returned(claim, idToken, userinfo);
+                if (lacks)
+                {
+                    if (returned is { ValueKind: not JsonValueKind.Null } value)
+                        findings.Add(DoctorFinding.Problem(step, key,
+                            $"user '{user.Username}': the table says the user has no {claim} (null), the provider returned {JsonCompare.Short(value)}",
+                            $"set {key} to {value.GetRawText()} if the user has this attribute, or remove it from the user in the provider"));
+                }
+                else if (returned is not { } actual)
                     findings.Add(DoctorFinding.Problem(step, key,
                         $"user '{user.Username}': the table expects {claim} = {JsonCompare.Short(expected)} under scope '{scope}', the provider returned no '{claim}' (UserInfo nor ID token)",
                         $"remove '{claim}' from {Parent(key)} if the provider does not release it for '{scope}', or give the user this attribute in the provider"));

@@ -63,4 +63,18 @@ public sealed class HarnessPaceTests
         var late = atArrival with { Now = DateTimeOffset.UtcNow };
         IdTokenChecks.EvaluateLibraryValidation(jwt, jwks, late).Reason.Should().Contain("IDX10223", "400 s later the same token is expired");
     }
+
+    [Test]
+    public void An_id_token_from_an_unknown_key_is_refused_for_its_signature_not_by_the_arrival_clock()
+    {
+        // The library also runs the lifetime rule while it explains a signature failure, with DateTime.MinValue for an
+        // absent nbf: shifting that by the skew threw "un-representable DateTime" and hid IDX10503 (faults jwks-unrelated-key,
+        // id-token-unknown-key).
+        var jwks = Make.Jwks(Make.JwksFor(Make.TestKey));
+        var jwt = DecodedJwt.Decode(Make.Jwt(Make.Header(kid: "rotated-away"), Make.IdTokenClaims(Arrived.ToUnixTimeSeconds()), Make.OtherKey));
+        var atArrival = new IdTokenExpectations("http://op.test", "client-1", "n-0S6_WzA2Mj", Arrived);
+        var r = IdTokenChecks.EvaluateLibraryValidation(jwt, jwks, atArrival);
+        r.Verdict.Should().Be(Verdict.Failed);
+        r.Reason.Should().MatchRegex("IDX10503|IDX10500|IDX10517|kid|signature").And.NotContain("un-representable");
+    }
 }
