@@ -676,7 +676,9 @@ public static class FaultCatalog
             OnResponse = TokenEndpointIdToken((_, p) => { p["email"] ??= "alice@example.com"; p["email_verified"] ??= true; }),
         },
         new("userinfo-ungranted-claims", "userinfo returns phone claims that were not granted", ["UserInfo"],
-            [K("userinfo.scope-matrix-no-ungranted-claims", "phone")])
+            [K("userinfo.scope-matrix-no-ungranted-claims", "phone"),
+             // user 2 of the embedded providers has no phone (profile null): the added phone_number is data he does not have
+             K("userinfo.claims-follow-user", "phone_number")])
         {
             OnResponse = UserInfo(j => j["phone_number"] ??= "+1 555 0100"),
         },
