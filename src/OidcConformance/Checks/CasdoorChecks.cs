@@ -249,7 +249,7 @@ public static class CasdoorChecks
     // ---- Casdoor envelope ---------------------------------------------------------------------------------------------
 
     /// <summary>Casdoor's own reply {"status":"error","msg":…} (controllers/account.go / routers/base.go struct Response), always HTTP 200.</summary>
-    public static bool IsEnvelopeError(JsonBody body) => body.String("status") == "error" && body.Has("msg");
+    public static bool IsEnvelopeError(JsonBody body) => body.IsStatusErrorEnvelope;
 
     private static string EnvelopeMessage(JsonBody body) => Redactor.Redact(body.String("msg") ?? "");
 

@@ -188,7 +188,7 @@ public static class UserInfoVariantChecks
     {
         if (!body.IsObject || body.Has("sub")) return null;
         if (body.String("error") is { } error) return error;
-        if (body.String("status") is { } status && status.Equals("error", StringComparison.OrdinalIgnoreCase))
+        if (body.IsStatusErrorEnvelope)
             return body.String("msg") is { Length: > 0 } msg ? $"status error: {Redactor.Redact(msg)}" : "status error";
         return null;
     }

@@ -54,6 +54,10 @@ public sealed partial class JsonBody
 
     public bool Has(string name) => Get(name) is not null;
 
+    /// <summary>An error envelope {"status":"error","msg":…} that some providers send with HTTP 200 (Casdoor: controllers/account.go,
+    /// routers/base.go struct Response).</summary>
+    public bool IsStatusErrorEnvelope => String("status") == "error" && Has("msg");
+
     [GeneratedRegex("<title[^>]*>([^<]{0,120})", RegexOptions.IgnoreCase)]
     private static partial Regex TitlePattern();
 }
