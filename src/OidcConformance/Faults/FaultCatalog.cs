@@ -785,6 +785,17 @@ public static class FaultCatalog
                 return r;
             },
         },
+        new("advertised-plain-unsupported", "discovery lists the PKCE method plain, which the provider does not accept",
+            ["Advertised"],
+            [K("discovery.advertised-code-challenge-methods-work", "plain")])
+        {
+            Source = "issue #19 blind spot 2: a code_challenge_methods_supported entry the authorization endpoint refuses " +
+                     "(node-oidc-provider accepts only S256)",
+            OnResponse = Discovery(d =>
+            {
+                if (d["code_challenge_methods_supported"] is JsonArray methods && !methods.Any(m => m?.GetValue<string>() == "plain")) methods.Add("plain");
+            }),
+        },
         new("revocation-ignored", "the revocation endpoint answers 200 but revokes nothing", ["Revocation"],
             [K("revocation.access-token", "still works"), K("revocation.refresh-token", "still works"), K("revocation.refresh-revokes-access", "access token still works")])
         {
