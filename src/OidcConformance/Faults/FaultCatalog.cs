@@ -796,6 +796,21 @@ public static class FaultCatalog
                 if (d["code_challenge_methods_supported"] is JsonArray methods && !methods.Any(m => m?.GetValue<string>() == "plain")) methods.Add("plain");
             }),
         },
+        new("advertised-form-post-refused", "discovery lists response_mode form_post, but the authorization endpoint refuses it",
+            ["Advertised"],
+            [K("discovery.advertised-response-modes-work", "form_post")])
+        {
+            Source = "issue #19 blind spot 2: a response_modes_supported entry the authorization endpoint refuses",
+            Around = async (c, q, next) =>
+            {
+                if (!c.Is(q, Endpoint.Authorization) || q.Param("response_mode") != "form_post" || q.Param("redirect_uri") is not { } redirect) return await next(q);
+                var error = new List<KeyValuePair<string, string>> { new("error", "invalid_request"), new("error_description", "response_mode not supported") };
+                if (q.Param("state") is { } state) error.Add(new("state", state));
+                var r = new ProxyResponse(302, []);
+                r.SetHeader("Location", redirect + (redirect.Contains('?') ? "&" : "?") + FormCodec.Encode(error));
+                return r;
+            },
+        },
         new("revocation-ignored", "the revocation endpoint answers 200 but revokes nothing", ["Revocation"],
             [K("revocation.access-token", "still works"), K("revocation.refresh-token", "still works"), K("revocation.refresh-revokes-access", "access token still works")])
         {
