@@ -13,6 +13,7 @@ mkdir -p "$(dirname "$profile")" "$(dirname "$settings")"
 cat > "$profile" <<JSON
 // Profile of $name (format: docs/profile-format.md; login pages: docs/login-drivers.md). Comments are allowed.
 {
+  "\$schema": "../profile.schema.json",                // editors complete and validate the fields from this schema
   "name": "$name",
   "version": "0.0.0",                                   // CHANGE ME: the provider's version (names its baseline file)
   "issuer": "https://idp.example.test",                 // CHANGE ME: the issuer, exactly as in its discovery document

@@ -17,7 +17,8 @@ public sealed class ProfileException(string file, string path, string problem)
 /// </summary>
 public static class ProfileLoader
 {
-    private static readonly string[] KnownTopLevel =
+    /// <summary>The top-level members a profile may have (fixtures/providers/profile.schema.json lists the same; ProfileSchemaTests).</summary>
+    public static readonly IReadOnlyList<string> KnownTopLevel =
     [
         "$schema", "name", "version", "description", "issuer", "discoveryUrl", "applicationDiscovery", "start", "callback",
         "browser", "loginDriver", "loginPages", "clients", "users", "features", "lifetimes", "timeouts", "deviations",
@@ -26,7 +27,10 @@ public static class ProfileLoader
     /// <summary>The <c>loginDriver</c> value that selects the generic driver over <c>loginPages</c>.</summary>
     public const string DeclarativeDriver = "declarative";
 
-    private static readonly string[] KnownAuthMethods = ["client_secret_basic", "client_secret_post", "none"];
+    public static readonly IReadOnlyList<string> KnownAuthMethods = ["client_secret_basic", "client_secret_post", "none"];
+
+    /// <summary>The client roles a profile may register (the suites pick clients by role).</summary>
+    public static readonly IReadOnlyList<string> ClientRoles = ["confidential", "secondConfidential", "public", "clientCredentials", "shortLived"];
 
     public static ProviderProfile Load(string file)
     {
@@ -51,6 +55,15 @@ public static class ProfileLoader
     {
         private ProfileException Error(string path, string problem) => new(file, path, problem);
 
+        /// <summary>A member the format does not know is a typo the loader names, at any depth (the schema says the same).</summary>
+        private void OnlyKnown(JsonElement e, string path, params string[] known)
+        {
+            if (e.ValueKind != JsonValueKind.Object) return;
+            foreach (var p in e.EnumerateObject())
+                if (!known.Contains(p.Name))
+                    throw Error($"{path}.{p.Name}", $"unknown field (known: {string.Join(", ", known)})");
+        }
+
         public ProviderProfile Profile(JsonElement root)
         {
             if (root.ValueKind != JsonValueKind.Object) throw Error("$", "must be a JSON object");
@@ -70,7 +83,11 @@ public static class ProfileLoader
             var callback = Callback(Required(root, "$", "callback", JsonValueKind.Object));
             string? rules = null;
             if (root.TryGetProperty("browser", out var browser))
+            {
+                if (browser.ValueKind != JsonValueKind.Object) throw Error("$.browser", "must be an object");
+                OnlyKnown(browser, "$.browser", "hostResolverRules");
                 rules = OptionalString(browser, "$.browser", "hostResolverRules");
+            }
 
             var clients = Clients(Required(root, "$", "clients", JsonValueKind.Object));
             var users = Users(Required(root, "$", "users", JsonValueKind.Array));
@@ -84,6 +101,8 @@ public static class ProfileLoader
                 foreach (var a in apps.EnumerateArray())
                 {
                     var path = $"$.applicationDiscovery[{i++}]";
+                    if (a.ValueKind != JsonValueKind.Object) throw Error(path, "must be an object");
+                    OnlyKnown(a, path, "name", "url", "client");
                     var url = String(a, path, "url")!;
                     AbsoluteUrl(url, path + ".url");
                     var client = String(a, path, "client")!;
@@ -107,6 +126,8 @@ public static class ProfileLoader
                 foreach (var d in devs.EnumerateArray())
                 {
                     var path = $"$.deviations[{i++}]";
+                    if (d.ValueKind != JsonValueKind.Object) throw Error(path, "must be an object");
+                    OnlyKnown(d, path, "check", "reason");
                     deviations.Add(new KnownDeviation(String(d, path, "check")!, String(d, path, "reason")!));
                 }
             }
@@ -137,6 +158,7 @@ public static class ProfileLoader
         private StartSettings Start(JsonElement e)
         {
             const string path = "$.start";
+            OnlyKnown(e, path, "mode", "workingDirectory", "install", "command", "environment", "readyPattern", "startupTimeoutSeconds");
             var mode = String(e, path, "mode");
             if (mode is not ("embedded" or "external"))
                 throw Error(path + ".mode", $"must be 'embedded' or 'external', not '{mode}'");
@@ -152,6 +174,7 @@ public static class ProfileLoader
             string? skip = null;
             if (e.TryGetProperty("install", out var inst))
             {
+                OnlyKnown(inst, path + ".install", "command", "skipWhenExists");
                 install = StringArray(Required(inst, path + ".install", "command", JsonValueKind.Array), path + ".install.command");
                 skip = OptionalString(inst, path + ".install", "skipWhenExists");
             }
@@ -184,6 +207,7 @@ public static class ProfileLoader
         private CallbackSettings Callback(JsonElement e)
         {
             const string path = "$.callback";
+            OnlyKnown(e, path, "host", "port", "path", "postLogoutPath");
             var host = String(e, path, "host")!;
             if (Uri.CheckHostName(host) == UriHostNameType.Unknown) throw Error(path + ".host", $"'{host}' is not a host name");
             var port = OptionalInt(e, path, "port") ?? throw Error(path + ".port", "is required (0 = ephemeral)");
@@ -198,12 +222,14 @@ public static class ProfileLoader
         private Dictionary<string, ClientProfile> Clients(JsonElement e)
         {
             var result = new Dictionary<string, ClientProfile>();
-            string[] roles = ["confidential", "secondConfidential", "public", "clientCredentials", "shortLived"];
+            var roles = ClientRoles;
             foreach (var p in e.EnumerateObject())
             {
                 var path = $"$.clients.{p.Name}";
                 if (!roles.Contains(p.Name)) throw Error(path, $"unknown client role (known: {string.Join(", ", roles)})");
                 if (p.Value.ValueKind != JsonValueKind.Object) throw Error(path, "must be an object");
+                OnlyKnown(p.Value, path, "clientId", "clientSecret", "tokenEndpointAuthMethods", "scope", "grantTypes", "responseTypes",
+                    "pkceRequired", "redirectUri", "postLogoutRedirectUri", "accessTokenSeconds", "applicationType", "webOrigin");
                 var methods = StringArray(Required(p.Value, path, "tokenEndpointAuthMethods", JsonValueKind.Array), path + ".tokenEndpointAuthMethods");
                 if (methods.Count == 0) throw Error(path + ".tokenEndpointAuthMethods", "must not be empty");
                 foreach (var m in methods)
@@ -262,6 +288,7 @@ public static class ProfileLoader
             {
                 var path = $"$.users[{i++}]";
                 if (u.ValueKind != JsonValueKind.Object) throw Error(path, "must be an object");
+                OnlyKnown(u, path, "username", "password", "subject", "claims");
                 var claimsEl = Required(u, path, "claims", JsonValueKind.Object);
                 var claims = new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>();
                 foreach (var scope in claimsEl.EnumerateObject())
@@ -312,6 +339,8 @@ public static class ProfileLoader
         {
             if (!root.TryGetProperty("lifetimes", out var e)) return new Lifetimes();
             const string path = "$.lifetimes";
+            if (e.ValueKind != JsonValueKind.Object) throw Error(path, "must be an object");
+            OnlyKnown(e, path, "authorizationCodeSeconds", "accessTokenSeconds", "idTokenSeconds", "refreshTokenSeconds");
             return new Lifetimes
             {
                 AuthorizationCodeSeconds = Positive(e, path, "authorizationCodeSeconds"),
@@ -325,6 +354,8 @@ public static class ProfileLoader
         {
             if (!root.TryGetProperty("timeouts", out var e)) return new Timeouts();
             const string path = "$.timeouts";
+            if (e.ValueKind != JsonValueKind.Object) throw Error(path, "must be an object");
+            OnlyKnown(e, path, "requestSeconds", "navigationSeconds");
             double Seconds(string name, double fallback)
             {
                 if (!e.TryGetProperty(name, out var v)) return fallback;
