@@ -75,7 +75,7 @@ public static class CasdoorChecks
             return AppDiscoveryIssuer.Violation($"the discovery document of application {app} has no issuer").WithCase(app);
         if (!idToken.IsValid) return AppDiscoveryIssuer.NotApplicable($"no ID token of application {app}: {idToken.Problem}").WithCase(app);
         var iss = idToken.ClaimString("iss");
-        return AppDiscoveryIssuer.Require(iss == issuer,
+        return AppDiscoveryIssuer.Require(IssuerRule.CompareWithToken(appDocument, idToken) == IssuerRule.TokenMatch.Same,
             $"{appDocument.Url} says issuer '{issuer}' but the ID token issued to application {app} carries iss '{iss ?? "(none)"}'; " +
             "a relying party configured with this document rejects the token",
             $"issuer '{issuer}' = iss of the application's ID token").WithCase(app);

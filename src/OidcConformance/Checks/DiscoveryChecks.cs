@@ -99,11 +99,9 @@ public static class DiscoveryChecks
     public static CheckResult EvaluateIssuerMatchesUrl(DiscoveryDocument d)
     {
         if (d.Issuer is not { } issuer) return IssuerMatchesDiscoveryUrl.NotApplicable("no issuer in the document");
-        const string suffix = "/.well-known/openid-configuration";
-        if (!d.Url.EndsWith(suffix, StringComparison.Ordinal))
-            return IssuerMatchesDiscoveryUrl.NotApplicable($"the document was not fetched from an {suffix} URL ({d.Url})");
-        var expected = d.Url[..^suffix.Length];
-        return IssuerMatchesDiscoveryUrl.Require(issuer == expected,
+        if (IssuerRule.UrlBase(d.Url) is not { } expected)
+            return IssuerMatchesDiscoveryUrl.NotApplicable($"the document was not fetched from an {IssuerRule.WellKnownSuffix} URL ({d.Url})");
+        return IssuerMatchesDiscoveryUrl.Require(IssuerRule.IssuerIsUrlBase(d) == true,
             $"issuer '{issuer}' differs from '{expected}', the URL the document was fetched from; relying parties must reject it");
     }
 

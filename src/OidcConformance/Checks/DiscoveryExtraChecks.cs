@@ -338,11 +338,11 @@ public static class DiscoveryExtraChecks
         "OIDC Discovery 1.0 §4.2", RequirementLevel.Must);
 
     /// <summary>
-    /// A relaxation, graded as one: Discovery §4.3's MUST (issuer identical to the URL prefix of /.well-known/openid-configuration)
-    /// is judged for every document, per-application ones included, by discovery.issuer-matches-url. A per-application
-    /// document served elsewhere (Casdoor: /.well-known/{app}/openid-configuration) is outside that rule; what a relying
-    /// party still needs is an issuer it can expect — the provider's global issuer or the document's own URL base — and the
-    /// tokens to carry it (discovery.app-id-token-iss, a MUST).
+    /// A relaxation, graded as one, for documents outside Discovery §4.3: a per-application document served at a URL that
+    /// §4.1 does not produce (Casdoor: /.well-known/{app}/openid-configuration) has no URL base its issuer must equal; what a
+    /// relying party still needs is an issuer it can expect — the provider's global issuer — and the tokens to carry it
+    /// (discovery.app-id-token-iss, a MUST). A document at a §4.1 URL gets no relaxation: its issuer must be its URL base,
+    /// the rule discovery.issuer-matches-url applies (both ask <see cref="IssuerRule"/>).
     /// </summary>
     public static readonly CheckDefinition AppIssuer = new("discovery.app-issuer",
         "Every per-application document names an issuer a relying party can expect: the global issuer or its own URL base", Area,
@@ -358,7 +358,7 @@ public static class DiscoveryExtraChecks
         "OIDC Core 1.0 §3.1.3.7 step 2 (iss MUST exactly match the Issuer Identifier obtained by Discovery); OIDC Discovery 1.0 §4.3", RequirementLevel.Must);
 
     private const string NoApps = "the profile lists no per-application discovery documents (applicationDiscovery)";
-    private const string WellKnownSuffix = "/.well-known/openid-configuration";
+    private const string WellKnownSuffix = IssuerRule.WellKnownSuffix;
 
     private static string Case(IReadOnlyList<AppDiscoveryArtifacts> apps) => string.Join(",", apps.Select(a => a.App.Name));
 
@@ -387,10 +387,14 @@ public static class DiscoveryExtraChecks
             if (!a.Document.Body.IsObject) continue;
             judged++;
             var issuer = a.Document.Issuer;
-            var own = a.Document.Url.EndsWith(WellKnownSuffix, StringComparison.Ordinal) ? a.Document.Url[..^WellKnownSuffix.Length] : null;
+            var own = IssuerRule.UrlBase(a.Document.Url);
             if (issuer is null) problems.Add($"{a.App.Name}: no issuer");
-            else if (issuer != globalIssuer && issuer != own)
-                problems.Add($"{a.App.Name}: issuer '{issuer}' is neither the global issuer '{globalIssuer}' nor the document's URL base '{own ?? "(not a well-known URL)"}'");
+            // A document at a §4.1 URL is governed by §4.3 (the rule discovery.issuer-matches-url applies): no relaxation, so
+            // the two checks never disagree about it. Only a document at another URL may name the global issuer instead.
+            else if (own is not null && IssuerRule.IssuerIsUrlBase(a.Document) != true)
+                problems.Add($"{a.App.Name}: issuer '{issuer}' differs from '{own}', the URL base of {a.Document.Url} (OIDC Discovery 1.0 §4.3; discovery.issuer-matches-url)");
+            else if (own is null && issuer != globalIssuer)
+                problems.Add($"{a.App.Name}: issuer '{issuer}' is not the global issuer '{globalIssuer}', and its URL ({a.Document.Url}) gives no other issuer to expect");
         }
         if (judged == 0) return AppIssuer.NotApplicable("no per-application document could be read (see discovery.app-document-json)").WithCase(Case(apps));
         return AppIssuer.Require(problems.Count == 0, string.Join("; ", problems), $"{judged} issuer(s) as expected").WithCase(Case(apps));
@@ -423,12 +427,18 @@ public static class DiscoveryExtraChecks
         var judged = 0;
         foreach (var a in apps)
         {
-            if (a.Document.Issuer is not { } issuer) { skipped.Add($"{a.App.Name}: no issuer in its document"); continue; }
             if (a.IdToken is not { IsValid: true } jwt) { skipped.Add($"{a.App.Name}: {a.IdTokenProblem ?? a.IdToken?.Problem ?? "no ID token"}"); continue; }
             judged++;
             var iss = jwt.ClaimString("iss");
-            if (iss != issuer)
-                problems.Add($"{a.App.Name}: the ID token's iss '{iss ?? "(none)"}' differs from the document's issuer '{issuer}'; relying parties configured with this document reject the token");
+            switch (IssuerRule.CompareWithToken(a.Document, jwt))
+            {
+                case IssuerRule.TokenMatch.DocumentHasNoIssuer:
+                    problems.Add($"{a.App.Name}: its document names no issuer, so the ID token's iss '{iss ?? "(none)"}' matches no Issuer Identifier; relying parties configured with this document reject the token");
+                    break;
+                case IssuerRule.TokenMatch.Differs:
+                    problems.Add($"{a.App.Name}: the ID token's iss '{iss ?? "(none)"}' differs from the document's issuer '{a.Document.Issuer}'; relying parties configured with this document reject the token");
+                    break;
+            }
         }
         if (problems.Count > 0) return AppIdTokenIss.Violation(string.Join("; ", problems)).WithCase(Case(apps));
         if (judged == 0) return AppIdTokenIss.NotApplicable("no ID token to compare: " + string.Join("; ", skipped)).WithCase(Case(apps));

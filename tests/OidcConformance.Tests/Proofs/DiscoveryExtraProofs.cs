@@ -117,7 +117,13 @@ public sealed class DiscoveryExtraProofs : IFailureProofs, IPassProofs
                 Make.Discovery("<html><title>Casdoor</title></html>", CasdoorApp, 200, "text/html"))]), "HTML instead of JSON");
         yield return new(DiscoveryExtraChecks.AppIssuer, "per-app issuer is neither global nor own base", () =>
             DiscoveryExtraChecks.EvaluateAppIssuer([App("app", Make.Edit(Real, o => o["issuer"] = "http://casdoor:8000"), CasdoorApp)], "http://localhost:8000"),
-            "neither the global issuer");
+            "not the global issuer");
+        yield return new(DiscoveryExtraChecks.AppIssuer, "per-app document at a §4.1 URL names the global issuer (no relaxation: IssuerRule)", () =>
+            DiscoveryExtraChecks.EvaluateAppIssuer([App("app", Make.Edit(Real, o => o["issuer"] = "http://localhost:8000"), "http://localhost:8000/apps/app/.well-known/openid-configuration")], "http://localhost:8000"),
+            "URL base");
+        yield return new(DiscoveryExtraChecks.AppIdTokenIss, "per-app document without an issuer", () =>
+            DiscoveryExtraChecks.EvaluateAppIdTokenIss([App("app", Make.Edit(Real, o => o.Remove("issuer")), CasdoorApp, idTokenIss: "http://localhost:8000")]),
+            "names no issuer");
         yield return new(DiscoveryExtraChecks.AppJwks, "per-app JWKS error envelope (Casdoor #4141)", () =>
             DiscoveryExtraChecks.EvaluateAppJwks([App("app", Real, CasdoorApp, jwks: Make.Jwks("{\"status\":\"error\",\"msg\":\"Unauthorized operation\"}"))]),
             "no 'keys' array");
