@@ -12,6 +12,13 @@ public sealed record Kill(string CheckId, string ReasonPattern);
 public sealed record Fault(string Name, string Description, string[] Categories, Kill[] Kills)
 {
     public string[] MayTurnInconclusive { get; init; } = [];
+    /// <summary>
+    /// Evidence-loss faults (issue #11: a navigation error, timeout, stall or blank page is never Passed): checks whose Passed
+    /// executions MUST turn Inconclusive because the fault destroys the answer they rest on (a refusal dropped on the way).
+    /// Such a fault kills nothing: every execution it changes must become Inconclusive, never Passed, Failed or Warning.
+    /// </summary>
+    public string[] LosesEvidenceFor { get; init; } = [];
+    public bool IsEvidenceLoss => LosesEvidenceFor.Length > 0;
     /// <summary>Where the bug comes from (a real provider's issue) or what it models.</summary>
     public string? Source { get; init; }
     /// <summary>Rewrites the request before it is forwarded.</summary>

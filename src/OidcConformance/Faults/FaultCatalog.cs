@@ -822,6 +822,7 @@ public static class FaultCatalog
                     q.Form = q.Form.Select(p => p.Key == "token" ? new KeyValuePair<string, string>(p.Key, "unknown-" + p.Value[..Math.Min(8, p.Value.Length)]) : p).ToList();
             },
         },
+        .. EvidenceLossFaults.All,
     ];
 
     /// <summary>The client that authenticates the request (HTTP Basic or client_id in the form), or null.</summary>

@@ -40,6 +40,7 @@ public sealed record FaultDiff(FaultRun Run, IReadOnlyList<(Execution Now, Execu
     /// <summary>The declared checks and no other became violations, each with a reason matching its pattern (FaultTests' first two assertions).</summary>
     public bool KillsExactly(Fault fault) =>
         Killed.SetEquals(fault.Kills.Select(k => k.CheckId)) &&
+        fault.LosesEvidenceFor.All(id => Changed.Any(c => c.Now.Id == id && c.Now.Verdict == "Inconclusive")) &&
         fault.Kills.All(k => Changed.Any(c => c.Now.Id == k.CheckId && c.Now.IsViolation &&
                                               System.Text.RegularExpressions.Regex.IsMatch(c.Now.Reason, k.ReasonPattern, System.Text.RegularExpressions.RegexOptions.IgnoreCase)));
 

@@ -62,7 +62,7 @@ public static class FaultScope
     /// <summary>The expensive control tests this fault's run leaves out: none of their checks is one the fault declares.</summary>
     public static IReadOnlyList<string> LeftOut(Fault fault, IReadOnlyList<ControlTest> control)
     {
-        var declared = fault.Kills.Select(k => k.CheckId).Concat(fault.MayTurnInconclusive).ToHashSet();
+        var declared = fault.Kills.Select(k => k.CheckId).Concat(fault.MayTurnInconclusive).Concat(fault.LosesEvidenceFor).ToHashSet();
         // A test that reported no verdict at all (no check ids) is kept: nothing says what it does.
         bool Candidate(ControlTest t) => t.Seconds >= ExpensiveSeconds && t.Checks.Count > 0 && !t.Checks.Overlaps(declared);
         var kept = control.Where(t => !Candidate(t)).Select(t => t.Method).ToList();

@@ -40,9 +40,10 @@ public sealed class FaultTests
         var ids = CheckCatalog.All.Select(c => c.Id).ToHashSet();
         foreach (var f in FaultCatalog.All)
         {
-            f.Kills.Should().NotBeEmpty($"{f.Name} must declare the checks it kills");
+            (f.Kills.Length > 0 || f.IsEvidenceLoss).Should().BeTrue($"{f.Name} must declare the checks it kills (or, losing evidence, the checks it turns Inconclusive)");
+            if (f.IsEvidenceLoss) f.Kills.Should().BeEmpty($"{f.Name} loses evidence: it must kill nothing");
             f.Categories.Should().NotBeEmpty();
-            foreach (var k in f.Kills.Select(k => k.CheckId).Concat(f.MayTurnInconclusive)) ids.Should().Contain(k, $"{f.Name} names a catalog check");
+            foreach (var k in f.Kills.Select(k => k.CheckId).Concat(f.MayTurnInconclusive).Concat(f.LosesEvidenceFor)) ids.Should().Contain(k, $"{f.Name} names a catalog check");
         }
     }
 
@@ -71,6 +72,19 @@ public sealed class FaultTests
 
         var diff = FaultDiff.Of(run, FaultRuns.Baseline);
         var because = $"fault {fault.Name} ({fault.Description}) changed:\n{diff.Describe()}";
+        if (fault.IsEvidenceLoss)
+        {
+            // Lost evidence is never a verdict: nothing may turn Passed, Failed or Warning, and each declared check must have
+            // lost a Passed execution to Inconclusive, with a reason (the cause, not a judgement).
+            diff.Changed.Where(c => c.Now.Verdict != "Inconclusive").Select(c => $"{c.Now.Key}: {c.Before?.Verdict} → {c.Now.Verdict}")
+                .Should().BeEmpty($"a dropped answer is never evidence; {because}");
+            foreach (var id in fault.LosesEvidenceFor)
+                diff.Changed.Should().Contain(c => c.Now.Id == id && c.Before != null && c.Before.Verdict == "Passed",
+                    $"{id} rests on the refusal the fault drops, so its Passed must turn Inconclusive; {because}");
+            diff.Changed.Select(c => c.Now.Id).Distinct().Except(fault.LosesEvidenceFor).Except(fault.MayTurnInconclusive)
+                .Should().BeEmpty($"every check that lost evidence is declared; {because}");
+            return;
+        }
         diff.Killed.Should().BeEquivalentTo(fault.Kills.Select(k => k.CheckId).ToHashSet(), because);
 
         foreach (var kill in fault.Kills)
@@ -123,10 +137,24 @@ public static class MutationReport
         sb.AppendLine();
         sb.AppendLine("| Fault | What breaks | Checks it killed | Run |");
         sb.AppendLine("|---|---|---|---|");
-        foreach (var r in runs.OrderBy(r => r.Fault.Name))
+        foreach (var r in runs.Where(r => !r.Fault.IsEvidenceLoss).OrderBy(r => r.Fault.Name))
             sb.AppendLine($"| `{r.Fault.Name}` | {r.Fault.Description}{(r.Fault.Source is null ? "" : $" ({r.Fault.Source})")} | " +
                           $"{string.Join(", ", FaultDiff.Of(r, baseline).Killed.Order().Select(i => $"`{i}`"))} | {r.Elapsed.TotalSeconds:F0} s |");
         sb.AppendLine();
+        var losses = runs.Where(r => r.Fault.IsEvidenceLoss).OrderBy(r => r.Fault.Name).ToList();
+        if (losses.Count > 0)
+        {
+            sb.AppendLine("## Evidence-loss faults");
+            sb.AppendLine();
+            sb.AppendLine("A refusal the provider gave is dropped on its way (a navigation error or a dropped connection): a check that rested on it must turn Inconclusive, never Passed, Failed or Warning.");
+            sb.AppendLine();
+            sb.AppendLine("| Fault | What breaks | Checks whose Passed turned Inconclusive | Run |");
+            sb.AppendLine("|---|---|---|---|");
+            foreach (var r in losses)
+                sb.AppendLine($"| `{r.Fault.Name}` | {r.Fault.Description} | " +
+                              $"{string.Join(", ", FaultDiff.Of(r, baseline).Changed.Where(c => c.Before?.Verdict == "Passed" && c.Now.Verdict == "Inconclusive").Select(c => c.Now.Id).Distinct().Order().Select(i => $"`{i}`"))} | {r.Elapsed.TotalSeconds:F0} s |");
+            sb.AppendLine();
+        }
         sb.AppendLine("## Checks");
         sb.AppendLine();
         sb.AppendLine("| Check | Level | Killed by faults | Unit failure proofs |");

@@ -21,7 +21,7 @@ public sealed class GlewlwydRunTests
     {
         if (!Installed()) Assert.Ignore("glewlwyd is not installed (Debian: apt-get install glewlwyd sqlite3); .ci/run installs it");
         var profileFile = Path.Combine(SuiteProcess.Root, "fixtures/providers/glewlwyd/profile.json");
-        var result = await SuiteProcess.RunAsync(new Dictionary<string, string> { ["OIDC_PROFILE"] = profileFile }, timeout: TimeSpan.FromMinutes(10));
+        var result = await SharedSuiteRuns.GlewlwydAsync(); // the same run the live migration diff reads
         var reportFile = Path.Combine(result.ArtifactsDirectory, "report.json");
         File.Exists(reportFile).Should().BeTrue(result.Output);
         using var report = JsonDocument.Parse(File.ReadAllText(reportFile));

@@ -14,7 +14,7 @@ namespace OidcConformance.Tests.Harness;
 [TestFixture, Category("SuiteProcess"), Category("OrderIndependence"), NonParallelizable]
 public sealed class OrderIndependenceTests
 {
-    private const int FirstSeed = 11, SecondSeed = 20261207;
+    private const int FirstSeed = SharedSuiteRuns.NodeSeed, SecondSeed = 20261207;
     private static readonly XNamespace Trx = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
 
     private Run _first = null!;
@@ -28,8 +28,9 @@ public sealed class OrderIndependenceTests
         public string Label => Seed is { } s ? $"seed {s}" : $"category {Category} alone";
     }
 
+    /// <summary>The first order is the shared whole run (SharedSuiteRuns, seed <see cref="SharedSuiteRuns.NodeSeed"/>), which other tests read too.</summary>
     [OneTimeSetUp]
-    public async Task RunFirstSeedAsync() => _first = await RunAsync(FirstSeed, category: null);
+    public async Task RunFirstSeedAsync() => _first = Read(FirstSeed, null, (await SharedSuiteRuns.NodeAsync()).Result);
 
     [Test]
     public async Task Two_shuffled_orders_give_every_execution_the_same_verdict()
@@ -84,6 +85,11 @@ public sealed class OrderIndependenceTests
         if (seed is { } s) environment["OIDC_ORDER_SEED"] = s.ToString();
         var result = await SuiteProcess.RunAsync(environment, filter: category is null ? null : $"Category={category}",
             timeout: TimeSpan.FromMinutes(category is null ? 20 : 8));
+        return Read(seed, category, result);
+    }
+
+    private static Run Read(int? seed, string? category, SuiteProcess.Result result)
+    {
         var label = seed is { } x ? $"seed {x}" : $"category {category}";
         var reportFile = Path.Combine(result.ArtifactsDirectory, "report.json");
         File.Exists(reportFile).Should().BeTrue($"the run ({label}) writes report.json:\n{result.Output}");

@@ -20,8 +20,8 @@ public sealed class SuiteSecretsTests
     [Test]
     public async Task No_secret_or_issued_token_appears_in_any_output()
     {
-        var recording = Directory.CreateTempSubdirectory("recording-").FullName; // outside the artifacts folder on purpose
-        var result = await SuiteProcess.RunAsync(new Dictionary<string, string> { ["OIDC_RECORD_DIR"] = recording });
+        // The shared whole run (SharedSuiteRuns): it records the provider's responses outside its artifacts folder.
+        var (result, recording) = await SharedSuiteRuns.NodeAsync();
         result.Output.Should().Contain("Passed", "the suite must have run");
 
         var secrets = KnownSecrets(recording);
