@@ -285,11 +285,13 @@ public static class AuthorizationEndpointChecks
             };
         if (o.End == AuthorizationEnd.LoginRejected) return check.NotApplicable($"the login was refused: {o.Detail}");
         if (o.End != AuthorizationEnd.Redirected) return check.NotApplicable($"no code: {o.Describe()}");
-        if (o.CredentialsSubmitted) return check.Pass("the login page was shown again and the user logged in");
+        if (o.CredentialsSubmitted) return check.Pass("the login page was shown again in this attempt and the user's credentials were submitted");
+        // Only a login form shown and submitted in this attempt is evidence of re-authentication (issue #11 class 4). A fresh
+        // auth_time is not: a session established moments before the request, or a provider's re-authentication grace window
+        // (a few seconds), gives one without any prompt, so it can neither pass nor excuse the check.
         var started = a.Started.ToUnixTimeSeconds();
-        if (authTime is { } t && t >= started - 1) return check.Pass($"auth_time {t} is not older than the request ({started})");
         return check.Violation("the provider returned a code for the existing session without showing its login page" +
-                               (authTime is { } old ? $" (auth_time {old} is {started - old} s older than the request)" : ""));
+                               (authTime is { } t ? $" (auth_time {t}, {started - t} s before the request; only a submitted login form shows re-authentication)" : ""));
     }
 
     public static CheckResult EvaluateAuthTime(CheckDefinition check, AuthorizationAttempt a)

@@ -2,15 +2,25 @@ namespace OidcConformance.Faults;
 
 /// <summary>
 /// One fault per negative family (issue #11, "no negative check can reach Passed from a navigation error, timeout, stall or
-/// blank page"): the provider refuses the mutated request correctly, but its refusal never reaches the suite — the proxy
-/// drops the connection instead of passing the refusal on, so the browser sees a navigation error and the back channel a
-/// transport error. Control attempts (the same request without the mutation, which the provider grants) pass through
-/// untouched. A negative check that read "no redirect" or "no token" as a refusal would stay Passed here; the right verdict
-/// is Inconclusive with the cause. Every change such a fault makes must be Passed → Inconclusive (FaultTests).
+/// blank page"): the provider refuses the mutated request correctly, but its refusal never reaches the suite. In the
+/// browser the refusal becomes a blank page (HTTP 200, an empty document: no redirect, no error page — what a single-page
+/// app that failed to load shows). A refusal lost in the network (a dropped connection, a timeout, a gateway's 502/503/504,
+/// in the browser or on the back channel) is not modelled here: the run reads it as an outage of the provider, and every
+/// execution that met it is an Error, never a verdict (OutageFaults, ProviderOutageTests; tried with these refusals: the
+/// token endpoint's dropped 4xx answers and the authorization endpoint's dropped error pages all became
+/// "provider unreachable" Errors, none Passed). Control attempts (the same request without the mutation, which the provider grants) pass
+/// through untouched. A negative check that read "no redirect" or "no token" as a refusal would stay Passed here; the
+/// right verdict is Inconclusive with the cause. Every change such a fault makes must be Passed → Inconclusive (FaultTests).
 /// </summary>
 public static class EvidenceLossFaults
 {
-    private static ProxyResponse Dropped() => new(0, []) { AbortConnection = true };
+    private static ProxyResponse Blank()
+    {
+        var r = new ProxyResponse(200, System.Text.Encoding.UTF8.GetBytes("<!doctype html><html><head><title></title></head><body></body></html>"));
+        r.SetHeader("Content-Type", "text/html; charset=utf-8");
+        r.SetHeader("Cache-Control", "no-store");
+        return r;
+    }
 
     /// <summary>An error answer of the front channel: an error page (4xx/5xx), or a redirect / form_post carrying an OAuth error.</summary>
     private static bool IsFrontChannelRefusal(ProxyResponse r)
@@ -25,10 +35,10 @@ public static class EvidenceLossFaults
 
     public static readonly IReadOnlyList<Fault> All =
     [
-        new("authz-refusals-lost", "every refusal of the authorization endpoint (error page or error redirect) is lost: the browser's connection drops instead",
+        new("authz-refusals-blank", "every refusal of the authorization endpoint (error page or error redirect) is replaced by a blank page",
             ["AuthorizationEndpoint", "Pkce"], [])
         {
-            Source = "a reverse proxy or load balancer that resets connections on upstream 4xx pages, or a network failure at that moment",
+            Source = "a front end that swallows the provider's error pages (a single-page app whose error route fails to load)",
             LosesEvidenceFor =
             [
                 "authz.redirect-uri-near-miss-rejected", "authz.redirect-uri-unregistered-no-redirect", "authz.client-id-missing-no-redirect",
@@ -39,29 +49,13 @@ public static class EvidenceLossFaults
             Around = async (c, q, next) =>
             {
                 var r = await next(q);
-                return c.IsUnder(q, Endpoint.Authorization) && IsFrontChannelRefusal(r) ? Dropped() : r;
+                return c.IsUnder(q, Endpoint.Authorization) && IsFrontChannelRefusal(r) ? Blank() : r;
             },
         },
-        new("token-refusals-lost", "every error answer of the token endpoint is lost: the connection drops instead of the 4xx answer",
-            ["Pkce", "TokenEndpoint"], [])
-        {
-            Source = "a provider behind a proxy that drops upstream errors, or a network failure at that moment",
-            LosesEvidenceFor =
-            [
-                "pkce.invalid-verifier-rejected", "pkce.downgrade-rejected", "pkce.verifier-format-enforced", "token.code-bound-to-client",
-                "token.code-bound-to-redirect-uri", "token.code-single-use", "token.invalid-client", "token.invalid-code",
-                "token.unsupported-grant-type", "token.missing-grant-type",
-            ],
-            Around = async (c, q, next) =>
-            {
-                var r = await next(q);
-                return c.Is(q, Endpoint.Token) && r.Status >= 400 ? Dropped() : r;
-            },
-        },
-        new("logout-refusals-lost", "every refusal of the end-session endpoint (error page or error redirect) is lost: the browser's connection drops instead",
+        new("logout-refusals-blank", "every refusal of the end-session endpoint (error page or error redirect) is replaced by a blank page",
             ["Logout"], [])
         {
-            Source = "a reverse proxy that resets connections on upstream 4xx pages, or a network failure at that moment",
+            Source = "a front end that swallows the provider's error pages (a single-page app whose error route fails to load)",
             LosesEvidenceFor =
             [
                 "logout.unregistered-post-logout-uri-no-redirect", "logout.query-modified-post-logout-uri-no-redirect",
@@ -70,7 +64,7 @@ public static class EvidenceLossFaults
             Around = async (c, q, next) =>
             {
                 var r = await next(q);
-                return c.IsUnder(q, Endpoint.EndSession) && IsFrontChannelRefusal(r) ? Dropped() : r;
+                return c.IsUnder(q, Endpoint.EndSession) && IsFrontChannelRefusal(r) ? Blank() : r;
             },
         },
     ];

@@ -133,7 +133,13 @@ public sealed class AuthorizationEndpointProofs : IFailureProofs, IPassProofs
         yield return new(PromptLogin, "prompt=login answered silently from the session", () =>
             EvaluateReauthentication(PromptLogin, silent, old), "without showing its login page");
         yield return new(MaxAgeReauthenticates, "max_age=0 answered silently from a 5-minute-old session", () =>
-            EvaluateReauthentication(MaxAgeReauthenticates, silent, old), "300 s older");
+            EvaluateReauthentication(MaxAgeReauthenticates, silent, old), "300 s before the request");
+        // Issue #11 class 4, the artifact that fooled the auth_time heuristic: no login form in this attempt, but the session
+        // (or a provider's re-authentication grace window) is only a second old, so auth_time looked fresh.
+        yield return new(PromptLogin, "prompt=login answered silently from a session one second old (fresh auth_time, no login form)", () =>
+            EvaluateReauthentication(PromptLogin, silent, now.ToUnixTimeSeconds()), "only a submitted login form");
+        yield return new(MaxAgeReauthenticates, "max_age=0 answered silently within a re-authentication grace window (fresh auth_time, no login form)", () =>
+            EvaluateReauthentication(MaxAgeReauthenticates, silent, now.ToUnixTimeSeconds() - 1), "without showing its login page");
         yield return new(MaxAgeReauthenticates, "max_age=0 refused as a malformed request (glewlwyd 2.7.5: 'max_age invalid')", () =>
             EvaluateReauthentication(MaxAgeReauthenticates, new AuthorizationAttempt(Request(),
                 Redirect(Registered, p: [("error", "invalid_request"), ("error_description", "max_age invalid"), ("state", "st-1")]), []), null),
