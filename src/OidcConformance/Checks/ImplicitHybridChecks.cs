@@ -86,6 +86,9 @@ public static class ImplicitHybridChecks
 
     public static CheckResult EvaluateResponseParameters(string responseType, AuthorizationOutcome outcome)
     {
+        // A stall, a blank page or a refused login is no answer to the response type (issue #11 class 1): never a verdict.
+        if (outcome.End is AuthorizationEnd.Stalled or AuthorizationEnd.BlankPage or AuthorizationEnd.LoginRejected)
+            return ResponseParameters.NotApplicable($"no evidence either way: {outcome.Describe()}");
         if (outcome.End != AuthorizationEnd.Redirected) return ResponseParameters.Violation(outcome.Describe());
         var response = outcome.Response!;
         if (response.Error is { } error)

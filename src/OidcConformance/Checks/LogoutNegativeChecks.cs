@@ -85,6 +85,10 @@ public static class LogoutNegativeChecks
     /// <summary>The no-state case: a redirect to the registered post_logout_redirect_uri is required; state must not be invented.</summary>
     public static CheckResult EvaluateRedirectWithoutState(AuthorizationOutcome outcome, string postLogoutRedirectUri)
     {
+        // A stall or a blank page is no answer of the OP (issue #11 class 1): under load the browser can reach the RP's page and
+        // not see it settle in time, and a page that failed to load says nothing about the redirect the OP would have sent.
+        if (outcome.End is AuthorizationEnd.Stalled or AuthorizationEnd.BlankPage && !outcome.Detail.Contains("confirmation", StringComparison.Ordinal))
+            return RedirectWithoutState.NotApplicable($"no evidence either way: the logout attempt ended without a redirect or a page of the OP ({outcome.Describe()})");
         if (outcome.End != AuthorizationEnd.Redirected)
             return RedirectWithoutState.Violation($"no redirect to the RP for a logout without state (valid id_token_hint, registered post_logout_redirect_uri): {outcome.Describe()}");
         var hit = outcome.Hit!;
