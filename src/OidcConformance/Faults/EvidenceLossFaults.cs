@@ -3,8 +3,8 @@ namespace OidcConformance.Faults;
 /// <summary>
 /// One fault per negative family (issue #11, "no negative check can reach Passed from a navigation error, timeout, stall or
 /// blank page"): the provider refuses the mutated request correctly, but its refusal never reaches the suite. In the
-/// browser the refusal becomes a blank page (HTTP 200, an empty document: no redirect, no error page — what a single-page
-/// app that failed to load shows). A refusal lost in the network (a dropped connection, a timeout, a gateway's 502/503/504,
+/// browser the refusal becomes a blank page (HTTP 200, the shell of a single-page app that did not boot: no redirect, no
+/// error page, nothing the login driver knows). A refusal lost in the network (a dropped connection, a timeout, a gateway's 502/503/504,
 /// in the browser or on the back channel) is not modelled here: the run reads it as an outage of the provider, and every
 /// execution that met it is an Error, never a verdict (OutageFaults, ProviderOutageTests; tried with these refusals: the
 /// token endpoint's dropped 4xx answers and the authorization endpoint's dropped error pages all became
@@ -14,9 +14,16 @@ namespace OidcConformance.Faults;
 /// </summary>
 public static class EvidenceLossFaults
 {
+    /// <summary>
+    /// A page that loads and shows nothing: the shell of a single-page app whose bundle did not run (a script, an empty root
+    /// element, no form, no redirect). Not an empty document: glewlwyd answers some requests with a truly empty 200 document,
+    /// which the authorizer reads as the provider's (contentless) error page; this shell is what a user sees when the page
+    /// itself failed, the blank page of issue #11.
+    /// </summary>
     private static ProxyResponse Blank()
     {
-        var r = new ProxyResponse(200, System.Text.Encoding.UTF8.GetBytes("<!doctype html><html><head><title></title></head><body></body></html>"));
+        var r = new ProxyResponse(200, System.Text.Encoding.UTF8.GetBytes(
+            "<!doctype html><html><head><title>Sign in</title></head><body><div id=\"root\"></div><script>window.__appBooted = false;</script></body></html>"));
         r.SetHeader("Content-Type", "text/html; charset=utf-8");
         r.SetHeader("Cache-Control", "no-store");
         return r;
