@@ -1,5 +1,6 @@
 using OidcConformance.Browser;
 using OidcConformance.Run;
+using OidcConformance.Protocol;
 
 namespace OidcConformance.Flows;
 
