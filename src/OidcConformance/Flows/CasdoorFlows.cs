@@ -93,8 +93,11 @@ public static class CasdoorFlows
     /// has neither client_id nor client_secret: the form carries the token and its hint alone.
     /// </summary>
     public static Task<HttpExchange> IntrospectWithBasicAsync(ConformanceRun r, string endpoint, ClientProfile client, string value, string tokenType) =>
-        r.Http.SendAsync(TokenRequest.For(endpoint, client, ClientAuthentication.ClientSecretBasic)
-            .Set("token", value).Set("token_type_hint", tokenType).Build(), $"introspection ({tokenType}, client_secret_basic)");
+        r.Http.SendAsync(BasicIntrospectionRequest(endpoint, client, value, tokenType), $"introspection ({tokenType}, client_secret_basic)");
+
+    /// <summary>The request of <see cref="IntrospectWithBasicAsync"/>: form <c>token</c>, <c>token_type_hint</c>; client in the Basic header only.</summary>
+    public static HttpRequestMessage BasicIntrospectionRequest(string endpoint, ClientProfile client, string value, string tokenType) =>
+        TokenRequest.For(endpoint, client, ClientAuthentication.ClientSecretBasic).Set("token", value).Set("token_type_hint", tokenType).Build();
 
     /// <summary>
     /// Its own login (a Casdoor refresh deletes the old token row, A-39): refresh at the token endpoint, then redeem
