@@ -111,7 +111,7 @@ public sealed partial class BrowserAuthorizer
         return new AuthorizationOutcome(AuthorizationEnd.Redirected, uri.AbsolutePath)
         {
             Response = response, CredentialsSubmitted = submitted, ConsentShown = consent, FinalUrl = url, Duration = clock.Elapsed,
-            PagesMet = met, TargetUnreachable = FirstLine(failure),
+            PagesMet = met, TargetUnreachable = ChromiumQuirks.FirstLine(failure),
         };
     }
 

@@ -2,61 +2,9 @@ using System.Net;
 using Microsoft.Playwright;
 using OidcConformance.Callback;
 using OidcConformance.Protocol;
+using static OidcConformance.Browser.ChromiumQuirks;
 
 namespace OidcConformance.Browser;
-
-public enum AuthorizationEnd
-{
-    /// <summary>The provider sent the browser to the relying party's callback.</summary>
-    Redirected,
-    /// <summary>The provider showed an error page of its own.</summary>
-    ProviderError,
-    /// <summary>The provider asked for credentials where no login was allowed (prompt=none / SSO expected).</summary>
-    LoginRequired,
-    /// <summary>Credentials were submitted and refused.</summary>
-    LoginRejected,
-    /// <summary>Nothing recognizable happened before the navigation deadline.</summary>
-    Stalled,
-    /// <summary>
-    /// The provider's page loaded (its document and API requests answered, none in flight) and then showed nothing the
-    /// driver recognizes: the provider answered without redirecting and without an error page. Detail lists the answered
-    /// requests. Unlike <see cref="Stalled"/> this is evidence of what the provider did, decided within seconds.
-    /// </summary>
-    BlankPage,
-}
-
-/// <summary>What one authorization attempt in the browser ended with.</summary>
-public sealed record AuthorizationOutcome(AuthorizationEnd End, string Detail)
-{
-    public AuthorizationResponse? Response { get; init; }
-    public CallbackHit? Hit { get; init; }
-    public bool CredentialsSubmitted { get; init; }
-    public bool ConsentShown { get; init; }
-    public string? FinalUrl { get; init; }
-    public TimeSpan Duration { get; init; }
-    /// <summary>The provider pages the attempt took, in order, each once the page had settled (<see cref="IPageWatch"/>).</summary>
-    public IReadOnlyList<ProviderPage> PagesMet { get; init; } = [];
-    /// <summary>Redirected, but the browser could not load the target (e.g. its host does not resolve): the request it was
-    /// sent on is the evidence (<see cref="FinalUrl"/>, <see cref="Response"/>), there is no callback hit.</summary>
-    public string? TargetUnreachable { get; init; }
-
-    public string Describe() => End switch
-    {
-        AuthorizationEnd.Redirected when TargetUnreachable is { } failure =>
-            $"redirected the browser to {Http.Redactor.Redact(FinalUrl?.Split('?')[0])} ({Response?.Describe()}), which the browser could not load ({failure})",
-        AuthorizationEnd.Redirected => $"redirected to the relying party ({Response?.Describe()})",
-        AuthorizationEnd.BlankPage => $"the provider's page loaded and showed nothing recognizable, without redirecting (URL {Http.Redactor.Redact(FinalUrl)}): {Detail}",
-        AuthorizationEnd.ProviderError => $"the provider showed an error page: {Detail}",
-        AuthorizationEnd.LoginRequired => "the provider asked for a login",
-        AuthorizationEnd.LoginRejected => $"the provider refused the credentials: {Detail}",
-        _ when Detail.Contains("net::ERR_", StringComparison.Ordinal) =>
-            $"the browser could not load the provider's page (URL {Http.Redactor.Redact(FinalUrl)}): {Detail}",
-        _ => $"no redirect and no recognizable provider page within the navigation timeout (last URL {Http.Redactor.Redact(FinalUrl)}): {Detail}",
-    };
-}
-
-/// <summary>How the browser should send the authorization request.</summary>
-public enum RequestMethod { Get, Post }
 
 /// <summary>
 /// Drives one authorization request in a user-agent session: it follows the provider's pages through the login
@@ -96,7 +44,7 @@ public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListe
     private async Task<AuthorizationOutcome> ReachedAsync(AuthorizationOutcome outcome, NavigationFailures failures, Uri? started)
     {
         if (Outages is null) return outcome;
-        if (outcome.End == AuthorizationEnd.Stalled && outcome.Detail.Contains("net::ERR_", StringComparison.Ordinal) || outcome.Detail == UnreachablePage)
+        if (outcome.End == AuthorizationEnd.Stalled && IsNetworkError(outcome.Detail) || outcome.Detail == UnreachablePage)
         {
             if (failures.Last is { } failed && Outages.IsProviderOrigin(failed.Url))
                 throw await Outages.BrowserUnreachableAsync(failed.Url, failed.Failure);
@@ -140,11 +88,11 @@ public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListe
         {
             return new AuthorizationOutcome(AuthorizationEnd.ProviderError, answered) { FinalUrl = page.Url, Duration = clock.Elapsed };
         }
-        catch (PlaywrightException e) when (e.Message.Contains("net::ERR_", StringComparison.Ordinal) && traffic.FailedRedirect is { } away)
+        catch (PlaywrightException e) when (IsNetworkError(e.Message) && traffic.FailedRedirect is { } away)
         {
             return UnreachableRedirect(away.Url, away.Failure, submitted, consent, met, clock);
         }
-        catch (PlaywrightException e) when (e.Message.Contains("net::ERR_", StringComparison.Ordinal))
+        catch (PlaywrightException e) when (IsNetworkError(e.Message))
         {
             return new AuthorizationOutcome(AuthorizationEnd.Stalled, FirstLine(e.Message)) { FinalUrl = page.Url, Duration = clock.Elapsed };
         }
@@ -253,11 +201,11 @@ public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListe
         try { await GotoAsync(page, endSessionUrl.ToString()); }
         catch (PlaywrightException e) when (EmptyErrorResponse(e) is { } answered)
         {
-            return new AuthorizationOutcome(AuthorizationEnd.ProviderError, answered) { FinalUrl = page.Url, Duration = clock.Elapsed };
+            return Ended(AuthorizationEnd.ProviderError, answered);
         }
-        catch (PlaywrightException e) when (e.Message.Contains("net::ERR_", StringComparison.Ordinal))
+        catch (PlaywrightException e) when (IsNetworkError(e.Message))
         {
-            return new AuthorizationOutcome(AuthorizationEnd.Stalled, FirstLine(e.Message)) { FinalUrl = page.Url, Duration = clock.Elapsed };
+            return Ended(AuthorizationEnd.Stalled, FirstLine(e.Message));
         }
         for (var step = 0; step < 4; step++)
         {
@@ -267,9 +215,9 @@ public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListe
             switch (seen)
             {
                 case null:
-                    return new AuthorizationOutcome(AuthorizationEnd.Stalled, "timed out waiting for the provider") { FinalUrl = page.Url, Duration = clock.Elapsed };
+                    return Ended(AuthorizationEnd.Stalled, "timed out waiting for the provider");
                 case UnreachablePage:
-                    return new AuthorizationOutcome(AuthorizationEnd.Stalled, UnreachablePage) { FinalUrl = page.Url, Duration = clock.Elapsed };
+                    return Ended(AuthorizationEnd.Stalled, UnreachablePage);
                 case "callback":
                     return await ReadCallbackAsync(page, false, false, clock);
                 case nameof(ProviderPage.LogoutConfirm) when confirm:
@@ -278,20 +226,24 @@ public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListe
                     confirm = false;
                     break;
                 case nameof(ProviderPage.LogoutConfirm):
-                    return new AuthorizationOutcome(AuthorizationEnd.Stalled, "logout confirmation shown") { FinalUrl = page.Url, Duration = clock.Elapsed };
+                    return Ended(AuthorizationEnd.Stalled, "logout confirmation shown");
                 case nameof(ProviderPage.LoggedOut):
-                    return new AuthorizationOutcome(AuthorizationEnd.ProviderError, "logged out, no redirect: " + await driver.ReadMessageAsync(page)) { FinalUrl = page.Url, Duration = clock.Elapsed };
+                    return Ended(AuthorizationEnd.ProviderError, "logged out, no redirect: " + await driver.ReadMessageAsync(page));
                 case nameof(ProviderPage.Error):
-                    return new AuthorizationOutcome(AuthorizationEnd.ProviderError, await driver.ReadMessageAsync(page)) { FinalUrl = page.Url, Duration = clock.Elapsed };
+                    return Ended(AuthorizationEnd.ProviderError, await driver.ReadMessageAsync(page));
                 case nameof(ProviderPage.Login):
-                    return new AuthorizationOutcome(AuthorizationEnd.LoginRequired, "login form shown") { FinalUrl = page.Url, Duration = clock.Elapsed };
+                    return Ended(AuthorizationEnd.LoginRequired, "login form shown");
                 case { } http when http.StartsWith("http-error:", StringComparison.Ordinal):
-                    return new AuthorizationOutcome(AuthorizationEnd.ProviderError, $"HTTP {http[11..]} page: {await driver.ReadMessageAsync(page)}") { FinalUrl = page.Url, Duration = clock.Elapsed };
+                    return Ended(AuthorizationEnd.ProviderError, $"HTTP {http[11..]} page: {await driver.ReadMessageAsync(page)}");
                 default:
-                    return new AuthorizationOutcome(AuthorizationEnd.Stalled, "no recognizable page") { FinalUrl = page.Url, Duration = clock.Elapsed };
+                    return Ended(AuthorizationEnd.Stalled, "no recognizable page");
             }
         }
-        return new AuthorizationOutcome(AuthorizationEnd.Stalled, "no redirect before the deadline") { FinalUrl = page.Url, Duration = clock.Elapsed };
+        return Ended(AuthorizationEnd.Stalled, "no redirect before the deadline");
+
+        // Every logout outcome other than a redirect is built here: where the browser ended and how long it took.
+        AuthorizationOutcome Ended(AuthorizationEnd end, string detail) =>
+            new(end, detail) { FinalUrl = page.Url, Duration = clock.Elapsed };
     }
 
     private async Task<AuthorizationOutcome> ReadCallbackAsync(IPage page, bool submitted, bool consent, System.Diagnostics.Stopwatch clock)
@@ -348,7 +300,7 @@ public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListe
                 // A navigation to the provider's origin failed in the network (Chromium's error page): nothing will appear. Failures
                 // elsewhere (a redirect to a relying-party host that does not resolve) are evidence about the provider and keep
                 // their own handling.
-                if (failures?.Last is { } failed && Outages?.IsProviderOrigin(failed.Url) == true && page.Url.StartsWith("chrome-error://", StringComparison.Ordinal))
+                if (failures?.Last is { } failed && Outages?.IsProviderOrigin(failed.Url) == true && page.Url.StartsWith(ErrorPageScheme, StringComparison.Ordinal))
                     return UnreachablePage;
                 if (traffic is not null && await traffic.BlankEvidenceAsync(BlankPageQuiet) is { } evidence)
                 {
@@ -389,45 +341,6 @@ public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListe
     }
 
     /// <summary>
-    /// Navigates (until commit). A page reused from an earlier attempt may still be committing Chromium's error page for that
-    /// attempt's failed navigation (an empty-bodied HTTP error, net::ERR_HTTP_RESPONSE_CODE_FAILURE); that late commit interrupts
-    /// this navigation, which is then started again. Once the request went out, Playwright may also report the provider's own
-    /// redirect (e.g. to its login page) as an interruption: the navigation is under way and the page wait that follows sees it.
-    /// </summary>
-    private static async Task GotoAsync(IPage page, string url)
-    {
-        var options = new PageGotoOptions { WaitUntil = WaitUntilState.Commit };
-        var state = Http.FormCodec.Parse(new Uri(url).Query.TrimStart('?')).FirstOrDefault(p => p.Key == "state").Value;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await page.GotoAsync(url, options);
-                return;
-            }
-            catch (PlaywrightException e) when (InterruptingNavigation(e) is { } target && attempt < 3)
-            {
-                if (OwnRedirect(target, state)) return;
-            }
-        }
-    }
-
-    /// <summary>The URL of the navigation that interrupted a goto, from Playwright's message.</summary>
-    public static string? InterruptingNavigation(PlaywrightException e)
-    {
-        const string marker = "is interrupted by another navigation to \"";
-        var at = e.Message.IndexOf(marker, StringComparison.Ordinal);
-        if (at < 0) return null;
-        var start = at + marker.Length;
-        var end = e.Message.IndexOf('"', start);
-        return end < 0 ? e.Message[start..] : e.Message[start..end];
-    }
-
-    /// <summary>An interrupting navigation that is this request's own continuation: not an error page, and it carries the request's state.</summary>
-    public static bool OwnRedirect(string target, string? state) =>
-        !target.StartsWith("chrome-error://", StringComparison.Ordinal) && !string.IsNullOrEmpty(state) && target.Contains(state, StringComparison.Ordinal);
-
-    /// <summary>
     /// A loaded document with nothing in its body and no script that could still render something (glewlwyd answers
     /// end_session without id_token_hint with 200 and an empty body): nothing will ever appear, so waiting is pointless.
     /// </summary>
@@ -441,15 +354,6 @@ public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListe
         }
         catch (PlaywrightException) { return false; } // navigating right now
     }
-
-    /// <summary>
-    /// Chromium fails a navigation with net::ERR_HTTP_RESPONSE_CODE_FAILURE when the server answered with an HTTP error status
-    /// and an empty body: the provider did answer (an error page without content), so this is not a network failure.
-    /// </summary>
-    public static string? EmptyErrorResponse(PlaywrightException e) =>
-        e.Message.Contains("net::ERR_HTTP_RESPONSE_CODE_FAILURE", StringComparison.Ordinal)
-            ? "HTTP error status with an empty body (" + FirstLine(e.Message) + ")"
-            : null;
 
     /// <summary>After credentials: the login form goes away (accepted) or an error shows (refused).</summary>
     private async Task<string?> AfterSubmitAsync(IPage page, DateTime deadline)
@@ -476,5 +380,4 @@ public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListe
         string.Concat(fields.Select(f => $"<input type=\"hidden\" name=\"{WebUtility.HtmlEncode(f.Key)}\" value=\"{WebUtility.HtmlEncode(f.Value)}\">")) +
         "</form><script>document.forms[0].submit()</script>";
 
-    private static string FirstLine(string s) => s.Split('\n')[0];
 }

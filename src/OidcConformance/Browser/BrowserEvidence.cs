@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Playwright;
+using OidcConformance.Protocol;
 
 namespace OidcConformance.Browser;
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using OidcConformance.Protocol;
 
 namespace OidcConformance.Browser;
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using OidcConformance.Profiles;
+using OidcConformance.Protocol;
 
 namespace OidcConformance.Browser;
 

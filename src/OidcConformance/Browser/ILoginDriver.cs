@@ -1,10 +1,8 @@
 using Microsoft.Playwright;
 using OidcConformance.Profiles;
+using OidcConformance.Protocol;
 
 namespace OidcConformance.Browser;
-
-/// <summary>The provider pages a login driver recognizes.</summary>
-public enum ProviderPage { Login, Consent, LogoutConfirm, LoggedOut, Error }
 
 /// <summary>
 /// Page object for one provider's interactive pages. Drivers only know selectors and clicks; the generic

@@ -1,4 +1,3 @@
-using OidcConformance.Browser;
 using OidcConformance.Http;
 using OidcConformance.Protocol;
 using OidcConformance.Tokens;

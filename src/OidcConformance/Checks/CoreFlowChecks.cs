@@ -1,5 +1,4 @@
 using System.Text.Json;
-using OidcConformance.Browser;
 using OidcConformance.Protocol;
 
 namespace OidcConformance.Checks;

@@ -1,4 +1,4 @@
-using OidcConformance.Browser;
+using OidcConformance.Protocol;
 using OidcConformance.Callback;
 
 namespace OidcConformance.Checks;

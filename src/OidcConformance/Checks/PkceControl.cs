@@ -1,4 +1,3 @@
-using OidcConformance.Browser;
 using OidcConformance.Protocol;
 
 namespace OidcConformance.Checks;

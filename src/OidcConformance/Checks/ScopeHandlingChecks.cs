@@ -1,4 +1,4 @@
-using OidcConformance.Browser;
+using OidcConformance.Protocol;
 
 namespace OidcConformance.Checks;
 

@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
 using OidcConformance.Browser;
 using OidcConformance.Profiles;
+using OidcConformance.Protocol;
 
 namespace OidcConformance.Doctor;
 

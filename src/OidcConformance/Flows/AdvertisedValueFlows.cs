@@ -71,7 +71,7 @@ public static class AdvertisedValueFlows
     /// redeemed with the client's preferred authentication; made once per run and client. Worked only when all of it did.
     /// </summary>
     public static Task<AuthorizationAttempt> ControlAttemptAsync(ConformanceRun run, ClientProfile client) =>
-        run.SharedAsync($"advertised/control/{client.Role}", () => AuthorizationEndpointFlow.AttemptAsync(run, exchangeCode: true, client: client));
+        run.SharedAsync(SharedArtifacts.AdvertisedControl(client.Role), () => AuthorizationEndpointFlow.AttemptAsync(run, exchangeCode: true, client: client));
 
     public static async Task<(string Label, ProbeOutcome Outcome)> ControlAsync(ConformanceRun run, ClientProfile client)
     {
@@ -101,7 +101,7 @@ public static class AdvertisedValueFlows
         var registered = run.Profile.Clients.Values.Where(c => c.ResponseTypes.Any(t => ResponseTypes.SameSet(t, responseType))).ToList();
         var client = registered.Contains(run.Profile.Confidential) ? run.Profile.Confidential : registered.FirstOrDefault() ?? run.Profile.Confidential;
         var (label, control) = await ControlAsync(run, client);
-        var attempt = await run.SharedAsync($"advertised/response-type/{responseType}/{responseMode ?? "default"}", () =>
+        var attempt = await run.SharedAsync(SharedArtifacts.AdvertisedResponseType(responseType, responseMode), () =>
             AuthorizationEndpointFlow.AttemptAsync(run, q =>
             {
                 q.Set("response_type", responseType);
@@ -127,7 +127,7 @@ public static class AdvertisedValueFlows
         if (!probe.Advertised) return probe with { Notes = notes };
         var client = run.Profile.Confidential;
         var (label, control) = await ControlAsync(run, client);
-        var attempt = await run.SharedAsync($"advertised/response-mode/{responseMode}", () =>
+        var attempt = await run.SharedAsync(SharedArtifacts.AdvertisedResponseMode(responseMode), () =>
             AuthorizationEndpointFlow.AttemptAsync(run, q => q.Set("response_mode", responseMode), exchangeCode: true, client: client));
         return probe with { Notes = notes, ControlLabel = label, Control = control, Attempt = Authorization(attempt, "code", responseMode) };
     }
@@ -223,11 +223,10 @@ public static class AdvertisedValueFlows
         if (caveat is null && !grantClient.GrantTypes.Contains(grant))
             caveat = $"the profile registers no client for the {grant} grant (the {grantClient.Role} client was used)";
         var (label, controlOutcome) = await ControlAsync(run, p.Confidential);
-        var outcome = await run.SharedAsync($"advertised/grant/{grant}", async () => new Box<ProbeOutcome>(await attemptFactory()));
+        var outcome = await run.SharedAsync(SharedArtifacts.AdvertisedGrant(grant), async () => new Boxed<ProbeOutcome>(await attemptFactory()));
         return probe with { Notes = notes, ControlLabel = label, Control = controlOutcome, Attempt = outcome.Value, RegistrationCaveat = caveat };
     }
 
-    private sealed record Box<T>(T Value);
 
     // ---------------------------------------------------------------- code_challenge_methods_supported
 
@@ -239,7 +238,7 @@ public static class AdvertisedValueFlows
         if (!run.Profile.Features.Pkce) notes.Add("the profile says features.pkce = false while discovery advertises code challenge methods");
         var client = run.Profile.Confidential;
         var (label, control) = await ControlAsync(run, client);
-        var attempt = await run.SharedAsync($"advertised/pkce/{method}", () =>
+        var attempt = await run.SharedAsync(SharedArtifacts.AdvertisedPkce(method), () =>
             AuthorizationEndpointFlow.AttemptAsync(run, q => q.WithPkce(method), exchangeCode: true, client: client));
         return probe with { Notes = notes, ControlLabel = label, Control = control, Attempt = Authorization(attempt, "code", null) };
     }
@@ -269,11 +268,11 @@ public static class AdvertisedValueFlows
         if (client is null)
             return probe with { NotExercised = method == "none" ? "the profile has no public client (clients.public) to exercise it with" : "the profile has no confidential client with the code flow" };
         var (label, control) = await ControlAsync(run, p.Confidential);
-        var outcome = await run.SharedAsync($"advertised/auth/{method}", async () =>
+        var outcome = await run.SharedAsync(SharedArtifacts.AdvertisedAuthentication(method), async () =>
         {
             var attempt = await AuthorizationEndpointFlow.AttemptAsync(run, q => { if (client.IsPublic) q.WithPkce(); }, client: client);
             if (attempt.Outcome.Response is not { Error: null, Code: { } code })
-                return new Box<ProbeOutcome>(ProbeOutcome.NoEvidence($"the {client.Role} client's authorization issued no code to redeem: {attempt.Outcome.Describe()}"));
+                return new Boxed<ProbeOutcome>(ProbeOutcome.NoEvidence($"the {client.Role} client's authorization issued no code to redeem: {attempt.Outcome.Describe()}"));
             var endpoint = await run.EndpointAsync("token_endpoint");
             var redirect = attempt.Request.RedirectUri!;
             var request = method == "client_secret_jwt"
@@ -281,7 +280,7 @@ public static class AdvertisedValueFlows
                     .Set("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
                     .Set("client_assertion", ClientSecretJwt(client, endpoint))
                 : TokenRequest.AuthorizationCode(endpoint, client, code, redirect, attempt.Request.CodeVerifier, ClientAuthenticationNames.Parse(method));
-            return new Box<ProbeOutcome>(Token(await run.TokenAsync(request, $"token: authorization_code with {method} (advertised auth methods)"), $"the code exchange with {method}"));
+            return new Boxed<ProbeOutcome>(Token(await run.TokenAsync(request, $"token: authorization_code with {method} (advertised auth methods)"), $"the code exchange with {method}"));
         });
         return probe with
         {
@@ -321,7 +320,7 @@ public static class AdvertisedValueFlows
         var client = run.Profile.Confidential;
         var requested = string.Join(" ", new[] { "openid" }.Concat(values.Where(v => v != "openid")));
         var (label, control) = await ControlAsync(run, client);
-        var attempt = await run.SharedAsync($"advertised/scope/{requested}", () =>
+        var attempt = await run.SharedAsync(SharedArtifacts.AdvertisedScope(requested), () =>
             AuthorizationEndpointFlow.AttemptAsync(run, q => q.Set("scope", requested), exchangeCode: true, client: client));
         var outcome = Authorization(attempt, "code", null);
         if (outcome.End == ProbeEnd.Worked && attempt.Token?.Scope is { } granted)

@@ -66,7 +66,7 @@ public static class CodeFlow
 
     /// <summary>The run's reference login: confidential client, primary user, client_secret_basic where registered.</summary>
     public static Task<CodeFlowResult> ReferenceAsync(ConformanceRun run) =>
-        run.SharedAsync("code-flow/reference", () => RunAsync(run, run.Profile.Confidential, run.Profile.PrimaryUser));
+        run.SharedAsync(SharedArtifacts.ReferenceCodeFlow, () => RunAsync(run, run.Profile.Confidential, run.Profile.PrimaryUser));
 
     /// <summary>
     /// The reference login whose access token is still live for a check that spends it now: the shared reference flow while
@@ -81,7 +81,7 @@ public static class CodeFlow
         for (var generation = 1; generation <= MaxRenewals && IsStale(flow); generation++)
         {
             var previous = flow;
-            flow = await run.SharedAsync($"code-flow/reference/renewed-{generation}",
+            flow = await run.SharedAsync(SharedArtifacts.RenewedReferenceCodeFlow(generation),
                 () => RunAsync(run, previous.Client, previous.User, userAgent: previous.UserAgent));
         }
         return flow;

@@ -31,7 +31,7 @@ public static class CorsFlow
     public static ClientProfile? WebClient(ProviderProfile profile) =>
         profile.Public is { WebOrigin: not null } p ? p : profile.Clients.Values.FirstOrDefault(c => c.WebOrigin is not null);
 
-    public static Task<CorsProbe> ProbeAsync(ConformanceRun run, string endpoint) => run.SharedAsync($"cors/{endpoint}", async () =>
+    public static Task<CorsProbe> ProbeAsync(ConformanceRun run, string endpoint) => run.SharedAsync(SharedArtifacts.Cors(endpoint), async () =>
     {
         var client = WebClient(run.Profile) ?? throw new PrerequisiteException(
             "the profile declares no client webOrigin: the provider is not set up for a browser-based relying party, so no CORS answer is owed", endpoint);

@@ -26,7 +26,7 @@ public static class DiscoveryExtraFlow
         ?? run.Profile.Clients.Values.FirstOrDefault(c => c.GrantTypes.Contains(grant))
         ?? run.Profile.Confidential;
 
-    public static Task<FeatureProbe> GrantProbeAsync(ConformanceRun run, string grant) => run.SharedAsync($"discovery-extra/probe/grant/{grant}", async () =>
+    public static Task<FeatureProbe> GrantProbeAsync(ConformanceRun run, string grant) => run.SharedAsync(SharedArtifacts.GrantProbe(grant), async () =>
     {
         switch (grant)
         {
@@ -170,7 +170,7 @@ public static class DiscoveryExtraFlow
         return FeatureProbe.Unclear(said + (exchange.StatusCode == 200 ? ", a page (any URL of a web app answers 200)" : ""));
     }
 
-    public static Task<FeatureProbe> EndpointProbeAsync(ConformanceRun run, string endpoint) => run.SharedAsync($"discovery-extra/probe/endpoint/{endpoint}", async () =>
+    public static Task<FeatureProbe> EndpointProbeAsync(ConformanceRun run, string endpoint) => run.SharedAsync(SharedArtifacts.EndpointProbe(endpoint), async () =>
     {
         var url = (await run.DiscoveryAsync()).String(endpoint + "_endpoint") ?? throw new PrerequisiteException($"{endpoint}_endpoint is not advertised");
         switch (endpoint)
@@ -258,7 +258,7 @@ public static class DiscoveryExtraFlow
 
     /// <summary>Fetches each per-application document, its JWK Set, and logs in with its client for an ID token.</summary>
     public static Task<IReadOnlyList<AppDiscoveryArtifacts>> AppsAsync(ConformanceRun run, bool withLogin) =>
-        run.SharedAsync($"discovery-extra/apps/{withLogin}", async () =>
+        run.SharedAsync(SharedArtifacts.ApplicationDiscoveries(withLogin), async () =>
         {
             var result = new List<AppDiscoveryArtifacts>();
             foreach (var app in run.Profile.ApplicationDiscovery)

@@ -96,7 +96,7 @@ public static class FrontChannelFlow
     {
         try
         {
-            return await run.SharedAsync($"frontchannel/{responseType}/{responseMode ?? "default"}",
+            return await run.SharedAsync(SharedArtifacts.FrontChannel(responseType, responseMode),
                 () => RunAsync(run, responseType, responseMode, exchangeCode: true));
         }
         catch (PrerequisiteException e) when (e.Case is null)
@@ -107,7 +107,7 @@ public static class FrontChannelFlow
 
     /// <summary>The same request without nonce (the negative test), run once per run; no code is redeemed.</summary>
     public static Task<FrontChannelResult> WithoutNonceAsync(ConformanceRun run, string responseType) =>
-        run.SharedAsync($"frontchannel/{responseType}/without-nonce",
+        run.SharedAsync(SharedArtifacts.FrontChannelWithoutNonce(responseType),
             () => RunAsync(run, responseType, null, exchangeCode: false, customize: r => r.Remove("nonce")));
 
     public static async Task<FrontChannelResult> RunAsync(ConformanceRun run, string responseType, string? responseMode, bool exchangeCode,

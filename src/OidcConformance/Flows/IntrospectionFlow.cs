@@ -34,7 +34,7 @@ public static class IntrospectionFlow
             throw new PrerequisiteException("the provider does not offer introspection (profile features.introspection)");
     }
 
-    public static Task<IntrospectionScenario> ActiveAsync(ConformanceRun run) => run.SharedAsync("introspection/active", async () =>
+    public static Task<IntrospectionScenario> ActiveAsync(ConformanceRun run) => run.SharedAsync(SharedArtifacts.ActiveIntrospection, async () =>
     {
         RequireFeature(run);
         await run.EndpointAsync("introspection_endpoint");
@@ -62,7 +62,7 @@ public static class IntrospectionFlow
     });
 
     /// <summary>The second confidential client's access token (from a login), introspected by the confidential client.</summary>
-    public static Task<ForeignIntrospection> SecondClientTokenAsync(ConformanceRun run) => run.SharedAsync("introspection/foreign-second", async () =>
+    public static Task<ForeignIntrospection> SecondClientTokenAsync(ConformanceRun run) => run.SharedAsync(SharedArtifacts.SecondClientTokenIntrospection, async () =>
     {
         RequireFeature(run);
         var second = run.Profile.SecondConfidential ?? throw new PrerequisiteException("the profile has no secondConfidential client");
@@ -73,7 +73,7 @@ public static class IntrospectionFlow
     });
 
     /// <summary>The client-credentials client's token, introspected by the confidential client.</summary>
-    public static Task<ForeignIntrospection> ClientCredentialsTokenAsync(ConformanceRun run) => run.SharedAsync("introspection/foreign-cc", async () =>
+    public static Task<ForeignIntrospection> ClientCredentialsTokenAsync(ConformanceRun run) => run.SharedAsync(SharedArtifacts.ClientCredentialsTokenIntrospection, async () =>
     {
         RequireFeature(run);
         var (cc, token) = await ClientCredentialsTokenOf(run);
@@ -82,17 +82,17 @@ public static class IntrospectionFlow
     });
 
     /// <summary>The client-credentials client's token, introspected by that client itself.</summary>
-    public static Task<IntrospectionResponse> ClientCredentialsOwnAsync(ConformanceRun run) => run.SharedAsync("introspection/cc-own", async () =>
+    public static Task<IntrospectionResponse> ClientCredentialsOwnAsync(ConformanceRun run) => run.SharedAsync(SharedArtifacts.ClientCredentialsOwnIntrospection, async () =>
     {
         RequireFeature(run);
         var (cc, token) = await ClientCredentialsTokenOf(run);
         return await TokenManagementCalls.IntrospectAsync(run, token, "access_token", cc);
     });
 
-    private sealed record ClientCredentialsToken(Profiles.ClientProfile Client, string Token);
+    public sealed record ClientCredentialsToken(Profiles.ClientProfile Client, string Token);
 
     private static Task<ClientCredentialsToken> ClientCredentialsTokenOf(ConformanceRun run) =>
-        run.SharedAsync("introspection/cc-token", async () =>
+        run.SharedAsync(SharedArtifacts.IntrospectionClientCredentialsToken, async () =>
         {
             var cc = run.Profile.ClientCredentials;
             if (!run.Profile.Features.ClientCredentials || cc is null)
@@ -104,7 +104,7 @@ public static class IntrospectionFlow
 
     /// <summary>A fresh token introspected, revoked at the revocation endpoint, and introspected again.</summary>
     /// <param name="kind">access_token or refresh_token.</param>
-    public static Task<InactiveIntrospection> RevokedAsync(ConformanceRun run, string kind) => run.SharedAsync($"introspection/revoked-{kind}", async () =>
+    public static Task<InactiveIntrospection> RevokedAsync(ConformanceRun run, string kind) => run.SharedAsync(SharedArtifacts.RevokedIntrospection(kind), async () =>
     {
         RequireFeature(run);
         if (!run.Profile.Features.Revocation)
@@ -132,7 +132,7 @@ public static class IntrospectionFlow
     /// e.g. Casdoor's per-application <c>expireInHours</c>), else the confidential client with
     /// <c>lifetimes.accessTokenSeconds</c>; otherwise a prerequisite failure (no long waits).
     /// </summary>
-    public static Task<InactiveIntrospection> ExpiredAsync(ConformanceRun run) => run.SharedAsync("introspection/expired", async () =>
+    public static Task<InactiveIntrospection> ExpiredAsync(ConformanceRun run) => run.SharedAsync(SharedArtifacts.ExpiredIntrospection, async () =>
     {
         RequireFeature(run);
         var client = run.Profile.ShortLived ?? run.Profile.Confidential;

@@ -19,7 +19,7 @@ public static class LogoutFlow
         new(endpoint + (endpoint.Contains('?') ? "&" : "?") + FormCodec.Encode(parameters));
 
     /// <summary>Logs in (own session), logs out with id_token_hint + post_logout_redirect_uri + state, then tries prompt=none.</summary>
-    public static Task<LogoutFlowResult> StandardAsync(ConformanceRun run) => run.SharedAsync("logout/standard", async () =>
+    public static Task<LogoutFlowResult> StandardAsync(ConformanceRun run) => run.SharedAsync(SharedArtifacts.StandardLogout, async () =>
     {
         if (!run.Profile.Features.RpInitiatedLogout)
             throw new PrerequisiteException("the provider does not offer RP-initiated logout (profile features.rpInitiatedLogout)");

@@ -1,5 +1,6 @@
 using OidcConformance.Browser;
 using OidcConformance.Run;
+using OidcConformance.Protocol;
 
 namespace OidcConformance.Flows;
 
@@ -10,7 +11,7 @@ public sealed record LogoutWithoutSessionResult(AuthorizationOutcome Control, st
 public static class LogoutWithoutSessionFlow
 {
     /// <summary>One login, one control logout, and both cases; shared by the cases' executions.</summary>
-    public static Task<LogoutWithoutSessionResult> RunAsync(ConformanceRun run) => run.SharedAsync("logout/without-session", async () =>
+    public static Task<LogoutWithoutSessionResult> RunAsync(ConformanceRun run) => run.SharedAsync(SharedArtifacts.LogoutWithoutSession, async () =>
     {
         var (endpoint, client, login, idToken) = await LogoutFlow.FreshLoginAsync(run);
         await using var ua = login.UserAgent;

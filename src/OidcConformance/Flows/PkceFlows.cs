@@ -36,11 +36,11 @@ public static class PkceFlows
     public const string UnknownMethodName = "S512";
 
     /// <summary>One browser session for the PKCE suite: the first attempt logs in, later ones use SSO.</summary>
-    public static Task<UserAgent> UserAgentAsync(ConformanceRun run) => run.SharedAsync("pkce/user-agent", run.NewUserAgentAsync);
+    public static Task<UserAgent> UserAgentAsync(ConformanceRun run) => run.SharedAsync(SharedArtifacts.PkceUserAgent, run.NewUserAgentAsync);
 
     /// <summary>The attempt of <paramref name="client"/> with <paramref name="mutation"/>, made once per run.</summary>
     public static Task<CodeFlowResult> AttemptAsync(ConformanceRun run, ClientProfile client, PkceMutation mutation) =>
-        run.SharedAsync($"pkce/{client.Role}/{mutation}", async () =>
+        run.SharedAsync(SharedArtifacts.PkceAttempt(client.Role, mutation), async () =>
         {
             if (!run.Profile.Features.Pkce) throw new PrerequisiteException("the profile does not offer PKCE (features.pkce)");
             if (!client.ResponseTypes.Contains("code")) throw new PrerequisiteException($"the {client.Role} client is not registered for response_type=code");

@@ -55,7 +55,7 @@ public static class RefreshFlows
         return client;
     }
 
-    public static Task<RefreshScenario> ScenarioAsync(ConformanceRun run, string role) => run.SharedAsync($"refresh/{role}", async () =>
+    public static Task<RefreshScenario> ScenarioAsync(ConformanceRun run, string role) => run.SharedAsync(SharedArtifacts.RefreshScenario(role), async () =>
     {
         var client = RequireClient(run, role);
         var clientScopes = client.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
@@ -136,7 +136,7 @@ public static class RefreshFlows
     }
 
     /// <summary>A refresh token the provider never issued, presented by <paramref name="role"/>.</summary>
-    public static Task<TokenResponse> GarbageAsync(ConformanceRun run, string role) => run.SharedAsync($"refresh/{role}/garbage", async () =>
+    public static Task<TokenResponse> GarbageAsync(ConformanceRun run, string role) => run.SharedAsync(SharedArtifacts.RefreshWithGarbage(role), async () =>
     {
         var client = RequireClient(run, role);
         var endpoint = await run.EndpointAsync("token_endpoint");

@@ -44,7 +44,7 @@ public static class RevocationFlow
     private static string Current(string previous, TokenResponse refresh) => refresh.IsSuccess ? refresh.RefreshToken ?? previous : previous;
 
     /// <param name="hint">The token_type_hint sent with the refresh token: refresh_token, none (null) or the wrong access_token.</param>
-    public static Task<RefreshRevocation> RefreshAsync(ConformanceRun run, string? hint) => run.SharedAsync($"revocation/refresh-{hint ?? "none"}", async () =>
+    public static Task<RefreshRevocation> RefreshAsync(ConformanceRun run, string? hint) => run.SharedAsync(SharedArtifacts.RevokedRefreshToken(hint), async () =>
     {
         var client = await PrepareAsync(run, needsRefresh: true);
         var tokenEndpoint = await run.EndpointAsync("token_endpoint");
@@ -62,7 +62,7 @@ public static class RevocationFlow
         return new RefreshRevocation(control, accessBefore, revoke, after, accessAfter, again);
     });
 
-    public static Task<AccessRevocation> AccessAsync(ConformanceRun run, string? hint) => run.SharedAsync($"revocation/access-{hint ?? "none"}", async () =>
+    public static Task<AccessRevocation> AccessAsync(ConformanceRun run, string? hint) => run.SharedAsync(SharedArtifacts.RevokedAccessToken(hint), async () =>
     {
         var client = await PrepareAsync(run);
         var token = (await TokenManagementCalls.FreshLoginAsync(run, Owner, client)).RequireSuccessfulToken();
@@ -74,7 +74,7 @@ public static class RevocationFlow
     });
 
     /// <summary>Revocation of tokens the server never issued, authenticated as the confidential client.</summary>
-    public static Task<HttpExchange> GarbageAsync(ConformanceRun run, string? hint) => run.SharedAsync($"revocation/garbage-{hint ?? "none"}", async () =>
+    public static Task<HttpExchange> GarbageAsync(ConformanceRun run, string? hint) => run.SharedAsync(SharedArtifacts.RevokedGarbage(hint), async () =>
     {
         var client = await PrepareAsync(run);
         return await TokenManagementCalls.RevokeAsync(run, TokenManagementCalls.GarbageToken(), hint, client);
@@ -85,7 +85,7 @@ public static class RevocationFlow
     /// case in turn, each followed by a refresh that shows whether it survived.
     /// </summary>
     public static Task<IReadOnlyList<UnauthenticatedAttempt>> UnauthenticatedAsync(ConformanceRun run) =>
-        run.SharedAsync<IReadOnlyList<UnauthenticatedAttempt>>("revocation/unauthenticated", async () =>
+        run.SharedAsync<IReadOnlyList<UnauthenticatedAttempt>>(SharedArtifacts.UnauthenticatedRevocations, async () =>
         {
             var client = await PrepareAsync(run, needsRefresh: true);
             var tokenEndpoint = await run.EndpointAsync("token_endpoint");
@@ -123,7 +123,7 @@ public static class RevocationFlow
 
     /// <summary>A fresh login of the confidential client; <paramref name="attackerRole"/>'s client tries to revoke its refresh and access tokens.</summary>
     public static Task<OtherClientAttempt> OtherClientAsync(ConformanceRun run, string attackerRole) =>
-        run.SharedAsync($"revocation/other-{attackerRole}", async () =>
+        run.SharedAsync(SharedArtifacts.RevocationByOtherClient(attackerRole), async () =>
         {
             var client = await PrepareAsync(run);
             var attacker = Attacker(run.Profile, attackerRole) ?? throw new PrerequisiteException($"the profile has no {attackerRole} client");

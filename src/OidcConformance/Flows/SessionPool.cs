@@ -22,7 +22,7 @@ public sealed class SessionPool<T> where T : class
 
     /// <summary>The run's pool named <paramref name="key"/>; <paramref name="create"/> gets the session's index (0 = the first).</summary>
     public static Task<SessionPool<T>> Of(ConformanceRun run, string key, int max, Func<int, Task<T>> create) =>
-        run.SharedAsync("session-pool/" + key, () => Task.FromResult(new SessionPool<T>(max, run.NavigationTimeout * 4, create)));
+        run.SharedAsync(SharedArtifacts.SessionPool<T>(key), () => Task.FromResult(new SessionPool<T>(max, run.NavigationTimeout * 4, create)));
 
     /// <summary>A session for one attempt; dispose the lease to give it back.</summary>
     public sealed class Lease(SessionPool<T> owner, T session) : IAsyncDisposable

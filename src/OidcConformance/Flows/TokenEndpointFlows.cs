@@ -50,7 +50,7 @@ public static class TokenEndpointFlows
         RedirectUriOmitted, WrongPassword,
     ];
 
-    public static Task<TokenResponse> RefusedAsync(ConformanceRun r, string name) => r.SharedAsync("token-endpoint/" + name, () => name switch
+    public static Task<TokenResponse> RefusedAsync(ConformanceRun r, string name) => r.SharedAsync(SharedArtifacts.RefusedTokenRequest(name), () => name switch
     {
         WrongSecretBasic => WrongCredentials(r, name, ClientAuthentication.ClientSecretBasic, unknownClient: false),
         WrongSecretPost => WrongCredentials(r, name, ClientAuthentication.ClientSecretPost, unknownClient: false),
@@ -158,7 +158,7 @@ public static class TokenEndpointFlows
     }
 
     /// <summary>This area's own browser session (the primary user), so that revoked grants never touch the reference session.</summary>
-    public static Task<UserAgent> UserAgentAsync(ConformanceRun r) => r.SharedAsync("token-endpoint/user-agent", r.NewUserAgentAsync);
+    public static Task<UserAgent> UserAgentAsync(ConformanceRun r) => r.SharedAsync(SharedArtifacts.TokenEndpointUserAgent, r.NewUserAgentAsync);
 
     /// <summary>Authorizes <paramref name="client"/> in this area's session and returns the code without redeeming it.</summary>
     public static async Task<UnredeemedCode> AuthorizeAsync(ConformanceRun r, ClientProfile client)
@@ -179,7 +179,7 @@ public static class TokenEndpointFlows
 
     private static async Task<TokenResponse> SecondRedemptionAsync(ConformanceRun r) => (await CodeReuseAsync(r)).Second;
 
-    public static Task<CodeReuse> CodeReuseAsync(ConformanceRun r) => r.SharedAsync("token-endpoint/code-reuse", async () =>
+    public static Task<CodeReuse> CodeReuseAsync(ConformanceRun r) => r.SharedAsync(SharedArtifacts.CodeReuse, async () =>
     {
         RequireCodeFlow(r);
         var flow = await CodeFlow.RunAsync(r, r.Profile.Confidential, r.Profile.PrimaryUser, userAgent: await UserAgentAsync(r));
@@ -221,7 +221,7 @@ public static class TokenEndpointFlows
     /// Tries the access or refresh token the first redemption issued, polling (short deadline) while it still looks
     /// active, since a provider may revoke asynchronously. Introspection where offered, else UserInfo / the refresh grant.
     /// </summary>
-    public static Task<TokenProbe> ReuseProbeAsync(ConformanceRun r, string which) => r.SharedAsync("token-endpoint/code-reuse/probe/" + which, async () =>
+    public static Task<TokenProbe> ReuseProbeAsync(ConformanceRun r, string which) => r.SharedAsync(SharedArtifacts.CodeReuseProbe(which), async () =>
     {
         var reuse = await CodeReuseAsync(r);
         if (reuse.Second.IsSuccess) throw new PrerequisiteException("the second redemption was not refused; see token.code-single-use");
@@ -257,7 +257,7 @@ public static class TokenEndpointFlows
     // ---- other grants --------------------------------------------------------------------------------------
 
     public static Task<TokenResponse> ClientCredentialsAsync(ConformanceRun r, ClientAuthentication method) =>
-        r.SharedAsync($"token-endpoint/client-credentials/{method.Name()}", async () =>
+        r.SharedAsync(SharedArtifacts.ClientCredentials(method.Name()), async () =>
         {
             var client = RequireClientCredentialsClient(r);
             var request = TokenRequest.For(await r.EndpointAsync("token_endpoint"), client, method).Set("grant_type", "client_credentials");
@@ -270,22 +270,21 @@ public static class TokenEndpointFlows
         ClientCredentialsAsync(r, ClientAuthenticationNames.Preferred(RequireClientCredentialsClient(r)));
 
     /// <summary>The scope introspection reports for the client credentials token, or null when it cannot tell.</summary>
-    public static async Task<string?> ClientCredentialsIntrospectedScopeAsync(ConformanceRun r) => (await r.SharedAsync("token-endpoint/client-credentials/introspection",
+    public static async Task<string?> ClientCredentialsIntrospectedScopeAsync(ConformanceRun r) => (await r.SharedAsync(SharedArtifacts.ClientCredentialsIntrospectedScope,
         async () =>
         {
             var token = await ClientCredentialsAsync(r);
             var discovery = await r.DiscoveryAsync();
-            if (!token.IsSuccess || !r.Profile.Features.Introspection || discovery.IntrospectionEndpoint is not { } endpoint) return new Box(null);
+            if (!token.IsSuccess || !r.Profile.Features.Introspection || discovery.IntrospectionEndpoint is not { } endpoint) return new Boxed<string?>(null);
             var exchange = await r.Http.SendAsync(TokenRequest.For(endpoint, RequireClientCredentialsClient(r)).Set("token", token.AccessToken)
                 .Set("token_type_hint", "access_token").Build(), Purpose + "introspect the client_credentials token");
             var body = JsonBody.From(exchange);
-            return new Box(body.Get("active") is { ValueKind: System.Text.Json.JsonValueKind.True } ? body.String("scope") : null);
+            return new Boxed<string?>(body.Get("active") is { ValueKind: System.Text.Json.JsonValueKind.True } ? body.String("scope") : null);
         })).Value;
 
-    private sealed record Box(string? Value);
 
     /// <summary>A GET to the token endpoint with a client credentials request in the URL and HTTP Basic authentication.</summary>
-    public static Task<TokenResponse> GetRequestAsync(ConformanceRun r) => r.SharedAsync("token-endpoint/get", async () =>
+    public static Task<TokenResponse> GetRequestAsync(ConformanceRun r) => r.SharedAsync(SharedArtifacts.TokenRequestWithGet, async () =>
     {
         var client = ClientCredentialsClient(r) ?? throw new PrerequisiteException(
             "needs a grant that can succeed without a browser: the provider offers no client credentials grant (features.clientCredentials / clients.clientCredentials)");
@@ -303,7 +302,7 @@ public static class TokenEndpointFlows
         r.Profile.Clients.Values.FirstOrDefault(c => c.GrantTypes.Contains("password")) ?? r.Profile.Confidential;
 
     public static Task<TokenResponse> PasswordAsync(ConformanceRun r, bool wrongPassword) =>
-        r.SharedAsync($"token-endpoint/password/{(wrongPassword ? "wrong" : "right")}", async () =>
+        r.SharedAsync(SharedArtifacts.PasswordGrant(wrongPassword), async () =>
         {
             if (!r.Profile.Features.Password)
                 throw new PrerequisiteException("the provider does not offer the resource owner password credentials grant (profile features.password)");

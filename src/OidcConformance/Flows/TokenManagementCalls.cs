@@ -74,7 +74,7 @@ public static class TokenManagementCalls
     /// the shared reference login, so they log in once in a session nobody else uses.
     /// </summary>
     public static Task<UserAgent> IsolatedUserAgentAsync(ConformanceRun run, string owner) =>
-        run.SharedAsync($"{owner}/user-agent", () => run.NewUserAgentAsync());
+        run.SharedAsync(SharedArtifacts.IsolatedUserAgent(owner), () => run.NewUserAgentAsync());
 
     /// <summary>A fresh code flow in the suite's own session; its tokens are the caller's to revoke.</summary>
     public static async Task<CodeFlowResult> FreshLoginAsync(ConformanceRun run, string owner, ClientProfile client)

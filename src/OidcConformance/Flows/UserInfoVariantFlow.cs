@@ -66,10 +66,10 @@ public static class UserInfoVariantFlow
     /// SSO authorizations (consent is given where the provider asks). Each subset gets its own code and access token.
     /// </summary>
     public static Task<ScopeSubsetResult> SubsetAsync(ConformanceRun run, string label, string scope) =>
-        run.SharedAsync($"userinfo/matrix/{label}", async () =>
+        run.SharedAsync(SharedArtifacts.UserInfoScopeSubset(label), async () =>
         {
             var endpoint = await EndpointAsync(run);
-            var ua = await run.SharedAsync("userinfo/matrix/user-agent", run.NewUserAgentAsync);
+            var ua = await run.SharedAsync(SharedArtifacts.UserInfoMatrixUserAgent, run.NewUserAgentAsync);
             var flow = await CodeFlow.RunAsync(run, run.Profile.Confidential, run.Profile.PrimaryUser, userAgent: ua,
                 customize: r => r.Set("scope", scope));
             var token = flow.RequireSuccessfulToken();

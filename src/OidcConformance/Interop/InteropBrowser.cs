@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using OidcConformance.Browser;
+using OidcConformance.Protocol;
 
 namespace OidcConformance.Interop;
 

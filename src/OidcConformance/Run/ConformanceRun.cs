@@ -13,7 +13,8 @@ namespace OidcConformance.Run;
 /// <summary>
 /// Everything one run shares: the profile, the provider (started here when embedded), the callback listener, the
 /// recording HTTP client, the browser (launched on first use) and the report. Artifacts that several checks read
-/// (discovery, JWKS, a logged-in code flow) are obtained once and shared through <see cref="SharedAsync{T}"/>.
+/// (discovery, JWKS, a logged-in code flow) are obtained once and shared through <see cref="SharedAsync{T}"/>, each named by
+/// a member of <c>Flows.SharedArtifacts</c>.
 /// </summary>
 public sealed class ConformanceRun : IAsyncDisposable
 {
@@ -146,9 +147,12 @@ public sealed class ConformanceRun : IAsyncDisposable
     /// <summary>
     /// Obtains an artifact once per run; every later caller gets the same task (also its failure). Every check that uses
     /// the artifact is also credited with the browser sessions its flow drove, for the screenshots and traces of its failure bundle.
+    /// The artifact is named by a member of <c>Flows.SharedArtifacts</c> (a <see cref="SpendingScenario{T}"/> when its flow
+    /// spends what it obtains).
     /// </summary>
-    public async Task<T> SharedAsync<T>(string key, Func<Task<T>> factory) where T : class
+    public async Task<T> SharedAsync<T>(SharedArtifact<T> artifact, Func<Task<T>> factory) where T : class
     {
+        var key = artifact.Name;
         var browsers = sharedBrowsers.GetOrAdd(key, _ => new UserAgentSet());
         var entry = shared.GetOrAdd(key, _ => new Lazy<Task<object>>(() =>
             CheckScope.BuildingSharedAsync(browsers, async () => (object)await factory())));
@@ -175,7 +179,7 @@ public sealed class ConformanceRun : IAsyncDisposable
         Log.WriteLine("[run] shared artifacts (discovery, reference flows, browser sessions) will be obtained again");
     }
 
-    public Task<DiscoveryDocument> DiscoveryAsync() => SharedAsync("discovery", async () =>
+    public Task<DiscoveryDocument> DiscoveryAsync() => SharedAsync(Flows.SharedArtifacts.Discovery, async () =>
     {
         var exchange = await Http.GetAsync(DiscoveryUrl, "discovery");
         var document = new DiscoveryDocument(DiscoveryUrl, exchange, JsonBody.From(exchange));
@@ -183,7 +187,7 @@ public sealed class ConformanceRun : IAsyncDisposable
         return document;
     });
 
-    public Task<JwksDocument> JwksAsync() => SharedAsync("jwks", async () =>
+    public Task<JwksDocument> JwksAsync() => SharedAsync(Flows.SharedArtifacts.Jwks, async () =>
     {
         var discovery = await DiscoveryAsync();
         var url = discovery.JwksUri ?? throw new PrerequisiteException($"the discovery document has no jwks_uri ({discovery.Body.Problem ?? "field missing"})");
@@ -226,8 +230,9 @@ public sealed class ConformanceRun : IAsyncDisposable
         return new TokenResponse(exchange, JsonBody.From(exchange));
     }
 
-    public Task<HttpExchange> UserInfoGetAsync(string endpoint, string accessToken) =>
-        Http.GetAsync(endpoint, "userinfo GET", new AuthenticationHeaderValue("Bearer", accessToken));
+    /// <param name="purpose">the exchange's label (a check that presents something other than an access token says so)</param>
+    public Task<HttpExchange> UserInfoGetAsync(string endpoint, string accessToken, string purpose = "userinfo GET") =>
+        Http.GetAsync(endpoint, purpose, new AuthenticationHeaderValue("Bearer", accessToken));
 
     /// <summary>
     /// With <c>OIDC_RECORD_DIR</c> set, writes the provider's responses (bodies and headers, no request credentials)

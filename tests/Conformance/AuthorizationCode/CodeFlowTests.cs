@@ -55,7 +55,7 @@ public sealed class CodeFlowTests : ConformanceTest
             return TokenResponseChecks.Success.NotApplicable($"the confidential client is not registered for {method}").WithCase(method);
         var reference = await CodeFlow.ReferenceAsync(r);
         // Reuse the logged-in session: the provider answers without a new login (SSO).
-        var flow = await r.SharedAsync($"code-flow/{method}", () =>
+        var flow = await r.SharedAsync(SharedArtifacts.CodeFlowWithAuthentication(method), () =>
             CodeFlow.RunAsync(r, client, r.Profile.PrimaryUser, ClientAuthenticationNames.Parse(method), reference.UserAgent));
         return TokenResponseChecks.EvaluateSuccess(flow.RequireToken()).WithCase(method);
     });

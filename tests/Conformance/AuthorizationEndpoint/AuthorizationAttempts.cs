@@ -16,7 +16,7 @@ internal static class AuthorizationAttempts
     internal static readonly string[] InvalidRequest = ["invalid_request"];
 
     internal static Task<AuthorizationAttempt> Shared(ConformanceRun r, string key, Func<Task<AuthorizationAttempt>> attempt) =>
-        r.SharedAsync("authz-endpoint/" + key, attempt);
+        r.SharedAsync(SharedArtifacts.AuthorizationAttempt(key), attempt);
 
     internal static Task<AuthorizationAttempt> MissingResponseType(ConformanceRun r) =>
         Shared(r, "response-type-missing", () => AuthorizationEndpointFlow.AttemptAsync(r, q => q.Remove("response_type")));

@@ -115,7 +115,7 @@ internal static class FrontChannelSuite
         var flow = await FrontChannelFlow.SharedAsync(r, responseType);
         var token = flow.RequireSuccess().AccessToken ?? throw new PrerequisiteException("no access token in the authorization response");
         var endpoint = await r.EndpointAsync("userinfo_endpoint");
-        var exchange = await r.SharedAsync($"frontchannel/{responseType}/userinfo", () => r.UserInfoGetAsync(endpoint, token));
+        var exchange = await r.SharedAsync(SharedArtifacts.FrontChannelUserInfo(responseType), () => r.UserInfoGetAsync(endpoint, token));
         if (!compareSub) return UserInfoChecks.EvaluateGetBearer(exchange).WithCase(flow.Case);
         return UserInfoChecks.EvaluateSubMatches(Protocol.JsonBody.From(exchange), flow.RequireFrontIdToken().ClaimString("sub")).WithCase(flow.Case);
     }

@@ -43,7 +43,7 @@ public sealed class ImplicitFlowTests : FrontChannelTests<ImplicitFamily>
     public Task Sub_is_stable_across_logins() => Verify(ImplicitHybridChecks.SubStable, async r =>
     {
         var first = await CodeFlow.ReferenceAsync(r);
-        var second = await r.SharedAsync("frontchannel/second-login", () => CodeFlow.RunAsync(r, r.Profile.Confidential, r.Profile.PrimaryUser));
+        var second = await r.SharedAsync(OidcConformance.Flows.SharedArtifacts.SecondLogin, () => CodeFlow.RunAsync(r, r.Profile.Confidential, r.Profile.PrimaryUser));
         if (!second.Outcome.CredentialsSubmitted)
             throw new OidcConformance.Run.PrerequisiteException("the second login did not show a login form, so it was not a separate login");
         return ImplicitHybridChecks.EvaluateSubStable(first.IdToken.ClaimString("sub"), second.IdToken.ClaimString("sub"));

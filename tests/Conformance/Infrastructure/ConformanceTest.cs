@@ -21,9 +21,6 @@ namespace OidcConformance.Suites;
 /// </summary>
 public abstract class ConformanceTest
 {
-    private static readonly object BaselineGate = new();
-    private static (ConformanceRun Run, Baseline? Baseline, string? Error)? baselineState;
-
     protected static ConformanceRun Run =>
         RunSetup.Current ?? throw new IgnoreException($"not run: the conformance run could not start: {RunSetup.SetupError}");
 
@@ -32,7 +29,7 @@ public abstract class ConformanceTest
         var run = Run;
         CheckScope.Attach(run.Recorder);
         run.Report.RecordFactsFrom(run.Recorder, run.Profile.Users.Select(u => u.Username).ToList());
-        var (baseline, baselineError) = BaselineFor(run);
+        var (baseline, baselineError) = RunBaseline.For(run, name => TestContext.Parameters.Get(name), TestContext.Progress.WriteLine);
         if (baselineError is not null) Assert.Fail(baselineError);
         var clock = Stopwatch.StartNew();
         var outageEpoch = run.Outages.Epoch; // an outage that begins during this execution makes its verdict an Error (OutageVerdicts.Guard)
@@ -65,7 +62,7 @@ public abstract class ConformanceTest
             run.Report.Add(new ReportEntry(error)
             {
                 Exchanges = scope.Exchanges,
-                Attachments = crashBundle.Select(f => Path.GetRelativePath(run.Report.Directory, f).Replace('\\', '/')).ToList(),
+                Attachments = ExecutionBundle.ReportPaths(run, crashBundle),
             });
             throw;
         }
@@ -81,32 +78,13 @@ public abstract class ConformanceTest
 
         IReadOnlyList<string> bundle = [];
         if (result.Verdict is Verdict.Failed or Verdict.Warning or Verdict.Error || comparison?.Status is BaselineStatus.Regressed or BaselineStatus.Improved)
-            bundle = await WriteBundleAsync(run, result, comparison is null ? null : Describe(comparison, baseline!), scope);
+            bundle = await WriteBundleAsync(run, result, comparison is null ? null : BaselineUpdateCommand.Describe(comparison, baseline!), scope);
         run.Report.Add(new ReportEntry(result, comparison)
         {
             Exchanges = exchanges,
-            Attachments = bundle.Select(f => Path.GetRelativePath(run.Report.Directory, f).Replace('\\', '/')).ToList(),
+            Attachments = ExecutionBundle.ReportPaths(run, bundle),
         });
         Apply(result, deviation?.Reason, comparison, baseline);
-    }
-
-    /// <summary>
-    /// The failure bundle of a Failed, Warning or Error execution (harness errors included): verdict, redacted exchanges,
-    /// snapshots, and the screenshot and trace of every browser session the check used; attached to the test result.
-    /// </summary>
-    private static async Task<IReadOnlyList<string>> WriteBundleAsync(ConformanceRun run, CheckResult result, string? baselineNote, CheckScope scope)
-    {
-        IReadOnlyList<string> bundle = [];
-        try
-        {
-            bundle = FailureBundle.Write(run.Report.FailuresDirectory, result, baselineNote, scope.Exchanges, run.Recorder.Snapshot());
-        }
-        catch (IOException e) { TestContext.Out.WriteLine($"(failure bundle not written: {e.Message})"); }
-        // Screenshots and traces of the browser sessions the check used: never throws, notes its own failures in verdict.md.
-        // Not for an outage: the page is the browser's network error page, and exporting traces of a dead provider only delays the run's end.
-        if (bundle.Count > 0 && !OutageVerdicts.IsOutage(result)) bundle = [.. bundle, .. await FailureBundle.AddBrowserEvidenceAsync(bundle[0], scope)];
-        foreach (var file in bundle) TestContext.AddTestAttachment(file, Path.GetFileName(file));
-        return bundle;
     }
 
     /// <summary>
@@ -119,53 +97,16 @@ public abstract class ConformanceTest
         return args.Length == 0 ? null : string.Join(", ", args.Select(a => a?.ToString()));
     }
 
+    /// <summary>The execution's failure bundle, attached to the test result (<see cref="ExecutionBundle"/>).</summary>
+    private static async Task<IReadOnlyList<string>> WriteBundleAsync(ConformanceRun run, CheckResult result, string? baselineNote, CheckScope scope)
+    {
+        var bundle = await ExecutionBundle.WriteAsync(run, result, baselineNote, scope, TestContext.Out.WriteLine);
+        foreach (var file in bundle) TestContext.AddTestAttachment(file, Path.GetFileName(file));
+        return bundle;
+    }
+
     protected static Task Verify(CheckDefinition check, Func<ConformanceRun, CheckResult> evaluate) =>
         Verify(check, r => Task.FromResult(evaluate(r)));
-
-    /// <summary>The run's baseline, loaded once per run (null: not in regression mode), or the error that prevents it.</summary>
-    private static (Baseline?, string?) BaselineFor(ConformanceRun run)
-    {
-        lock (BaselineGate)
-        {
-            if (baselineState is { } s && ReferenceEquals(s.Run, run)) return (s.Baseline, s.Error);
-            Baseline? baseline = null;
-            string? error = null;
-            var requested = BaselineSettings.Requested(name => TestContext.Parameters.Get(name));
-            try
-            {
-                var path = BaselineSettings.ResolvePath(requested, run.Settings.RepositoryRoot, run.Profile.Name, run.Profile.Version);
-                if (path is not null)
-                {
-                    baseline = Baseline.Load(path);
-                    if (baseline.Provider != run.Profile.Name || baseline.Version != run.Profile.Version)
-                        throw new BaselineException($"baseline {path} is for {baseline.Provider} {baseline.Version}, this run is {run.Profile.Name} {run.Profile.Version}");
-                    TestContext.Progress.WriteLine($"[run] regression mode: baseline {Path.GetRelativePath(run.Settings.RepositoryRoot, path)} ({baseline.Entries.Count} expected non-passing verdicts)");
-                }
-            }
-            catch (BaselineException e) { error = $"regression mode: {e.Message}"; }
-            run.Report.UseBaseline(baseline, requested);
-            baselineState = (run, baseline, error);
-            return (baseline, error);
-        }
-    }
-
-    private static string Describe(BaselineComparison c, Baseline baseline) => c.Status switch
-    {
-        BaselineStatus.AsExpected => $"as expected by {RelativeToRoot(baseline.Path)}{(c.Entry is null ? "" : $" ({c.Entry.Reason})")}",
-        BaselineStatus.NotCompared => $"not compared with {RelativeToRoot(baseline.Path)}: an Error is no verdict (the run is incomplete)",
-        BaselineStatus.Regressed => $"REGRESSION: {RelativeToRoot(baseline.Path)} expects {c.Expected}{(c.Entry is null ? " (no entry: expected to pass)" : $" ({c.Entry.Reason})")}",
-        _ => $"better than {RelativeToRoot(baseline.Path)}, which expects {c.Expected}{(c.Entry is null ? "" : $" ({c.Entry.Reason})")}: update the baseline with {UpdateCommand()}",
-    };
-
-    /// <summary>The exact command that rewrites the baseline from this run's report.json.</summary>
-    public static string UpdateCommand()
-    {
-        var env = Environment.GetEnvironmentVariable(BaselineSettings.EnvironmentVariable);
-        var settings = Environment.GetEnvironmentVariable("OIDC_RUNSETTINGS");
-        return $"{(string.IsNullOrWhiteSpace(env) ? "" : $"OIDC_BASELINE={env} ")}./run.sh baseline-update{(string.IsNullOrWhiteSpace(settings) ? "" : " " + settings)}".Trim();
-    }
-
-    private static string RelativeToRoot(string? path) => RunReport.DisplayPath(path) ?? "(baseline)";
 
     private static void Apply(CheckResult r, string? knownDeviation, BaselineComparison? comparison, Baseline? baseline)
     {
@@ -180,7 +121,7 @@ public abstract class ConformanceTest
         }
         if (comparison is not null)
         {
-            var note = Redactor.Redact(Describe(comparison, baseline!));
+            var note = Redactor.Redact(BaselineUpdateCommand.Describe(comparison, baseline!));
             switch (comparison.Status)
             {
                 case BaselineStatus.Regressed:

@@ -22,19 +22,19 @@ public sealed class InteropTests : ConformanceTest
 
     [TestCaseSource(nameof(AspNetCoreSteps))]
     public Task AspNetCore_handler(string checkId) =>
-        Cell(checkId, r => r.SharedAsync("interop:aspnetcore", () => InteropRunner.AspNetCoreAsync(r)), InteropLibraries.AspNetCore);
+        Cell(checkId, r => r.SharedAsync(OidcConformance.Flows.SharedArtifacts.Interop("aspnetcore"), () => InteropRunner.AspNetCoreAsync(r)), InteropLibraries.AspNetCore);
 
     [TestCaseSource(nameof(OpenIdClientSteps))]
     public Task Openid_client(string checkId) =>
-        Cell(checkId, r => r.SharedAsync("interop:openid-client", () => InteropRunner.OpenIdClientAsync(r)), InteropLibraries.OpenIdClient);
+        Cell(checkId, r => r.SharedAsync(OidcConformance.Flows.SharedArtifacts.Interop("openid-client"), () => InteropRunner.OpenIdClientAsync(r)), InteropLibraries.OpenIdClient);
 
     [TestCaseSource(nameof(AspNetCoreHybridSteps))]
     public Task AspNetCore_handler_hybrid(string checkId) =>
-        Cell(checkId, r => r.SharedAsync("interop:aspnetcore-hybrid", () => InteropRunner.AspNetCoreAsync(r, hybrid: true)), InteropLibraries.AspNetCoreHybrid);
+        Cell(checkId, r => r.SharedAsync(OidcConformance.Flows.SharedArtifacts.Interop("aspnetcore-hybrid"), () => InteropRunner.AspNetCoreAsync(r, hybrid: true)), InteropLibraries.AspNetCoreHybrid);
 
     [TestCaseSource(nameof(OpenIdClientHybridSteps))]
     public Task Openid_client_hybrid(string checkId) =>
-        Cell(checkId, r => r.SharedAsync("interop:openid-client-hybrid", () => InteropRunner.OpenIdClientAsync(r, hybrid: true)), InteropLibraries.OpenIdClientHybrid);
+        Cell(checkId, r => r.SharedAsync(OidcConformance.Flows.SharedArtifacts.Interop("openid-client-hybrid"), () => InteropRunner.OpenIdClientAsync(r, hybrid: true)), InteropLibraries.OpenIdClientHybrid);
 
     private static Task Cell(string checkId, Func<OidcConformance.Run.ConformanceRun, Task<IReadOnlyList<InteropCell>>> cells, InteropLibrary library)
     {

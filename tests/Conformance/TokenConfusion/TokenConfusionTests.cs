@@ -28,8 +28,7 @@ public sealed class TokenConfusionTests : ConformanceTest
         var idToken = token.IdToken ?? throw new PrerequisiteException("the token response has no id_token (see token.id-token-issued)");
         var endpoint = await r.EndpointAsync("userinfo_endpoint");
         var control = await r.UserInfoGetAsync(endpoint, token.AccessToken!);
-        var withIdToken = await r.Http.GetAsync(endpoint, "userinfo GET (the ID token as bearer token)",
-            new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", idToken));
+        var withIdToken = await r.UserInfoGetAsync(endpoint, idToken, "userinfo GET (the ID token as bearer token)");
         return TokenConfusionChecks.EvaluateUserInfoRejectsIdToken(control, withIdToken, token.AccessToken!, idToken);
     });
 }

@@ -48,7 +48,7 @@ public sealed class TokenEndpointTests : ConformanceTest
                 return TokenEndpointChecks.ClientAuthMethod.NotApplicable($"the confidential client is not registered for {method}").WithCase(@case);
             var reference = await CodeFlow.ReferenceAsync(r);
             // Same shared flow as CodeFlowTests: one SSO code exchange per method in the reference session.
-            var flow = await r.SharedAsync($"code-flow/{method}", () =>
+            var flow = await r.SharedAsync(SharedArtifacts.CodeFlowWithAuthentication(method), () =>
                 CodeFlow.RunAsync(r, client, r.Profile.PrimaryUser, ClientAuthenticationNames.Parse(method), reference.UserAgent));
             return TokenEndpointChecks.EvaluateClientAuthMethod(flow.RequireToken(), method, grant).WithCase(@case);
         }

@@ -23,30 +23,10 @@ public sealed class ClaimsPerUserTests : ConformanceTest
     public static readonly int[] Users = [1, 2];
     public static readonly object[] SecondUserScopes = UserInfoTests.StandardScopes.Select(s => new object[] { s, 2 }).ToArray();
 
-    private sealed record UserLogin(TestUser User, CodeFlowResult Flow, HttpExchange? UserInfo);
-
     private static string Label(ConformanceRun r, int position) =>
         position <= r.Profile.Users.Count ? $"user {position} ({r.Profile.Users[position - 1].Username})" : $"user {position}";
 
-    /// <summary>One login per user in its own user agent, then a UserInfo GET with its access token.</summary>
-    private static Task<UserLogin> LoginAsync(ConformanceRun r, int position) => r.SharedAsync($"claims-per-user/{position}", async () =>
-    {
-        if (position > r.Profile.Users.Count)
-            throw new PrerequisiteException($"the profile has {r.Profile.Users.Count} user(s): no user {position} to compare claims with", $"user {position}");
-        var user = r.Profile.Users[position - 1];
-        // Where discovery advertises the claims parameter (OIDC Core §5.5), the standard claims are also requested in the
-        // ID token, so that its values can be compared too (a provider that conforms its ID token to the minimum
-        // otherwise leaves nothing to compare); without it the ID token carries what the provider puts there by default.
-        var claimsParameter = (await r.DiscoveryAsync()).Body.Get("claims_parameter_supported")?.ValueKind == System.Text.Json.JsonValueKind.True;
-        var idTokenClaims = "{\"id_token\":{" + string.Join(",", StandardClaims.Types.Keys.Where(c => c != "sub").Select(c => $"\"{c}\":null")) + "}}";
-        var flow = await CodeFlow.RunAsync(r, r.Profile.Confidential, user, userAgent: await r.NewUserAgentAsync(),
-            customize: claimsParameter ? q => q.Set("claims", idTokenClaims) : null);
-        var token = flow.RequireSuccessfulToken();
-        HttpExchange? userinfo = null;
-        if (r.Profile.Features.Userinfo && token.AccessToken is { } at)
-            userinfo = await r.UserInfoGetAsync(await r.EndpointAsync("userinfo_endpoint"), at);
-        return new UserLogin(user, flow, userinfo);
-    });
+    private static Task<UserLogin> LoginAsync(ConformanceRun r, int position) => UserInfoFlows.UserLoginAsync(r, position);
 
     private static async Task<(UserLogin Login, JsonBody UserInfo)> UserInfoOf(ConformanceRun r, int position)
     {

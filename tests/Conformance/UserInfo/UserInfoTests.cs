@@ -11,16 +11,7 @@ namespace OidcConformance.Suites.UserInfo;
 [TestFixture, Category("UserInfo"), Parallelizable(ParallelScope.Self)]
 public sealed class UserInfoTests : ConformanceTest
 {
-    /// <summary>UserInfo GET with the reference login's live access token, and the login that token came from.</summary>
-    private sealed record UserInfoAnswer(CodeFlowResult Flow, HttpExchange Exchange);
-
-    private static Task<UserInfoAnswer> UserInfoGetWithFlow(ConformanceRun r) => r.SharedAsync("userinfo/get", async () =>
-    {
-        if (!r.Profile.Features.Userinfo) throw new PrerequisiteException("the provider does not offer UserInfo (profile features.userinfo)");
-        var flow = await CodeFlow.ReferenceWithLiveAccessTokenAsync(r);
-        var token = flow.RequireSuccessfulToken();
-        return new UserInfoAnswer(flow, await r.UserInfoGetAsync(await r.EndpointAsync("userinfo_endpoint"), token.AccessToken!));
-    });
+    private static Task<UserInfoAnswer> UserInfoGetWithFlow(ConformanceRun r) => UserInfoFlows.GetWithReferenceTokenAsync(r);
 
     private static async Task<HttpExchange> UserInfoGet(ConformanceRun r) => (await UserInfoGetWithFlow(r)).Exchange;
 

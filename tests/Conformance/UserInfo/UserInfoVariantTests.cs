@@ -23,7 +23,7 @@ public sealed class UserInfoVariantTests : ConformanceTest
         return UserInfoVariantChecks.EvaluatePostFormBody(await UserInfoVariantFlow.PostBodyAsync(r, endpoint, token), sub);
     });
 
-    private static Task<HttpExchange> NoToken(Run.ConformanceRun r) => r.SharedAsync("userinfo/no-token", async () =>
+    private static Task<HttpExchange> NoToken(Run.ConformanceRun r) => r.SharedAsync(SharedArtifacts.UserInfoWithoutToken, async () =>
         await UserInfoVariantFlow.NoTokenAsync(r, await UserInfoVariantFlow.EndpointAsync(r)));
 
     [Test] public Task Missing_token_gets_a_bearer_challenge() => Verify(UserInfoVariantChecks.NoTokenChallenge, async r =>
@@ -32,7 +32,7 @@ public sealed class UserInfoVariantTests : ConformanceTest
     [Test] public Task Missing_token_challenge_has_no_error_code() => Verify(UserInfoVariantChecks.NoTokenNoErrorCode, async r =>
         UserInfoVariantChecks.EvaluateNoTokenNoErrorCode(await NoToken(r)));
 
-    private static Task<HttpExchange> InvalidToken(Run.ConformanceRun r, string @case) => r.SharedAsync($"userinfo/invalid-token/{@case}", async () =>
+    private static Task<HttpExchange> InvalidToken(Run.ConformanceRun r, string @case) => r.SharedAsync(SharedArtifacts.UserInfoWithInvalidToken(@case), async () =>
     {
         var endpoint = await UserInfoVariantFlow.EndpointAsync(r);
         var (token, _) = await UserInfoVariantFlow.ReferenceTokenAsync(r);

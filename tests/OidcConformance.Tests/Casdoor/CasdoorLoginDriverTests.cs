@@ -2,6 +2,7 @@ using FluentAssertions;
 using Microsoft.Playwright;
 using NUnit.Framework;
 using OidcConformance.Browser;
+using OidcConformance.Protocol;
 
 namespace OidcConformance.Tests.Casdoor;
 

@@ -2,6 +2,7 @@ using FluentAssertions;
 using NUnit.Framework;
 using OidcConformance.Browser;
 using OidcConformance.Checks;
+using OidcConformance.Protocol;
 
 namespace OidcConformance.Tests.Checks;
 

@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 using NUnit.Framework;
 using OidcConformance.Browser;
 using OidcConformance.Profiles;
+using OidcConformance.Protocol;
 
 namespace OidcConformance.Tests.Harness;
 

@@ -222,22 +222,22 @@ public sealed class ReauthenticationErrorTests
     {
         static Microsoft.Playwright.PlaywrightException Interrupted(string to) => new(
             $"Navigation to \"http://127.0.0.1:1/api/oidc/auth?state=S1abc\" is interrupted by another navigation to \"{to}\"\nCall log:");
-        var errorPage = BrowserAuthorizer.InterruptingNavigation(Interrupted("chrome-error://chromewebdata/"));
+        var errorPage = ChromiumQuirks.InterruptingNavigation(Interrupted("chrome-error://chromewebdata/"));
         errorPage.Should().Be("chrome-error://chromewebdata/");
-        BrowserAuthorizer.OwnRedirect(errorPage!, "S1abc").Should().BeFalse("a late error page of an earlier attempt: navigate again");
-        var login = BrowserAuthorizer.InterruptingNavigation(Interrupted("http://127.0.0.1:1/login.html?callback_url=http%3A%2F%2F127.0.0.1%3A1%2Fapi%2Foidc%2Fauth%3Fstate%3DS1abc"));
-        BrowserAuthorizer.OwnRedirect(login!, "S1abc").Should().BeTrue("the provider's redirect of this very request");
-        BrowserAuthorizer.OwnRedirect(login!, "other-state").Should().BeFalse();
-        BrowserAuthorizer.InterruptingNavigation(new Microsoft.Playwright.PlaywrightException("net::ERR_ABORTED")).Should().BeNull();
+        ChromiumQuirks.OwnRedirect(errorPage!, "S1abc").Should().BeFalse("a late error page of an earlier attempt: navigate again");
+        var login = ChromiumQuirks.InterruptingNavigation(Interrupted("http://127.0.0.1:1/login.html?callback_url=http%3A%2F%2F127.0.0.1%3A1%2Fapi%2Foidc%2Fauth%3Fstate%3DS1abc"));
+        ChromiumQuirks.OwnRedirect(login!, "S1abc").Should().BeTrue("the provider's redirect of this very request");
+        ChromiumQuirks.OwnRedirect(login!, "other-state").Should().BeFalse();
+        ChromiumQuirks.InterruptingNavigation(new Microsoft.Playwright.PlaywrightException("net::ERR_ABORTED")).Should().BeNull();
     }
 
     [Test]
     public void Chromium_empty_error_response_is_a_provider_answer_not_a_network_failure()
     {
-        BrowserAuthorizer.EmptyErrorResponse(new Microsoft.Playwright.PlaywrightException(
+        ChromiumQuirks.EmptyErrorResponse(new Microsoft.Playwright.PlaywrightException(
             "page.goto: net::ERR_HTTP_RESPONSE_CODE_FAILURE at http://127.0.0.1:1/api/oidc/auth?client_id=x\nCall log:"))
             .Should().StartWith("HTTP error status with an empty body");
-        BrowserAuthorizer.EmptyErrorResponse(new Microsoft.Playwright.PlaywrightException("page.goto: net::ERR_CONNECTION_REFUSED at http://127.0.0.1:1/"))
+        ChromiumQuirks.EmptyErrorResponse(new Microsoft.Playwright.PlaywrightException("page.goto: net::ERR_CONNECTION_REFUSED at http://127.0.0.1:1/"))
             .Should().BeNull();
     }
 }

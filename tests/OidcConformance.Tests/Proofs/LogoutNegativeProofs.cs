@@ -4,6 +4,7 @@ using OidcConformance.Callback;
 using OidcConformance.Checks;
 using OidcConformance.Flows;
 using OidcConformance.Tests.Support;
+using OidcConformance.Protocol;
 
 namespace OidcConformance.Tests.Proofs;
 

@@ -2,6 +2,7 @@ using OidcConformance.Browser;
 using OidcConformance.Callback;
 using OidcConformance.Checks;
 using static OidcConformance.Checks.LogoutWithoutSessionChecks;
+using OidcConformance.Protocol;
 
 namespace OidcConformance.Tests.Proofs;
 

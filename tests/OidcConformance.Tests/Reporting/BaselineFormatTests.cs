@@ -60,7 +60,7 @@ public sealed class BaselineFormatTests
     [TestCaseSource(nameof(BaselineFiles))]
     public void Every_expected_verdict_of_a_baseline_is_an_entry_the_run_reads(string file)
     {
-        // The run (ConformanceTest.BaselineFor), the unit tests and baseline-update all go through Baseline.Load.
+        // The run (RunBaseline.For), the unit tests and baseline-update all go through Baseline.Load.
         var baseline = Baseline.Load(file);
         baseline.Entries.Should().NotBeEmpty();
         var root = (JsonObject)JsonNode.Parse(File.ReadAllText(file))!;
