@@ -96,7 +96,7 @@ public static class AuthorizationEndpointChecks
         Area, [
             new(SpecDocument.Rfc6749, "3.1", "\"MUST ignore unrecognized request parameters\""),
             new(SpecDocument.OpenIdConnectCore, "3.1.2.1"),
-        ], RequirementLevel.Must);
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-ensure-request-with-unknown-parameter-succeeds"] };
 
     public static readonly CheckDefinition PromptNoneWithoutSession = new("authz.prompt-none-login-required",
         "prompt=none without a session redirects an error (login_required or another §3.1.2.6 code) and shows no login page",
@@ -104,32 +104,32 @@ public static class AuthorizationEndpointChecks
             new(SpecDocument.OpenIdConnectCore, "3.1.2.1", "prompt=none \"MUST NOT display any authentication or consent user interface\""),
             new(SpecDocument.OpenIdConnectCore, "3.1.2.6"),
         ],
-        RequirementLevel.Must);
+        RequirementLevel.Must) { OidfModules = ["oidcc-prompt-none-not-logged-in"] };
 
     public static readonly CheckDefinition PromptLogin = new("authz.prompt-login-reauthenticates",
         "prompt=login asks an already logged-in user to log in again (or returns an error such as login_required)",
         Area, [
             new(SpecDocument.OpenIdConnectCore, "3.1.2.1", "prompt=login: \"SHOULD prompt the End-User for reauthentication\"; otherwise \"MUST return an error\""),
         ],
-        RequirementLevel.Should);
+        RequirementLevel.Should) { OidfModules = ["oidcc-prompt-login"] };
 
     public static readonly CheckDefinition MaxAgeReauthenticates = new("authz.max-age-reauthenticates",
         "max_age=0 with an older session makes the provider re-authenticate the user",
         Area, [
             new(SpecDocument.OpenIdConnectCore, "3.1.2.1", "max_age: \"MUST attempt to actively re-authenticate\""),
             new(SpecDocument.OpenIdConnectCore, "15.1"),
-        ], RequirementLevel.Must);
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-max-age-1"] };
 
     public static readonly CheckDefinition MaxAgeAuthTime = new("authz.max-age-auth-time",
         "When max_age was requested, the ID token contains a numeric auth_time that is not in the future",
         Area, [
             new(SpecDocument.OpenIdConnectCore, "3.1.2.1", "\"MUST include an auth_time Claim\""),
             new(SpecDocument.OpenIdConnectCore, "2"),
-        ], RequirementLevel.Must);
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-max-age-1"] };
 
     public static readonly CheckDefinition LoginHintAccepted = new("authz.login-hint-accepted",
         "A request with login_hint for the logged-in user succeeds",
-        Area, [new(SpecDocument.OpenIdConnectCore, "3.1.2.1", "login_hint"), new(SpecDocument.Rfc6749, "3.1")], RequirementLevel.Must);
+        Area, [new(SpecDocument.OpenIdConnectCore, "3.1.2.1", "login_hint"), new(SpecDocument.Rfc6749, "3.1")], RequirementLevel.Must) { OidfModules = ["oidcc-login-hint"] };
 
     public static readonly CheckDefinition PostRequest = new("authz.post-request-supported",
         "The authorization request sent by HTTP POST (form-encoded) returns a code",

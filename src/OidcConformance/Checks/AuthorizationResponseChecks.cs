@@ -9,10 +9,10 @@ public static class AuthorizationResponseChecks
     private const string Area = "Authorization endpoint";
 
     public static readonly CheckDefinition CodeReturned = new("authz.code-returned",
-        "A successful code request redirects to the client with a code", Area, [new(SpecDocument.Rfc6749, "4.1.2")], RequirementLevel.Must);
+        "A successful code request redirects to the client with a code", Area, [new(SpecDocument.Rfc6749, "4.1.2")], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition StateEchoed = new("authz.state-echoed",
-        "state is returned exactly as sent", Area, [new(SpecDocument.Rfc6749, "4.1.2"), new(SpecDocument.Rfc6749, "10.12")], RequirementLevel.Must);
+        "state is returned exactly as sent", Area, [new(SpecDocument.Rfc6749, "4.1.2"), new(SpecDocument.Rfc6749, "10.12")], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition CodeInQuery = new("authz.code-response-in-query",
         "response_type=code answers in the query string by default", Area, [new(SpecDocument.OAuthMultipleResponseTypes, "2.1")], RequirementLevel.Must);

@@ -41,7 +41,8 @@ public static class CasdoorChecks
 
     public static readonly CheckDefinition GetAccountFullUser = new("casdoor.get-account-full-user",
         "/api/get-account with the access token answers the ok envelope whose data is the user's full Casdoor record (id = sub)", Area,
-        [new(SpecDocument.CasdoorApi, "GET /api/get-account", "controllers/account.go GetAccount; docs/casdoor.md A-48, §(e)")], RequirementLevel.Should) { Note = "compare OIDC Core 1.0 §5.3" };
+        [new(SpecDocument.CasdoorApi, "GET /api/get-account", "controllers/account.go GetAccount; docs/casdoor.md A-48, §(e)"), new(SpecDocument.OpenIdConnectCore, "5.3", "compare")],
+        RequirementLevel.Should);
 
     public static readonly CheckDefinition UserinfoGrantedScopesOnly = new("casdoor.userinfo-granted-scopes-only",
         "UserInfo returns only the OIDC claims of the granted scopes, not the Casdoor user record that /api/get-account returns", Area,

@@ -30,7 +30,7 @@ public static class CoreFlowChecks
             new(SpecDocument.OpenIdConnectCore, "3.1", "authorization code flow: §3.1.2 authorization, §3.1.3 token endpoint"),
             new(SpecDocument.OpenIdConnectCore, "10.1", "JWK Set"),
         ],
-        RequirementLevel.Must);
+        RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static CheckResult Evaluate(CoreFlowEvidence e)
     {

@@ -20,14 +20,17 @@ public static class CorsChecks
 {
     private const string Area = "CORS";
     private const string Grade = "SHOULD: OIDC and OAuth 2.0 do not mandate CORS; a provider set up for a browser app (profile webOrigin) that " +
-                                 "does not allow its origin breaks every single-page relying party (OAuth 2.0 for Browser-Based Applications, draft-ietf-oauth-browser-based-apps §6.3.2: " +
-                                 "the token endpoint must support CORS for browser apps)";
+                                 "does not allow its origin breaks every single-page relying party";
+
+    /// <summary>OAuth 2.0 for Browser-Based Applications: the token endpoint must support CORS for browser apps.</summary>
+    private static readonly SpecReference BrowserApps = new(SpecDocument.OAuthBrowserBasedApps, "6.3.2", "the token endpoint must support CORS for browser apps");
 
     public static readonly CheckDefinition Preflight = new("cors.preflight-allows-request",
         "A CORS preflight (OPTIONS with Origin, Access-Control-Request-Method and the -Headers a client library sends) gets an ok status that allows the registered web origin, the method and every requested header",
         Area, [
             new(SpecDocument.FetchStandard, "4.8", "CORS-preflight fetch: ok status, Access-Control-Allow-Methods / -Headers, Authorization never covered by *"),
             new(SpecDocument.FetchStandard, "4.9", "CORS check"),
+            BrowserApps,
         ],
         RequirementLevel.Should) {
             Note = Grade,
@@ -38,6 +41,7 @@ public static class CorsChecks
         Area, [
             new(SpecDocument.FetchStandard, "3.2.3", "Access-Control-Allow-Origin"),
             new(SpecDocument.FetchStandard, "4.9", "CORS check"),
+            BrowserApps,
         ], RequirementLevel.Should) {
             Note = Grade,
         };

@@ -20,23 +20,23 @@ public static class IdTokenChecks
     private const string Area = "ID token";
 
     public static readonly CheckDefinition WellFormed = new("idtoken.jws-compact",
-        "The ID token is a JWS in compact serialization with JSON header and claims", Area, [new(SpecDocument.OpenIdConnectCore, "2"), new(SpecDocument.Rfc7515, "7.1")], RequirementLevel.Must);
+        "The ID token is a JWS in compact serialization with JSON header and claims", Area, [new(SpecDocument.OpenIdConnectCore, "2"), new(SpecDocument.Rfc7515, "7.1")], RequirementLevel.Must) { OidfModules = ["oidcc-idtoken-signature"] };
 
     public static readonly CheckDefinition Signature = new("idtoken.signature-jwks",
         "The signature verifies with a key from jwks_uri (kid present there), alg is not none", Area, [
             new(SpecDocument.OpenIdConnectCore, "2"),
             new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "6"),
             new(SpecDocument.OpenIdConnectCore, "10.1"),
-        ], RequirementLevel.Must);
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-idtoken-signature"] };
 
     public static readonly CheckDefinition AlgAdvertised = new("idtoken.alg-advertised",
         "The signing alg is one of id_token_signing_alg_values_supported", Area, [new(SpecDocument.OpenIdConnectDiscovery, "3"), new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "7")], RequirementLevel.Must);
 
     public static readonly CheckDefinition Issuer = new("idtoken.iss",
-        "iss equals the issuer exactly", Area, [new(SpecDocument.OpenIdConnectCore, "2"), new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "2")], RequirementLevel.Must);
+        "iss equals the issuer exactly", Area, [new(SpecDocument.OpenIdConnectCore, "2"), new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "2")], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition Audience = new("idtoken.aud",
-        "aud contains the client_id", Area, [new(SpecDocument.OpenIdConnectCore, "2"), new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "3")], RequirementLevel.Must);
+        "aud contains the client_id", Area, [new(SpecDocument.OpenIdConnectCore, "2"), new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "3")], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition Azp = new("idtoken.azp",
         "azp, where present, is the client_id", Area, [new(SpecDocument.OpenIdConnectCore, "2", "azp"), new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "5")], RequirementLevel.Must);
@@ -49,20 +49,20 @@ public static class IdTokenChecks
             new(SpecDocument.OpenIdConnectCore, "2", "exp"),
             new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "9"),
             new(SpecDocument.Rfc7519, "4.1.4"),
-        ], RequirementLevel.Must);
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition IssuedAt = new("idtoken.iat",
-        "iat is a NumericDate that is not in the future", Area, [new(SpecDocument.OpenIdConnectCore, "2", "iat"), new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "10")], RequirementLevel.Must);
+        "iat is a NumericDate that is not in the future", Area, [new(SpecDocument.OpenIdConnectCore, "2", "iat"), new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "10")], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition Subject = new("idtoken.sub",
-        "sub is a non-empty string of at most 255 ASCII characters (and the expected one)", Area, [new(SpecDocument.OpenIdConnectCore, "2", "sub")], RequirementLevel.Must);
+        "sub is a non-empty string of at most 255 ASCII characters (and the expected one)", Area, [new(SpecDocument.OpenIdConnectCore, "2", "sub")], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition Nonce = new("idtoken.nonce",
         "nonce equals the nonce of the authentication request", Area, [
             new(SpecDocument.OpenIdConnectCore, "2", "nonce"),
             new(SpecDocument.OpenIdConnectCore, "3.1.2.1"),
             new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "11"),
-        ], RequirementLevel.Must);
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition LibraryValidation = new("idtoken.microsoft-identitymodel-validation",
         "Microsoft.IdentityModel's standard validation (what .NET relying parties run) accepts the ID token", Area,

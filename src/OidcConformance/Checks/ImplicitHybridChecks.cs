@@ -47,7 +47,7 @@ public static class ImplicitHybridChecks
             new(SpecDocument.OpenIdConnectCore, "3.3.2.5"),
             new(SpecDocument.OAuthMultipleResponseTypes, "3"),
             new(SpecDocument.OAuthMultipleResponseTypes, "5"),
-        ], RequirementLevel.Must);
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition FragmentEncoding = new("frontchannel.fragment-encoding",
         "Without response_mode, implicit and hybrid responses are fragment-encoded; the query encoding is not used",
@@ -102,7 +102,7 @@ public static class ImplicitHybridChecks
 
     public static readonly CheckDefinition FormPost = new("frontchannel.form-post",
         "With response_mode=form_post, the response parameters are POSTed as application/x-www-form-urlencoded to the redirect URI, not put in the query or fragment",
-        Area, [new(SpecDocument.OAuthFormPostResponseMode, "2")], RequirementLevel.Must);
+        Area, [new(SpecDocument.OAuthFormPostResponseMode, "2")], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition SubStable = new("frontchannel.sub-stable",
         "Two separate logins of the same user at the same client give the same sub", Area,

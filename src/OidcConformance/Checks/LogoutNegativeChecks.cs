@@ -17,7 +17,7 @@ public static class LogoutNegativeChecks
             new(SpecDocument.OpenIdConnectRpInitiatedLogout, "3", "\"The OP also MUST NOT perform post-logout redirection if the post_logout_redirect_uri value supplied does not exactly match one of the previously registered post_logout_redirect_uris values\""),
             new(SpecDocument.OpenIdConnectRpInitiatedLogout, "2"),
         ],
-        RequirementLevel.Must);
+        RequirementLevel.Must) { OidfModules = ["oidcc-rp-initiated-logout-bad-post-logout-redirect-uri"] };
 
     public static readonly CheckDefinition QueryModifiedUri = new("logout.query-modified-post-logout-uri-no-redirect",
         "The registered post_logout_redirect_uri with an added query parameter is not an exact match: no redirect, even after confirmation", Area,

@@ -19,7 +19,7 @@ public static class PkceChecks
             new(SpecDocument.Rfc7636, "4.3"),
             new(SpecDocument.Rfc7636, "4.5"),
             new(SpecDocument.Rfc7636, "4.6"),
-        ], RequirementLevel.Must);
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-ensure-request-with-valid-pkce-succeeds"] };
 
     public static readonly CheckDefinition InvalidVerifierRejected = new("pkce.invalid-verifier-rejected",
         "A code bound to a code_challenge is not redeemed with a wrong or a missing code_verifier", Area,

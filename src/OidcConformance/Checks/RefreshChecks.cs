@@ -19,7 +19,7 @@ public static class RefreshChecks
         RequirementLevel.Must);
 
     public static readonly CheckDefinition Succeeds = new("refresh.grant-succeeds",
-        "A refresh request with a valid refresh token returns 200 with a new access token", Area, [new(SpecDocument.Rfc6749, "6"), new(SpecDocument.Rfc6749, "5.1")], RequirementLevel.Must);
+        "A refresh request with a valid refresh token returns 200 with a new access token", Area, [new(SpecDocument.Rfc6749, "6"), new(SpecDocument.Rfc6749, "5.1")], RequirementLevel.Must) { OidfModules = ["oidcc-refresh-token"] };
 
     public static readonly CheckDefinition AccessTokenWorks = new("refresh.access-token-works",
         "The access token from a refresh is accepted at the UserInfo endpoint for the same subject", Area,
@@ -31,7 +31,7 @@ public static class RefreshChecks
 
     public static readonly CheckDefinition IdTokenConsistent = new("refresh.id-token-consistent",
         "An ID token from a refresh keeps iss, sub, aud, azp and auth_time of the original one, has a new iat and a valid signature", Area,
-        [new(SpecDocument.OpenIdConnectCore, "12.2")], RequirementLevel.Must);
+        [new(SpecDocument.OpenIdConnectCore, "12.2")], RequirementLevel.Must) { OidfModules = ["oidcc-refresh-token"] };
 
     public static readonly CheckDefinition PublicClientRotation = new("refresh.public-client-rotation",
         "A public client's refresh token (not sender-constrained) is rotated on use", Area,

@@ -31,6 +31,7 @@ public enum SpecDocument
     Rfc9207,
     Rfc9700,
     FetchStandard,
+    OAuthBrowserBasedApps,
     NistSp800_63B,
     CasdoorApi,
 }
@@ -115,6 +116,8 @@ public static class SpecDocuments
         [SpecDocument.Rfc9207] = Rfc(9207),
         [SpecDocument.Rfc9700] = Rfc(9700),
         [SpecDocument.FetchStandard] = new("Fetch Standard", "https://fetch.spec.whatwg.org/", null),
+        // An IETF draft: its section numbers move between revisions, so the link is to the draft's page.
+        [SpecDocument.OAuthBrowserBasedApps] = new("OAuth 2.0 for Browser-Based Applications (draft-ietf-oauth-browser-based-apps)", "https://datatracker.ietf.org/doc/draft-ietf-oauth-browser-based-apps/", null),
         [SpecDocument.NistSp800_63B] = new("NIST SP 800-63B", "https://pages.nist.gov/800-63-3/sp800-63b.html", null),
         // Casdoor's API is described by the Swagger document its server publishes (the demo instance's copy).
         [SpecDocument.CasdoorApi] = new("Casdoor API", "https://door.casdoor.com/swagger/", null),

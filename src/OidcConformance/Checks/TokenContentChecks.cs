@@ -63,7 +63,8 @@ public static class TokenContentChecks
             new(SpecDocument.NistSp800_63B, "5.1.1.2", "the salted password hash and its salt are the verifier's stored secret"),
             new(SpecDocument.NistSp800_63B, "5.1.4.2", "OTP secrets \"SHALL be strongly protected against compromise\""),
             new(SpecDocument.OpenIdConnectCore, "5.4", "no scope requests credential data"),
-        ], RequirementLevel.Must) { Note = "the ID token is readable by the client (OIDC Core §2)" };
+            new(SpecDocument.OpenIdConnectCore, "2", "the ID token is readable by the client"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition AccessTokenNoCredentials = new("token.jwt-access-token-no-credential-material",
         "A JWT access token carries no credential material: no password (in clear or hashed), password hash or salt, TOTP/MFA secret or recovery codes, by claim name or by value",

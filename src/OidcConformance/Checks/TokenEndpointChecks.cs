@@ -32,11 +32,11 @@ public static partial class TokenEndpointChecks
 
     public static readonly CheckDefinition CodeSingleUse = new("token.code-single-use",
         "A second redemption of an authorization code is refused with invalid_grant",
-        Area, [new(SpecDocument.Rfc6749, "4.1.2"), new(SpecDocument.Rfc6749, "10.5")], RequirementLevel.Must);
+        Area, [new(SpecDocument.Rfc6749, "4.1.2"), new(SpecDocument.Rfc6749, "10.5")], RequirementLevel.Must) { OidfModules = ["oidcc-codereuse"] };
 
     public static readonly CheckDefinition CodeReuseRevokes = new("token.code-reuse-revokes-tokens",
         "After a code is redeemed twice, the tokens issued on its first redemption are revoked",
-        Area, [new(SpecDocument.Rfc6749, "4.1.2", "\"SHOULD revoke (when possible)\""), new(SpecDocument.Rfc6749, "10.5")], RequirementLevel.Should);
+        Area, [new(SpecDocument.Rfc6749, "4.1.2", "\"SHOULD revoke (when possible)\""), new(SpecDocument.Rfc6749, "10.5")], RequirementLevel.Should) { OidfModules = ["oidcc-codereuse-30seconds"] };
 
     public static readonly CheckDefinition CodeBoundToClient = new("token.code-bound-to-client",
         "A code issued to one client cannot be redeemed by another, authenticated client (invalid_grant)",

@@ -30,7 +30,7 @@ public static class TokenResponseChecks
         "Responses with tokens carry Pragma: no-cache", Area, [new(SpecDocument.Rfc6749, "5.1")], RequirementLevel.Should);
 
     public static readonly CheckDefinition IdTokenIssued = new("token.id-token-issued",
-        "An openid code exchange returns an id_token", Area, [new(SpecDocument.OpenIdConnectCore, "3.1.3.3")], RequirementLevel.Must);
+        "An openid code exchange returns an id_token", Area, [new(SpecDocument.OpenIdConnectCore, "3.1.3.3")], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static CheckResult EvaluateSuccess(TokenResponse r)
     {

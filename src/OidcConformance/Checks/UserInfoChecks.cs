@@ -15,10 +15,10 @@ public static class UserInfoChecks
             new(SpecDocument.OpenIdConnectCore, "5.3.1"),
             new(SpecDocument.OpenIdConnectCore, "5.3.2"),
             new(SpecDocument.Rfc6750, "2.1"),
-        ], RequirementLevel.Must);
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-userinfo-get"] };
 
     public static readonly CheckDefinition SubMatches = new("userinfo.sub-matches-id-token",
-        "sub is present and equals the ID token's sub", Area, [new(SpecDocument.OpenIdConnectCore, "5.3.2")], RequirementLevel.Must);
+        "sub is present and equals the ID token's sub", Area, [new(SpecDocument.OpenIdConnectCore, "5.3.2")], RequirementLevel.Must) { OidfModules = ["oidcc-userinfo-get"] };
 
     public static readonly CheckDefinition ScopeClaims = new("userinfo.scope-claims",
         "Each granted standard scope returns its claims under the OIDC Core §5.4 names with their §5.1 types, for the attributes the test user has",
@@ -27,6 +27,7 @@ public static class UserInfoChecks
             new(SpecDocument.OpenIdConnectCore, "5.1", "types"),
         ],
         RequirementLevel.Should) {
+            OidfModules = ["oidcc-scope-profile", "oidcc-scope-email", "oidcc-scope-address", "oidcc-scope-phone", "oidcc-scope-all"],
             Note = "SHOULD: §5.4 requests these as Voluntary Claims (§5.5.1), so an OP may withhold any of them; the MUST on their types is userinfo.standard-claim-types. The profile only says which attributes the user has",
         };
 

@@ -17,7 +17,7 @@ public static class UserInfoVariantChecks
         [
             new(SpecDocument.OpenIdConnectCore, "5.3.1", "\"The OP MUST support the use of the HTTP GET and HTTP POST methods\""),
             new(SpecDocument.Rfc6750, "2.1"),
-        ], RequirementLevel.Must);
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-userinfo-post-header"] };
 
     public static readonly CheckDefinition PostFormBody = new("userinfo.post-form-body",
         "POST with the access token in the form-encoded body (access_token) returns 200 and the user's claims", Area,
@@ -25,7 +25,7 @@ public static class UserInfoVariantChecks
             new(SpecDocument.Rfc6750, "2.2", "resource servers MAY support it; OIDF oidcc-userinfo-post-body warns when unsupported"),
             new(SpecDocument.OpenIdConnectCore, "5.3.1"),
         ],
-        RequirementLevel.Should);
+        RequirementLevel.Should) { OidfModules = ["oidcc-userinfo-post-body"] };
 
     public static readonly CheckDefinition NoTokenChallenge = new("userinfo.no-token-challenge",
         "A request without any access token is refused (401, or 400) with a WWW-Authenticate Bearer-scheme challenge", Area,
@@ -60,7 +60,7 @@ public static class UserInfoVariantChecks
         Area, [
             new(SpecDocument.OpenIdConnectCore, "5.4"),
             new(SpecDocument.OpenIdConnectCore, "5.1", "same level and reasoning as userinfo.scope-claims: Voluntary Claims, §5.5.1, so SHOULD"),
-        ], RequirementLevel.Should);
+        ], RequirementLevel.Should) { OidfModules = ["oidcc-scope-profile", "oidcc-scope-email", "oidcc-scope-address", "oidcc-scope-phone", "oidcc-scope-all"] };
 
     public static readonly CheckDefinition MatrixNoUngrantedClaims = new("userinfo.scope-matrix-no-ungranted-claims",
         "For each scope subset, the claims of scopes that were NOT requested are absent", Area,
