@@ -8,6 +8,7 @@
 #   ./run.sh soak [N] [RUNSETTINGS]     the full suite N times (default 20); lists every verdict that changed (bench/soak.sh)
 #   ./run.sh baseline-update [RUNSETTINGS] [--report FILE]  rewrite the run's baseline (fixtures/baselines/<provider>-<version>.json) from its last report.json (or FILE)
 #   ./run.sh diff A/report.json B/report.json [--out DIR]  migration diff of two runs → DIR/migration.md + .json (default artifacts/)
+#   ./run.sh coverage                   regenerates docs/coverage.md: the checks against the OIDF certification plans' modules (tools/OidcReport)
 #   ./run.sh new-provider NAME          commented skeleton profile + runsettings for a new provider (tools/new-provider/new-provider.sh)
 #   ./run.sh doctor [RUNSETTINGS]       checks the profile against the live provider (started when embedded): per problem what, which profile key, what to change (tools/OidcDoctor)
 set -euo pipefail
@@ -142,6 +143,11 @@ case "${1:-}" in
     dotnet build tools/OidcReport -c "$CONFIGURATION" -nologo -v quiet >&2
     dotnet run --project tools/OidcReport -c "$CONFIGURATION" --no-build -- baseline-update "$settings" "${@:3}"
     ;;
+  coverage)
+    require_dotnet
+    dotnet build tools/OidcReport -c "$CONFIGURATION" -nologo -v quiet >&2
+    dotnet run --project tools/OidcReport -c "$CONFIGURATION" --no-build -- coverage
+    ;;
   diff)
     require_dotnet
     [ $# -ge 3 ] || die "usage: ./run.sh diff A/report.json B/report.json [--out DIR]"
@@ -187,7 +193,7 @@ case "${1:-}" in
     exit $status
     ;;
   *)
-    echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test [--fast] | ./run.sh bench test | ./run.sh bench [RUNSETTINGS] | ./run.sh soak [N] [RUNSETTINGS] | ./run.sh baseline-update [RUNSETTINGS] [--report FILE] | ./run.sh diff A/report.json B/report.json [--out DIR] | ./run.sh new-provider NAME | ./run.sh doctor [RUNSETTINGS]" >&2
+    echo "usage: ./run.sh conformance [RUNSETTINGS] | ./run.sh test [--fast] | ./run.sh bench test | ./run.sh bench [RUNSETTINGS] | ./run.sh soak [N] [RUNSETTINGS] | ./run.sh baseline-update [RUNSETTINGS] [--report FILE] | ./run.sh diff A/report.json B/report.json [--out DIR] | ./run.sh coverage | ./run.sh new-provider NAME | ./run.sh doctor [RUNSETTINGS]" >&2
     exit 2
     ;;
 esac

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using OidcConformance.Baselines;
+using OidcConformance.Coverage;
 using OidcConformance.Http;
 using OidcConformance.Migration;
 using OidcConformance.Reporting;
@@ -8,6 +9,7 @@ using OidcConformance.Run;
 // Commands on finished runs (report.json files), used by run.sh:
 //   diff A/report.json B/report.json [--out DIR]      → DIR/migration.md and DIR/migration.json (default DIR: artifacts)
 //   baseline-update [RUNSETTINGS] [--report FILE]     → rewrites the run's baseline from its report.json
+//   coverage                                          → docs/coverage.md, the catalog against the OIDF certification plans
 var root = RunSettings.FindRepositoryRoot(Directory.GetCurrentDirectory());
 try
 {
@@ -15,6 +17,7 @@ try
     {
         "diff" => Diff(args[1..]),
         "baseline-update" => BaselineUpdate(args[1..]),
+        "coverage" => WriteCoverage(),
         _ => Usage(),
     };
 }
@@ -26,7 +29,7 @@ catch (Exception e) when (e is BaselineException or InvalidDataException or File
 
 int Usage()
 {
-    Console.Error.WriteLine("usage: OidcReport diff A/report.json B/report.json [--out DIR] | OidcReport baseline-update [RUNSETTINGS] [--report FILE]");
+    Console.Error.WriteLine("usage: OidcReport diff A/report.json B/report.json [--out DIR] | OidcReport baseline-update [RUNSETTINGS] [--report FILE] | OidcReport coverage");
     return 2;
 }
 
@@ -82,5 +85,14 @@ int BaselineUpdate(string[] a)
     foreach (var k in after.Keys.Except(before.Keys)) Console.WriteLine($"  new entry: {k} {after[k]}");
     foreach (var k in after.Keys.Intersect(before.Keys).Where(k => before[k] != after[k])) Console.WriteLine($"  changed: {k} {before[k]} → {after[k]}");
     Console.WriteLine($"baseline {Path.GetRelativePath(root, target)}: {updated.Entries.Count} expected non-passing verdicts (from {Path.GetRelativePath(root, reportPath)})");
+    return 0;
+}
+
+int WriteCoverage()
+{
+    // The document is generated from the check catalog and the OIDF plan lists; CoverageDocumentTests compares it.
+    var path = Path.Combine(root, CoverageDocument.RelativePath);
+    File.WriteAllText(path, CoverageDocument.Render());
+    Console.WriteLine($"written: {CoverageDocument.RelativePath}");
     return 0;
 }

@@ -70,49 +70,91 @@ public sealed record AdvertisedProbe(string Field, string Value)
 /// </summary>
 public static class AdvertisedValueChecks
 {
-    private const string Grading = " Declarative (no RFC 2119 keyword softens it): a listed value that is refused makes the metadata false, graded MUST.";
+    private const string Grading = "Declarative (no RFC 2119 keyword softens it): a listed value that is refused makes the metadata false, graded MUST.";
 
     public static readonly CheckDefinition ResponseTypesWork = new("discovery.advertised-response-types-work",
         "Every response_type in response_types_supported is accepted and answered with the parameters it names (code, access_token + token_type, id_token, state), nothing else",
         "Discovery",
-        "OpenID Connect Discovery 1.0 §3 (response_types_supported: the response_type values that this OP supports), RFC 8414 §2; " +
-        "RFC 6749 §4.2.2 (token: access_token, token_type, expires_in RECOMMENDED, state), OAuth 2.0 Multiple Response Types §3 (none), §5, " +
-        "OIDC Core 1.0 §3.2.2.5, §3.3.2.5, Form Post Response Mode §2." + Grading,
-        RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectDiscovery, "3", "response_types_supported: the response_type values that this OP supports"),
+            new(SpecDocument.Rfc8414, "2"),
+            new(SpecDocument.Rfc6749, "4.2.2", "token: access_token, token_type, expires_in RECOMMENDED, state"),
+            new(SpecDocument.OAuthMultipleResponseTypes, "3", "none"),
+            new(SpecDocument.OAuthMultipleResponseTypes, "5"),
+            new(SpecDocument.OpenIdConnectCore, "3.2.2.5"),
+            new(SpecDocument.OpenIdConnectCore, "3.3.2.5"),
+            new(SpecDocument.OAuthFormPostResponseMode, "2"),
+        ],
+        RequirementLevel.Must) {
+            Note = Grading,
+        };
 
     public static readonly CheckDefinition ResponseModesWork = new("discovery.advertised-response-modes-work",
         "Every response_mode in response_modes_supported (default query, fragment) returns the authorization response where it says",
         "Discovery",
-        "OpenID Connect Discovery 1.0 §3 (response_modes_supported: the response_mode values that this OP supports; default [\"query\", \"fragment\"]), " +
-        "RFC 8414 §2, OAuth 2.0 Multiple Response Types §2.1, Form Post Response Mode §2." + Grading,
-        RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectDiscovery, "3", "response_modes_supported: the response_mode values that this OP supports; default [\"query\", \"fragment\"]"),
+            new(SpecDocument.Rfc8414, "2"),
+            new(SpecDocument.OAuthMultipleResponseTypes, "2.1"),
+            new(SpecDocument.OAuthFormPostResponseMode, "2"),
+        ],
+        RequirementLevel.Must) {
+            Note = Grading,
+        };
 
     public static readonly CheckDefinition GrantTypesWork = new("discovery.advertised-grant-types-work",
         "Every grant type in grant_types_supported (default authorization_code, implicit) issues tokens to a client that uses it",
         "Discovery",
-        "OpenID Connect Discovery 1.0 §3 (grant_types_supported: the Grant Type values that this OP supports; default [\"authorization_code\", \"implicit\"]), " +
-        "RFC 8414 §2, RFC 6749 §4.1-§4.4, §6, RFC 8693 §2." + Grading,
-        RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectDiscovery, "3", "grant_types_supported: the Grant Type values that this OP supports; default [\"authorization_code\", \"implicit\"]"),
+            new(SpecDocument.Rfc8414, "2"),
+            new(SpecDocument.Rfc6749, "4.1"),
+            new(SpecDocument.Rfc6749, "4.2"),
+            new(SpecDocument.Rfc6749, "4.3"),
+            new(SpecDocument.Rfc6749, "4.4"),
+            new(SpecDocument.Rfc6749, "6"),
+            new(SpecDocument.Rfc8693, "2"),
+        ],
+        RequirementLevel.Must) {
+            Note = Grading,
+        };
 
     public static readonly CheckDefinition CodeChallengeMethodsWork = new("discovery.advertised-code-challenge-methods-work",
         "Every method in code_challenge_methods_supported is accepted at the authorization endpoint and its code is redeemed with the matching verifier",
         "Discovery",
-        "RFC 8414 §2 (code_challenge_methods_supported: the PKCE code challenge methods supported by this authorization server), RFC 7636 §4.3, §4.6." + Grading,
-        RequirementLevel.Must);
+        [
+            new(SpecDocument.Rfc8414, "2", "code_challenge_methods_supported: the PKCE code challenge methods supported by this authorization server"),
+            new(SpecDocument.Rfc7636, "4.3"),
+            new(SpecDocument.Rfc7636, "4.6"),
+        ],
+        RequirementLevel.Must) {
+            Note = Grading,
+        };
 
     public static readonly CheckDefinition TokenAuthMethodsWork = new("discovery.advertised-token-auth-methods-work",
         "Every method in token_endpoint_auth_methods_supported (default client_secret_basic) authenticates a client at the token endpoint",
         "Discovery",
-        "OpenID Connect Discovery 1.0 §3 (token_endpoint_auth_methods_supported: the Client Authentication methods supported by this Token Endpoint; " +
-        "default client_secret_basic), RFC 8414 §2, OIDC Core 1.0 §9, RFC 6749 §2.3.1." + Grading,
-        RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectDiscovery, "3", "token_endpoint_auth_methods_supported: the Client Authentication methods supported by this Token Endpoint; default client_secret_basic"),
+            new(SpecDocument.Rfc8414, "2"),
+            new(SpecDocument.OpenIdConnectCore, "9"),
+            new(SpecDocument.Rfc6749, "2.3.1"),
+        ],
+        RequirementLevel.Must) {
+            Note = Grading,
+        };
 
     public static readonly CheckDefinition ScopesWork = new("discovery.advertised-scopes-work",
         "Every scope in scopes_supported can be requested: the request is not refused (invalid_scope) and tokens are issued",
         "Discovery",
-        "OpenID Connect Discovery 1.0 §3 (scopes_supported: the scope values that this server supports), RFC 8414 §2, RFC 6749 §3.3 " +
-        "(the server MAY ignore a requested scope, so a value left out of the granted scope is reported, not failed)." + Grading,
-        RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectDiscovery, "3", "scopes_supported: the scope values that this server supports"),
+            new(SpecDocument.Rfc8414, "2"),
+            new(SpecDocument.Rfc6749, "3.3", "the server MAY ignore a requested scope, so a value left out of the granted scope is reported, not failed"),
+        ],
+        RequirementLevel.Must) {
+            Note = Grading,
+        };
 
     /// <summary>The case label of the execution that covers the advertised values the suite has no case for.</summary>
     public const string OtherValues = "other advertised values";

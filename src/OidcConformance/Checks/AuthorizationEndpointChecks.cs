@@ -53,78 +53,115 @@ public static class AuthorizationEndpointChecks
 
     public static readonly CheckDefinition ResponseTypeMissing = new("authz.response-type-missing-rejected",
         "A request without response_type gets invalid_request or unsupported_response_type (redirect or error page), never a code",
-        Area, "RFC 6749 §3.1.1, §4.1.2.1; OpenID Connect Core 1.0 §3.1.2.1, §3.1.2.6 (OIDF oidcc-response-type-missing)", RequirementLevel.Must);
+        Area, [
+            new(SpecDocument.Rfc6749, "3.1.1"),
+            new(SpecDocument.Rfc6749, "4.1.2.1"),
+            new(SpecDocument.OpenIdConnectCore, "3.1.2.1"),
+            new(SpecDocument.OpenIdConnectCore, "3.1.2.6"),
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-response-type-missing"] };
 
     public static readonly CheckDefinition ResponseTypeUnknown = new("authz.response-type-unknown-rejected",
         "An unknown response_type gets unsupported_response_type (or invalid_request), never a code",
-        Area, "RFC 6749 §3.1.1 (\"MUST ... return an error response\"), §4.1.2.1", RequirementLevel.Must);
+        Area, [new(SpecDocument.Rfc6749, "3.1.1", "\"MUST ... return an error response\""), new(SpecDocument.Rfc6749, "4.1.2.1")], RequirementLevel.Must);
 
     public static readonly CheckDefinition RedirectUriUnregistered = new("authz.redirect-uri-unregistered-no-redirect",
         "An unregistered redirect_uri is not redirected to: the provider shows an error page",
-        Area, "RFC 6749 §3.1.2.4, §4.1.2.1 (\"MUST NOT automatically redirect\"); OpenID Connect Core 1.0 §3.1.2.1 (OIDF oidcc-ensure-registered-redirect-uri)",
-        RequirementLevel.Must);
+        Area, [
+            new(SpecDocument.Rfc6749, "3.1.2.4"),
+            new(SpecDocument.Rfc6749, "4.1.2.1", "\"MUST NOT automatically redirect\""),
+            new(SpecDocument.OpenIdConnectCore, "3.1.2.1"),
+        ],
+        RequirementLevel.Must) { OidfModules = ["oidcc-ensure-registered-redirect-uri"] };
 
     public static readonly CheckDefinition RedirectUriNearMiss = new("authz.redirect-uri-near-miss-rejected",
         "A redirect_uri that differs from the registered one (path, query, fragment, host, userinfo, scheme, encoding) is never redirected to and gets no code",
-        Area, "OpenID Connect Core 1.0 §3.1.2.1 (\"MUST exactly match\", RFC 3986 §6.2.1 simple string comparison); RFC 6749 §3.1.2.4, §4.1.2.1; " +
-              "RFC 8252 §7.3 (only the port of a loopback IP redirect URI may vary)", RequirementLevel.Must);
+        Area, [
+            new(SpecDocument.OpenIdConnectCore, "3.1.2.1", "\"MUST exactly match\", RFC 3986 §6.2.1 simple string comparison"),
+            new(SpecDocument.Rfc6749, "3.1.2.4"),
+            new(SpecDocument.Rfc6749, "4.1.2.1"),
+            new(SpecDocument.Rfc8252, "7.3", "only the port of a loopback IP redirect URI may vary"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition ClientIdMissing = new("authz.client-id-missing-no-redirect",
         "A request without client_id is not redirected to the client: error page",
-        Area, "RFC 6749 §4.1.2.1 (\"client identifier is missing or invalid ... MUST NOT automatically redirect\")", RequirementLevel.Must);
+        Area, [new(SpecDocument.Rfc6749, "4.1.2.1", "\"client identifier is missing or invalid ... MUST NOT automatically redirect\"")], RequirementLevel.Must);
 
     public static readonly CheckDefinition ClientIdUnknown = new("authz.client-id-unknown-no-redirect",
         "A request with an unknown client_id is not redirected: error page",
-        Area, "RFC 6749 §4.1.2.1 (\"client identifier is missing or invalid ... MUST NOT automatically redirect\")", RequirementLevel.Must);
+        Area, [new(SpecDocument.Rfc6749, "4.1.2.1", "\"client identifier is missing or invalid ... MUST NOT automatically redirect\"")], RequirementLevel.Must);
 
     public static readonly CheckDefinition UnknownParametersIgnored = new("authz.unknown-parameters-ignored",
         "Unrecognized request parameters are ignored: the flow still returns a code",
-        Area, "RFC 6749 §3.1 (\"MUST ignore unrecognized request parameters\"); OpenID Connect Core 1.0 §3.1.2.1", RequirementLevel.Must);
+        Area, [
+            new(SpecDocument.Rfc6749, "3.1", "\"MUST ignore unrecognized request parameters\""),
+            new(SpecDocument.OpenIdConnectCore, "3.1.2.1"),
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-ensure-request-with-unknown-parameter-succeeds"] };
 
     public static readonly CheckDefinition PromptNoneWithoutSession = new("authz.prompt-none-login-required",
         "prompt=none without a session redirects an error (login_required or another §3.1.2.6 code) and shows no login page",
-        Area, "OpenID Connect Core 1.0 §3.1.2.1 (prompt=none \"MUST NOT display any authentication or consent user interface\"), §3.1.2.6",
-        RequirementLevel.Must);
+        Area, [
+            new(SpecDocument.OpenIdConnectCore, "3.1.2.1", "prompt=none \"MUST NOT display any authentication or consent user interface\""),
+            new(SpecDocument.OpenIdConnectCore, "3.1.2.6"),
+        ],
+        RequirementLevel.Must) { OidfModules = ["oidcc-prompt-none-not-logged-in"] };
 
     public static readonly CheckDefinition PromptLogin = new("authz.prompt-login-reauthenticates",
         "prompt=login asks an already logged-in user to log in again (or returns an error such as login_required)",
-        Area, "OpenID Connect Core 1.0 §3.1.2.1 (prompt=login: \"SHOULD prompt the End-User for reauthentication\"; otherwise \"MUST return an error\")",
-        RequirementLevel.Should);
+        Area, [
+            new(SpecDocument.OpenIdConnectCore, "3.1.2.1", "prompt=login: \"SHOULD prompt the End-User for reauthentication\"; otherwise \"MUST return an error\""),
+        ],
+        RequirementLevel.Should) { OidfModules = ["oidcc-prompt-login"] };
 
     public static readonly CheckDefinition MaxAgeReauthenticates = new("authz.max-age-reauthenticates",
         "max_age=0 with an older session makes the provider re-authenticate the user",
-        Area, "OpenID Connect Core 1.0 §3.1.2.1 (max_age: \"MUST attempt to actively re-authenticate\"), §15.1", RequirementLevel.Must);
+        Area, [
+            new(SpecDocument.OpenIdConnectCore, "3.1.2.1", "max_age: \"MUST attempt to actively re-authenticate\""),
+            new(SpecDocument.OpenIdConnectCore, "15.1"),
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-max-age-1"] };
 
     public static readonly CheckDefinition MaxAgeAuthTime = new("authz.max-age-auth-time",
         "When max_age was requested, the ID token contains a numeric auth_time that is not in the future",
-        Area, "OpenID Connect Core 1.0 §3.1.2.1 (\"MUST include an auth_time Claim\"), §2", RequirementLevel.Must);
+        Area, [
+            new(SpecDocument.OpenIdConnectCore, "3.1.2.1", "\"MUST include an auth_time Claim\""),
+            new(SpecDocument.OpenIdConnectCore, "2"),
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-max-age-1"] };
 
     public static readonly CheckDefinition LoginHintAccepted = new("authz.login-hint-accepted",
         "A request with login_hint for the logged-in user succeeds",
-        Area, "OpenID Connect Core 1.0 §3.1.2.1 (login_hint); RFC 6749 §3.1", RequirementLevel.Must);
+        Area, [new(SpecDocument.OpenIdConnectCore, "3.1.2.1", "login_hint"), new(SpecDocument.Rfc6749, "3.1")], RequirementLevel.Must) { OidfModules = ["oidcc-login-hint"] };
 
     public static readonly CheckDefinition PostRequest = new("authz.post-request-supported",
         "The authorization request sent by HTTP POST (form-encoded) returns a code",
-        Area, "OpenID Connect Core 1.0 §3.1.2.1 (\"MUST support the use of the HTTP GET and POST methods\") (OIDF oidcc-ensure-post-request-succeeds)",
-        RequirementLevel.Must);
+        Area, [new(SpecDocument.OpenIdConnectCore, "3.1.2.1", "\"MUST support the use of the HTTP GET and POST methods\"")],
+        RequirementLevel.Must) { OidfModules = ["oidcc-ensure-post-request-succeeds"] };
 
     public static readonly CheckDefinition ResponseMode = new("authz.response-mode-honoured",
         "An advertised response_mode (query, fragment, form_post) delivers the code the way it names",
-        Area, "OAuth 2.0 Multiple Response Type Encoding Practices §2.1, §5; OAuth 2.0 Form Post Response Mode §2; OpenID Connect Discovery 1.0 §3 (response_modes_supported)",
+        Area, [
+            new(SpecDocument.OAuthMultipleResponseTypes, "2.1"),
+            new(SpecDocument.OAuthMultipleResponseTypes, "5"),
+            new(SpecDocument.OAuthFormPostResponseMode, "2"),
+            new(SpecDocument.OpenIdConnectDiscovery, "3", "response_modes_supported"),
+        ],
         RequirementLevel.Must);
 
     public static readonly CheckDefinition NonceOptionalForCode = new("authz.nonce-optional-code-flow",
         "A code-flow request without nonce succeeds (nonce is OPTIONAL for response_type=code)",
-        Area, "OpenID Connect Core 1.0 §3.1.2.1 (nonce OPTIONAL) (OIDF oidcc-ensure-request-without-nonce-succeeds-for-code-flow)", RequirementLevel.Must);
+        Area, [new(SpecDocument.OpenIdConnectCore, "3.1.2.1", "nonce OPTIONAL")], RequirementLevel.Must) { OidfModules = ["oidcc-ensure-request-without-nonce-succeeds-for-code-flow"] };
 
     public static readonly CheckDefinition DuplicateParameters = new("authz.duplicate-parameters-rejected",
         "A request repeating a parameter gets invalid_request (redirect or error page), not a code",
-        Area, "RFC 6749 §3.1 (\"MUST NOT be included more than once\"), §4.1.2.1 (invalid_request: \"includes a parameter more than once\"); " +
-              "SHOULD here: §4.1.2.1 names the error but no MUST obliges the server to reject", RequirementLevel.Should);
+        Area, [
+            new(SpecDocument.Rfc6749, "3.1", "\"MUST NOT be included more than once\""),
+            new(SpecDocument.Rfc6749, "4.1.2.1", "invalid_request: \"includes a parameter more than once\""),
+        ], RequirementLevel.Should) { Note = "SHOULD here: §4.1.2.1 names the error but no MUST obliges the server to reject" };
 
     public static readonly CheckDefinition ErrorStateEchoed = new("authz.error-response-state-echoed",
         "An error redirected to the client carries the request's state exactly",
-        Area, "RFC 6749 §4.1.2.1 (state \"REQUIRED if a state parameter was present\"); OpenID Connect Core 1.0 §3.1.2.6", RequirementLevel.Must);
+        Area, [
+            new(SpecDocument.Rfc6749, "4.1.2.1", "state \"REQUIRED if a state parameter was present\""),
+            new(SpecDocument.OpenIdConnectCore, "3.1.2.6"),
+        ], RequirementLevel.Must);
 
     // ---- helpers ---------------------------------------------------------------------------------------------
 

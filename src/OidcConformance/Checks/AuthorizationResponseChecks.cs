@@ -8,16 +8,16 @@ public static class AuthorizationResponseChecks
     private const string Area = "Authorization endpoint";
 
     public static readonly CheckDefinition CodeReturned = new("authz.code-returned",
-        "A successful code request redirects to the client with a code", Area, "RFC 6749 §4.1.2", RequirementLevel.Must);
+        "A successful code request redirects to the client with a code", Area, [new(SpecDocument.Rfc6749, "4.1.2")], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition StateEchoed = new("authz.state-echoed",
-        "state is returned exactly as sent", Area, "RFC 6749 §4.1.2, §10.12", RequirementLevel.Must);
+        "state is returned exactly as sent", Area, [new(SpecDocument.Rfc6749, "4.1.2"), new(SpecDocument.Rfc6749, "10.12")], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition CodeInQuery = new("authz.code-response-in-query",
-        "response_type=code answers in the query string by default", Area, "OAuth 2.0 Multiple Response Type Encoding Practices §2.1", RequirementLevel.Must);
+        "response_type=code answers in the query string by default", Area, [new(SpecDocument.OAuthMultipleResponseTypes, "2.1")], RequirementLevel.Must);
 
     public static readonly CheckDefinition IssParameter = new("authz.iss-parameter",
-        "Where advertised, the iss response parameter equals the issuer", Area, "RFC 9207 §2, §3", RequirementLevel.Must);
+        "Where advertised, the iss response parameter equals the issuer", Area, [new(SpecDocument.Rfc9207, "2"), new(SpecDocument.Rfc9207, "3")], RequirementLevel.Must);
 
     /// <summary>The flow reached the client with a code; any other ending is the reason.</summary>
     public static CheckResult EvaluateCodeReturned(AuthorizationOutcome outcome)

@@ -21,31 +21,52 @@ public static class CasdoorChecks
 
     public static readonly CheckDefinition AppDiscoveryIssuer = new("casdoor.app-discovery-issuer-matches-tokens",
         "A per-application discovery document's issuer equals the iss of ID tokens issued to that application's client", Area,
-        "OIDC Discovery 1.0 §4.3 (issuer identical to the iss of issued ID tokens); OIDC Core 1.0 §3.1.3.7 step 2", RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectDiscovery, "4.3", "issuer identical to the iss of issued ID tokens"),
+            new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "step 2"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition AppJwks = new("casdoor.app-jwks-verifies-tokens",
         "The per-application document's jwks_uri serves a key that verifies the ID tokens issued to that application", Area,
-        "OIDC Discovery 1.0 §3 (jwks_uri); OIDC Core 1.0 §10.1", RequirementLevel.Must);
+        [new(SpecDocument.OpenIdConnectDiscovery, "3", "jwks_uri"), new(SpecDocument.OpenIdConnectCore, "10.1")], RequirementLevel.Must);
 
     public static readonly CheckDefinition UserinfoTokenLocation = new("casdoor.userinfo-token-location",
         "UserInfo returns the user's claims for the access token sent in the Authorization header (scheme \"Bearer\") and in Casdoor's accessToken query parameter", Area,
-        "RFC 6750 §2.1, §2.3; OIDC Core 1.0 §5.3.1; Casdoor API GET /api/userinfo?accessToken= (docs/casdoor.md A-48)", RequirementLevel.Should);
+        [
+            new(SpecDocument.Rfc6750, "2.1"),
+            new(SpecDocument.Rfc6750, "2.3"),
+            new(SpecDocument.OpenIdConnectCore, "5.3.1"),
+            new(SpecDocument.CasdoorApi, "GET /api/userinfo?accessToken=", "docs/casdoor.md A-48"),
+        ], RequirementLevel.Should);
 
     public static readonly CheckDefinition GetAccountFullUser = new("casdoor.get-account-full-user",
         "/api/get-account with the access token answers the ok envelope whose data is the user's full Casdoor record (id = sub)", Area,
-        "Casdoor API GET /api/get-account (controllers/account.go GetAccount; docs/casdoor.md A-48, §(e)); compare OIDC Core 1.0 §5.3", RequirementLevel.Should);
+        [new(SpecDocument.CasdoorApi, "GET /api/get-account", "controllers/account.go GetAccount; docs/casdoor.md A-48, §(e)"), new(SpecDocument.OpenIdConnectCore, "5.3", "compare")],
+        RequirementLevel.Should);
 
     public static readonly CheckDefinition UserinfoGrantedScopesOnly = new("casdoor.userinfo-granted-scopes-only",
         "UserInfo returns only the OIDC claims of the granted scopes, not the Casdoor user record that /api/get-account returns", Area,
-        "OIDC Core 1.0 §5.3.2, §5.4 (claims per requested scope), §5.1", RequirementLevel.Should);
+        [
+            new(SpecDocument.OpenIdConnectCore, "5.3.2"),
+            new(SpecDocument.OpenIdConnectCore, "5.4", "claims per requested scope"),
+            new(SpecDocument.OpenIdConnectCore, "5.1"),
+        ], RequirementLevel.Should);
 
     public static readonly CheckDefinition IntrospectionBasic = new("casdoor.introspection-basic-auth",
         "Introspection with client authentication by HTTP scheme \"Basic\" reports the caller's live token as active, with its client_id and sub", Area,
-        "RFC 7662 §2.1, §2.2; RFC 6749 §2.3.1 (servers must support HTTP scheme \"Basic\")", RequirementLevel.Must);
+        [
+            new(SpecDocument.Rfc7662, "2.1"),
+            new(SpecDocument.Rfc7662, "2.2"),
+            new(SpecDocument.Rfc6749, "2.3.1", "servers must support HTTP scheme \"Basic\""),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition RefreshEndpoints = new("casdoor.refresh-endpoints",
         "A refresh token is redeemed for a new access token of the same user at the token endpoint and at Casdoor's /api/login/oauth/refresh_token", Area,
-        "RFC 6749 §6, §5.1; Casdoor API POST /api/login/oauth/refresh_token (controllers/token.go RefreshToken)", RequirementLevel.Must);
+        [
+            new(SpecDocument.Rfc6749, "6"),
+            new(SpecDocument.Rfc6749, "5.1"),
+            new(SpecDocument.CasdoorApi, "POST /api/login/oauth/refresh_token", "controllers/token.go RefreshToken"),
+        ], RequirementLevel.Must);
 
     /// <summary>Whether the profile offers Casdoor's API (feature <c>casdoorApi</c>), whatever its login driver.</summary>
     public static bool IsCasdoor(ProviderProfile profile) => profile.Features.CasdoorApi;

@@ -9,9 +9,23 @@ public enum RequirementLevel { Must, Should }
 /// </summary>
 public enum Verdict { Passed, Failed, Warning, Inconclusive, Error }
 
-/// <summary>What a check verifies: a stable id, where the requirement is written, and how strong it is.</summary>
-public sealed record CheckDefinition(string Id, string Title, string Area, string Spec, RequirementLevel Level)
+/// <summary>
+/// What a check verifies: a stable id, where the requirement is written (structured <see cref="References"/>), and how
+/// strong it is. <see cref="OidfModules"/> names the OpenID Foundation conformance-suite test modules the check
+/// corresponds to (docs/coverage.md); <see cref="Note"/> says what no single reference says, typically why the level
+/// is MUST or SHOULD.
+/// </summary>
+public sealed record CheckDefinition(string Id, string Title, string Area, IReadOnlyList<SpecReference> References, RequirementLevel Level)
 {
+    /// <summary>OIDF conformance-suite module names (e.g. "oidcc-ensure-post-request-succeeds") this check corresponds to.</summary>
+    public IReadOnlyList<string> OidfModules { get; init; } = [];
+
+    /// <summary>Grading rationale or context that belongs to no single reference; null when there is none.</summary>
+    public string? Note { get; init; }
+
+    /// <summary>The display form of the references and the note, used by the reports, the failure bundles and the NUnit messages.</summary>
+    public string Spec => SpecReference.Display(References) + (Note is null ? "" : $". {Note}");
+
     public CheckResult Pass(string reason = "as required") => new(this, Verdict.Passed, reason);
 
     /// <summary>The requirement is violated: Failed for MUST, Warning for SHOULD.</summary>

@@ -27,16 +27,22 @@ namespace OidcConformance.Checks;
 /// </summary>
 public static class ClaimsFollowUserChecks
 {
-    private const string Spec = "OIDC Core 1.0 §5.1 (each standard claim is the End-User's own attribute; email_verified / phone_number_verified: " +
-                                "\"true if … verified; otherwise false\"), §5.3.2 (UserInfo claims are about the authenticated End-User), §2 (ID token claims)";
 
     public static readonly CheckDefinition UserInfoFollowsUser = new("userinfo.claims-follow-user",
         "UserInfo standard claims carry this user's own values (run per profile user): no hard-coded value, no value of another attribute or user, no data for an attribute the user does not have",
-        "UserInfo", Spec, RequirementLevel.Must);
+        "UserInfo", [
+            new(SpecDocument.OpenIdConnectCore, "5.1", "each standard claim is the End-User's own attribute; email_verified / phone_number_verified: \"true if … verified; otherwise false\""),
+            new(SpecDocument.OpenIdConnectCore, "5.3.2", "UserInfo claims are about the authenticated End-User"),
+            new(SpecDocument.OpenIdConnectCore, "2", "ID token claims"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition IdTokenFollowsUser = new("idtoken.claims-follow-user",
         "ID token standard claims carry this user's own values (run per profile user): no hard-coded value, no value of another attribute or user, no data for an attribute the user does not have",
-        "ID token", Spec, RequirementLevel.Must);
+        "ID token", [
+            new(SpecDocument.OpenIdConnectCore, "5.1", "each standard claim is the End-User's own attribute; email_verified / phone_number_verified: \"true if … verified; otherwise false\""),
+            new(SpecDocument.OpenIdConnectCore, "5.3.2", "UserInfo claims are about the authenticated End-User"),
+            new(SpecDocument.OpenIdConnectCore, "2", "ID token claims"),
+        ], RequirementLevel.Must);
 
     /// <summary>The user's declared value of each standard claim (null: declared absent), from every scope of the table.</summary>
     public static IReadOnlyDictionary<string, JsonElement> Declared(TestUser user)

@@ -11,16 +11,20 @@ public static class ClientCredentialsChecks
     private const string Area = "Token endpoint";
 
     public static readonly CheckDefinition NoRefreshToken = new("token.cc-no-refresh-token",
-        "The client credentials grant issues no refresh token", Area, "RFC 6749 §4.4.3", RequirementLevel.Should);
+        "The client credentials grant issues no refresh token", Area, [new(SpecDocument.Rfc6749, "4.4.3")], RequirementLevel.Should);
 
     public static readonly CheckDefinition NoIdToken = new("token.cc-no-id-token",
         "The client credentials grant issues no ID token (no End-User is authenticated)", Area,
-        "OIDC Core 1.0 §2, §3.1.3.3 (an ID Token describes an End-User's authentication; no explicit MUST: SHOULD chosen deliberately); RFC 6749 §4.4.3",
+        [
+            new(SpecDocument.OpenIdConnectCore, "2"),
+            new(SpecDocument.OpenIdConnectCore, "3.1.3.3", "an ID Token describes an End-User's authentication; no explicit MUST: SHOULD chosen deliberately"),
+            new(SpecDocument.Rfc6749, "4.4.3"),
+        ],
         RequirementLevel.Should);
 
     public static readonly CheckDefinition ScopeReported = new("token.scope-reported",
         "When the granted scope differs from the requested one, the token response states it in scope", Area,
-        "RFC 6749 §3.3, §5.1", RequirementLevel.Must);
+        [new(SpecDocument.Rfc6749, "3.3"), new(SpecDocument.Rfc6749, "5.1")], RequirementLevel.Must);
 
     public static CheckResult EvaluateNoRefreshToken(TokenResponse r)
     {

@@ -24,8 +24,12 @@ public static class CoreFlowChecks
 {
     public static readonly CheckDefinition ReferenceFlow = new("core.reference-flow",
         "The core flow works end to end: discovery, the JWK Set, the reference login and its code exchange", "Core flow",
-        "OIDC Discovery 1.0 §4; OIDC Core 1.0 §3.1 (authorization code flow: §3.1.2 authorization, §3.1.3 token endpoint), §10.1 (JWK Set)",
-        RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectDiscovery, "4"),
+            new(SpecDocument.OpenIdConnectCore, "3.1", "authorization code flow: §3.1.2 authorization, §3.1.3 token endpoint"),
+            new(SpecDocument.OpenIdConnectCore, "10.1", "JWK Set"),
+        ],
+        RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static CheckResult Evaluate(CoreFlowEvidence e)
     {

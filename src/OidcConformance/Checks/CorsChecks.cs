@@ -20,23 +20,41 @@ public static class CorsChecks
 {
     private const string Area = "CORS";
     private const string Grade = "SHOULD: OIDC and OAuth 2.0 do not mandate CORS; a provider set up for a browser app (profile webOrigin) that " +
-                                 "does not allow its origin breaks every single-page relying party (OAuth 2.0 for Browser-Based Applications, draft-ietf-oauth-browser-based-apps §6.3.2: " +
-                                 "the token endpoint must support CORS for browser apps)";
+                                 "does not allow its origin breaks every single-page relying party";
+
+    /// <summary>OAuth 2.0 for Browser-Based Applications: the token endpoint must support CORS for browser apps.</summary>
+    private static readonly SpecReference BrowserApps = new(SpecDocument.OAuthBrowserBasedApps, "6.3.2", "the token endpoint must support CORS for browser apps");
 
     public static readonly CheckDefinition Preflight = new("cors.preflight-allows-request",
         "A CORS preflight (OPTIONS with Origin, Access-Control-Request-Method and the -Headers a client library sends) gets an ok status that allows the registered web origin, the method and every requested header",
-        Area, "Fetch Standard §4.8 (CORS-preflight fetch: ok status, Access-Control-Allow-Methods / -Headers, Authorization never covered by *), §4.9 (CORS check). " + Grade,
-        RequirementLevel.Should);
+        Area, [
+            new(SpecDocument.FetchStandard, "4.8", "CORS-preflight fetch: ok status, Access-Control-Allow-Methods / -Headers, Authorization never covered by *"),
+            new(SpecDocument.FetchStandard, "4.9", "CORS check"),
+            BrowserApps,
+        ],
+        RequirementLevel.Should) {
+            Note = Grade,
+        };
 
     public static readonly CheckDefinition ResponseAllowsOrigin = new("cors.response-allows-origin",
         "A request with the registered web origin's Origin header is answered with Access-Control-Allow-Origin equal to that origin (or *), so the browser app can read the response (errors included)",
-        Area, "Fetch Standard §3.2.3 (Access-Control-Allow-Origin), §4.9 (CORS check). " + Grade, RequirementLevel.Should);
+        Area, [
+            new(SpecDocument.FetchStandard, "3.2.3", "Access-Control-Allow-Origin"),
+            new(SpecDocument.FetchStandard, "4.9", "CORS check"),
+            BrowserApps,
+        ], RequirementLevel.Should) {
+            Note = Grade,
+        };
 
     public static readonly CheckDefinition NoWildcardWithCredentials = new("cors.no-wildcard-with-credentials",
         "No response answers Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true",
-        Area, "Fetch Standard §4.9 (CORS check: a request with credentials fails on *), §3.2.3; the combination allows no credentialed request at all and " +
-              "shows a CORS set-up that echoes no origin. SHOULD: requests without credentials (the default of fetch() across origins) still work",
-        RequirementLevel.Should);
+        Area, [
+            new(SpecDocument.FetchStandard, "4.9", "CORS check: a request with credentials fails on *"),
+            new(SpecDocument.FetchStandard, "3.2.3"),
+        ],
+        RequirementLevel.Should) {
+            Note = "the combination allows no credentialed request at all and shows a CORS set-up that echoes no origin. SHOULD: requests without credentials (the default of fetch() across origins) still work",
+        };
 
     /// <summary>Request headers that never need to be allowed (Fetch §2.2.2 CORS-safelisted request-header, for the values the suite sends).</summary>
     private static readonly HashSet<string> Safelisted = new(StringComparer.OrdinalIgnoreCase) { "accept", "accept-language", "content-language" };

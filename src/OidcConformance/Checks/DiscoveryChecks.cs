@@ -9,53 +9,53 @@ public static class DiscoveryChecks
     private const string Area = "Discovery";
 
     public static readonly CheckDefinition Json = new("discovery.json-object",
-        "Discovery answers 200 with a JSON object as application/json", Area, "OIDC Discovery 1.0 §4.2", RequirementLevel.Must);
+        "Discovery answers 200 with a JSON object as application/json", Area, [new(SpecDocument.OpenIdConnectDiscovery, "4.2")], RequirementLevel.Must);
 
     public static readonly CheckDefinition RequiredMetadata = new("discovery.required-metadata",
-        "Required provider metadata present with the right JSON types", Area, "OIDC Discovery 1.0 §3", RequirementLevel.Must);
+        "Required provider metadata present with the right JSON types", Area, [new(SpecDocument.OpenIdConnectDiscovery, "3")], RequirementLevel.Must) { OidfModules = ["oidcc-discovery-endpoint-verification"] };
 
     public static readonly CheckDefinition RecommendedMetadata = new("discovery.recommended-metadata",
-        "Recommended metadata present (userinfo_endpoint, scopes_supported, claims_supported)", Area, "OIDC Discovery 1.0 §3", RequirementLevel.Should);
+        "Recommended metadata present (userinfo_endpoint, scopes_supported, claims_supported)", Area, [new(SpecDocument.OpenIdConnectDiscovery, "3")], RequirementLevel.Should);
 
     public static readonly CheckDefinition IssuerMatchesDiscoveryUrl = new("discovery.issuer-matches-url",
         "issuer is identical to the URL the document was fetched from, minus /.well-known/openid-configuration", Area,
-        "OIDC Discovery 1.0 §4.3", RequirementLevel.Must);
+        [new(SpecDocument.OpenIdConnectDiscovery, "4.3")], RequirementLevel.Must) { OidfModules = ["oidcc-discovery-endpoint-verification"] };
 
     public static readonly CheckDefinition IssuerMatchesProfile = new("discovery.issuer-matches-profile",
-        "issuer equals the issuer the provider profile expects", Area, "OIDC Discovery 1.0 §4.3", RequirementLevel.Must);
+        "issuer equals the issuer the provider profile expects", Area, [new(SpecDocument.OpenIdConnectDiscovery, "4.3")], RequirementLevel.Must);
 
     public static readonly CheckDefinition IssuerUrlForm = new("discovery.issuer-https-no-query",
-        "issuer is an https URL without query or fragment", Area, "OIDC Discovery 1.0 §3 (issuer)", RequirementLevel.Must);
+        "issuer is an https URL without query or fragment", Area, [new(SpecDocument.OpenIdConnectDiscovery, "3", "issuer")], RequirementLevel.Must);
 
     public static readonly CheckDefinition EndpointsAbsolute = new("discovery.endpoints-absolute-urls",
-        "Every endpoint and jwks_uri is an absolute https URL", Area, "OIDC Discovery 1.0 §3; RFC 6749 §3.1, §3.2", RequirementLevel.Must);
+        "Every endpoint and jwks_uri is an absolute https URL", Area, [new(SpecDocument.OpenIdConnectDiscovery, "3"), new(SpecDocument.Rfc6749, "3.1"), new(SpecDocument.Rfc6749, "3.2")], RequirementLevel.Must) { OidfModules = ["oidcc-discovery-endpoint-verification"] };
 
     public static readonly CheckDefinition ResponseTypeCode = new("discovery.response-types-code",
-        "response_types_supported contains code", Area, "OIDC Discovery 1.0 §3; OIDC Core 1.0 §3", RequirementLevel.Must);
+        "response_types_supported contains code", Area, [new(SpecDocument.OpenIdConnectDiscovery, "3"), new(SpecDocument.OpenIdConnectCore, "3")], RequirementLevel.Must) { OidfModules = ["oidcc-discovery-endpoint-verification"] };
 
     public static readonly CheckDefinition Rs256 = new("discovery.id-token-alg-rs256",
-        "id_token_signing_alg_values_supported contains RS256", Area, "OIDC Discovery 1.0 §3", RequirementLevel.Must);
+        "id_token_signing_alg_values_supported contains RS256", Area, [new(SpecDocument.OpenIdConnectDiscovery, "3")], RequirementLevel.Must) { OidfModules = ["oidcc-discovery-endpoint-verification"] };
 
     public static readonly CheckDefinition ScopesOpenid = new("discovery.scopes-openid",
-        "scopes_supported, where present, contains openid", Area, "OIDC Discovery 1.0 §3 (scopes_supported)", RequirementLevel.Must);
+        "scopes_supported, where present, contains openid", Area, [new(SpecDocument.OpenIdConnectDiscovery, "3", "scopes_supported")], RequirementLevel.Must) { OidfModules = ["oidcc-discovery-endpoint-verification"] };
 
     public static readonly CheckDefinition SubjectTypes = new("discovery.subject-types-valid",
-        "subject_types_supported lists only pairwise and public", Area, "OIDC Discovery 1.0 §3; OIDC Core 1.0 §8", RequirementLevel.Must);
+        "subject_types_supported lists only pairwise and public", Area, [new(SpecDocument.OpenIdConnectDiscovery, "3"), new(SpecDocument.OpenIdConnectCore, "8")], RequirementLevel.Must) { OidfModules = ["oidcc-discovery-endpoint-verification"] };
 
     public static readonly CheckDefinition JwksFetched = new("jwks.fetch",
-        "jwks_uri answers 200 with a JWK Set (a JSON object with a keys array)", "JWKS", "RFC 7517 §5; OIDC Discovery 1.0 §3 (jwks_uri)", RequirementLevel.Must);
+        "jwks_uri answers 200 with a JWK Set (a JSON object with a keys array)", "JWKS", [new(SpecDocument.Rfc7517, "5"), new(SpecDocument.OpenIdConnectDiscovery, "3", "jwks_uri")], RequirementLevel.Must) { OidfModules = ["oidcc-discovery-endpoint-verification"] };
 
     public static readonly CheckDefinition JwksUsableKey = new("jwks.usable-signing-key",
-        "The JWK Set holds at least one public signing key a standard library can use", "JWKS", "OIDC Core 1.0 §10.1; RFC 7517 §4", RequirementLevel.Must);
+        "The JWK Set holds at least one public signing key a standard library can use", "JWKS", [new(SpecDocument.OpenIdConnectCore, "10.1"), new(SpecDocument.Rfc7517, "4")], RequirementLevel.Must) { OidfModules = ["oidcc-discovery-endpoint-verification"] };
 
     public static readonly CheckDefinition JwksUniqueKid = new("jwks.unique-kid",
-        "Keys carry distinct kid values", "JWKS", "RFC 7517 §4.5; OIDC Core 1.0 §10.1", RequirementLevel.Should);
+        "Keys carry distinct kid values", "JWKS", [new(SpecDocument.Rfc7517, "4.5"), new(SpecDocument.OpenIdConnectCore, "10.1")], RequirementLevel.Should);
 
     public static readonly CheckDefinition JwksRsaSize = new("jwks.rsa-key-size",
-        "RSA signing keys are at least 2048 bits", "JWKS", "RFC 7518 §3.3", RequirementLevel.Must);
+        "RSA signing keys are at least 2048 bits", "JWKS", [new(SpecDocument.Rfc7518, "3.3")], RequirementLevel.Must);
 
     public static readonly CheckDefinition JwksNoPrivateMaterial = new("jwks.no-private-key-material",
-        "Published keys contain no private key members (d, p, q, dp, dq, qi, k)", "JWKS", "RFC 7517 §5; RFC 7518 §6.3.2, §6.4", RequirementLevel.Must);
+        "Published keys contain no private key members (d, p, q, dp, dq, qi, k)", "JWKS", [new(SpecDocument.Rfc7517, "5"), new(SpecDocument.Rfc7518, "6.3.2"), new(SpecDocument.Rfc7518, "6.4")], RequirementLevel.Must);
 
     private static readonly string[] RequiredStrings = ["issuer", "authorization_endpoint", "jwks_uri"];
     private static readonly string[] RequiredArrays = ["response_types_supported", "subject_types_supported", "id_token_signing_alg_values_supported"];

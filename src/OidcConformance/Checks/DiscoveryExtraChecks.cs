@@ -34,23 +34,43 @@ public static class DiscoveryExtraChecks
     // ---- JWK members ----------------------------------------------------------------------------------------------
 
     public static readonly CheckDefinition KtyPresent = new("jwks.kty-present",
-        "Every key in the JWK Set has a kty member (a string)", JwksArea, "RFC 7517 §4.1 (\"This member MUST be present in a JWK\")", RequirementLevel.Must);
+        "Every key in the JWK Set has a kty member (a string)", JwksArea, [new(SpecDocument.Rfc7517, "4.1", "\"This member MUST be present in a JWK\"")], RequirementLevel.Must);
 
     public static readonly CheckDefinition KtyRegistered = new("jwks.kty-registered",
         "Every kty value is a registered key type (EC, RSA, oct, OKP); others are ignored by relying parties", JwksArea,
-        "RFC 7517 §4.1 (kty values \"should either be registered\"), §5 (unknown kty ignored); RFC 7518 §6.1; RFC 8037 §2", RequirementLevel.Should);
+        [
+            new(SpecDocument.Rfc7517, "4.1", "kty values \"should either be registered\""),
+            new(SpecDocument.Rfc7517, "5", "unknown kty ignored"),
+            new(SpecDocument.Rfc7518, "6.1"),
+            new(SpecDocument.Rfc8037, "2"),
+        ], RequirementLevel.Should);
 
     public static readonly CheckDefinition UseWhenMixed = new("jwks.use-required-when-mixed",
         "When the JWK Set holds signing and encryption keys, every key has a use member (and its value is sig or enc)", JwksArea,
-        "OIDC Discovery 1.0 §3 jwks_uri (\"a use (public key use) parameter value is REQUIRED for all keys\"); RFC 7517 §4.2", RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectDiscovery, "3", "jwks_uri: \"a use (public key use) parameter value is REQUIRED for all keys\""),
+            new(SpecDocument.Rfc7517, "4.2"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition IdTokenKeyUse = new("jwks.id-token-key-use-sig",
         "The key that signs ID tokens (by kid) is published with use sig or without use, never for encryption only", JwksArea,
-        "RFC 7517 §4.2 (\"sig\" (signature)), §4.3; OIDC Core 1.0 §10.1", RequirementLevel.Must);
+        [
+            new(SpecDocument.Rfc7517, "4.2", "\"sig\" (signature)"),
+            new(SpecDocument.Rfc7517, "4.3"),
+            new(SpecDocument.OpenIdConnectCore, "10.1"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition AlgConsistent = new("jwks.alg-consistent-with-kty",
         "alg, where present, is a JOSE algorithm for that key type (RS*/PS* ↔ RSA, ES256 ↔ EC P-256, EdDSA ↔ OKP…) and a signing alg for use sig", JwksArea,
-        "RFC 7517 §4.4; RFC 7518 §3.1, §3.3, §3.4, §3.5, §4.1; RFC 8037 §3.1", RequirementLevel.Must);
+        [
+            new(SpecDocument.Rfc7517, "4.4"),
+            new(SpecDocument.Rfc7518, "3.1"),
+            new(SpecDocument.Rfc7518, "3.3"),
+            new(SpecDocument.Rfc7518, "3.4"),
+            new(SpecDocument.Rfc7518, "3.5"),
+            new(SpecDocument.Rfc7518, "4.1"),
+            new(SpecDocument.Rfc8037, "3.1"),
+        ], RequirementLevel.Must);
 
     private static readonly HashSet<string> RegisteredKty = ["EC", "RSA", "oct", "OKP"];
 
@@ -174,19 +194,33 @@ public static class DiscoveryExtraChecks
 
     public static readonly CheckDefinition AdvertisedGrantWorks = new("discovery.advertised-grant-type-works",
         "Each grant type in grant_types_supported (default authorization_code, implicit) works: a real request with it gets tokens", Area,
-        "OIDC Discovery 1.0 §3 grant_types_supported (\"Grant Type values that this OP supports\"); RFC 8414 §2", RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectDiscovery, "3", "grant_types_supported: \"Grant Type values that this OP supports\""),
+            new(SpecDocument.Rfc8414, "2"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition OfferedGrantAdvertised = new("discovery.offered-grant-type-advertised",
         "Each grant type the provider offers (per profile) is listed in grant_types_supported", Area,
-        "OIDC Discovery 1.0 §3 grant_types_supported (OPTIONAL; if omitted, [\"authorization_code\", \"implicit\"]); RFC 8414 §2", RequirementLevel.Should);
+        [
+            new(SpecDocument.OpenIdConnectDiscovery, "3", "grant_types_supported: OPTIONAL; if omitted, [\"authorization_code\", \"implicit\"]"),
+            new(SpecDocument.Rfc8414, "2"),
+        ], RequirementLevel.Should);
 
     public static readonly CheckDefinition AdvertisedEndpointWorks = new("discovery.advertised-endpoint-works",
         "Each advertised endpoint (userinfo, introspection, revocation, end_session) works: a real request gets that endpoint's kind of answer", Area,
-        "OIDC Discovery 1.0 §3; RFC 8414 §2 (introspection_endpoint, revocation_endpoint); OIDC RP-Initiated Logout 1.0 §2.1", RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectDiscovery, "3"),
+            new(SpecDocument.Rfc8414, "2", "introspection_endpoint, revocation_endpoint"),
+            new(SpecDocument.OpenIdConnectRpInitiatedLogout, "2.1"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition OfferedEndpointAdvertised = new("discovery.offered-endpoint-advertised",
         "Each endpoint the provider offers (per profile) is advertised in the discovery document", Area,
-        "OIDC Discovery 1.0 §3 (userinfo_endpoint RECOMMENDED); RFC 8414 §2; OIDC RP-Initiated Logout 1.0 §2.1", RequirementLevel.Should);
+        [
+            new(SpecDocument.OpenIdConnectDiscovery, "3", "userinfo_endpoint RECOMMENDED"),
+            new(SpecDocument.Rfc8414, "2"),
+            new(SpecDocument.OpenIdConnectRpInitiatedLogout, "2.1"),
+        ], RequirementLevel.Should);
 
     public static readonly IReadOnlyList<string> GrantTypes = ["authorization_code", "implicit", "refresh_token", "client_credentials", "password"];
     public static readonly IReadOnlyList<string> Endpoints = ["userinfo", "introspection", "revocation", "end_session"];
@@ -279,16 +313,28 @@ public static class DiscoveryExtraChecks
 
     public static readonly CheckDefinition AuthMethodsCoverClients = new("discovery.token-auth-methods-cover-clients",
         "token_endpoint_auth_methods_supported (default client_secret_basic) lists every method the profile's clients authenticate with", Area,
-        "OIDC Discovery 1.0 §3 token_endpoint_auth_methods_supported (\"If omitted, the default is client_secret_basic\"); RFC 8414 §2", RequirementLevel.Should);
+        [
+            new(SpecDocument.OpenIdConnectDiscovery, "3", "token_endpoint_auth_methods_supported: \"If omitted, the default is client_secret_basic\""),
+            new(SpecDocument.Rfc8414, "2"),
+        ], RequirementLevel.Should);
 
     public static readonly CheckDefinition ResponseModesKnown = new("discovery.response-modes-known",
         "response_modes_supported, where present, lists only response modes (query, fragment, form_post, JARM *.jwt, web_message)", Area,
-        "OIDC Discovery 1.0 §3 response_modes_supported; OAuth 2.0 Multiple Response Types §2.1; Form Post §2; JARM §2.3 — SHOULD: extension modes exist, so unknown values warn",
-        RequirementLevel.Should);
+        [
+            new(SpecDocument.OpenIdConnectDiscovery, "3", "response_modes_supported"),
+            new(SpecDocument.OAuthMultipleResponseTypes, "2.1"),
+            new(SpecDocument.OAuthFormPostResponseMode, "2"),
+            new(SpecDocument.Jarm, "2.3"),
+        ],
+        RequirementLevel.Should) { Note = "SHOULD: extension modes exist, so unknown values warn" };
 
     public static readonly CheckDefinition ClaimsSupportedSub = new("discovery.claims-supported-sub",
         "claims_supported, where present, contains sub (the one claim every ID token and UserInfo response carries)", Area,
-        "OIDC Discovery 1.0 §3 claims_supported (RECOMMENDED); OIDC Core 1.0 §2, §5.3.2 (sub REQUIRED)", RequirementLevel.Should);
+        [
+            new(SpecDocument.OpenIdConnectDiscovery, "3", "claims_supported: RECOMMENDED"),
+            new(SpecDocument.OpenIdConnectCore, "2"),
+            new(SpecDocument.OpenIdConnectCore, "5.3.2", "sub REQUIRED"),
+        ], RequirementLevel.Should);
 
     public static readonly IReadOnlyList<string> ClientRoles = ["confidential", "secondConfidential", "public", "clientCredentials"];
 
@@ -335,7 +381,7 @@ public static class DiscoveryExtraChecks
 
     public static readonly CheckDefinition AppDocumentJson = new("discovery.app-document-json",
         "Every per-application discovery document (profile applicationDiscovery) answers 200 with a JSON object", Area,
-        "OIDC Discovery 1.0 §4.2", RequirementLevel.Must);
+        [new(SpecDocument.OpenIdConnectDiscovery, "4.2")], RequirementLevel.Must);
 
     /// <summary>
     /// A relaxation, graded as one, for documents outside Discovery §4.3: a per-application document served at a URL that
@@ -346,16 +392,22 @@ public static class DiscoveryExtraChecks
     /// </summary>
     public static readonly CheckDefinition AppIssuer = new("discovery.app-issuer",
         "Every per-application document names an issuer a relying party can expect: the global issuer or its own URL base", Area,
-        "OIDC Discovery 1.0 §4.3 (its MUST is judged by discovery.issuer-matches-url; this is a relaxation for documents outside that rule, graded SHOULD); OIDC Core 1.0 §3.1.3.7 step 2",
+        [
+            new(SpecDocument.OpenIdConnectDiscovery, "4.3", "its MUST is judged by discovery.issuer-matches-url; this is a relaxation for documents outside that rule, graded SHOULD"),
+            new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "step 2"),
+        ],
         RequirementLevel.Should);
 
     public static readonly CheckDefinition AppJwks = new("discovery.app-jwks-fetchable",
         "Every per-application document's jwks_uri answers 200 with a JWK Set", Area,
-        "OIDC Discovery 1.0 §3 jwks_uri; RFC 7517 §5", RequirementLevel.Must);
+        [new(SpecDocument.OpenIdConnectDiscovery, "3", "jwks_uri"), new(SpecDocument.Rfc7517, "5")], RequirementLevel.Must);
 
     public static readonly CheckDefinition AppIdTokenIss = new("discovery.app-id-token-iss",
         "An ID token obtained with each application's client carries iss equal to that application's document issuer", Area,
-        "OIDC Core 1.0 §3.1.3.7 step 2 (iss MUST exactly match the Issuer Identifier obtained by Discovery); OIDC Discovery 1.0 §4.3", RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "step 2: iss MUST exactly match the Issuer Identifier obtained by Discovery"),
+            new(SpecDocument.OpenIdConnectDiscovery, "4.3"),
+        ], RequirementLevel.Must);
 
     private const string NoApps = "the profile lists no per-application discovery documents (applicationDiscovery)";
     private const string WellKnownSuffix = IssuerRule.WellKnownSuffix;

@@ -5,7 +5,11 @@ public static class EndToEndChecks
 {
     public static readonly CheckDefinition SeedArticleFlow = new("e2e.relying-party-login-logout",
         "A relying party completes discovery → authorize → code exchange → JWKS-verified ID token → userinfo → logout",
-        "End to end", "OIDC Core 1.0 §3.1; OIDC Discovery 1.0 §4; OIDC RP-Initiated Logout 1.0 §2", RequirementLevel.Must);
+        "End to end", [
+            new(SpecDocument.OpenIdConnectCore, "3.1"),
+            new(SpecDocument.OpenIdConnectDiscovery, "4"),
+            new(SpecDocument.OpenIdConnectRpInitiatedLogout, "2"),
+        ], RequirementLevel.Must);
 
     /// <summary>Passes when every step passed; otherwise names the first step that did not.</summary>
     public static CheckResult EvaluateJourney(IReadOnlyList<(string Step, CheckResult Result)> steps)

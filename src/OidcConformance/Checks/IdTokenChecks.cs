@@ -20,41 +20,53 @@ public static class IdTokenChecks
     private const string Area = "ID token";
 
     public static readonly CheckDefinition WellFormed = new("idtoken.jws-compact",
-        "The ID token is a JWS in compact serialization with JSON header and claims", Area, "OIDC Core 1.0 §2; RFC 7515 §7.1", RequirementLevel.Must);
+        "The ID token is a JWS in compact serialization with JSON header and claims", Area, [new(SpecDocument.OpenIdConnectCore, "2"), new(SpecDocument.Rfc7515, "7.1")], RequirementLevel.Must) { OidfModules = ["oidcc-idtoken-signature"] };
 
     public static readonly CheckDefinition Signature = new("idtoken.signature-jwks",
-        "The signature verifies with a key from jwks_uri (kid present there), alg is not none", Area, "OIDC Core 1.0 §2, §3.1.3.7 (6), §10.1", RequirementLevel.Must);
+        "The signature verifies with a key from jwks_uri (kid present there), alg is not none", Area, [
+            new(SpecDocument.OpenIdConnectCore, "2"),
+            new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "6"),
+            new(SpecDocument.OpenIdConnectCore, "10.1"),
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-idtoken-signature"] };
 
     public static readonly CheckDefinition AlgAdvertised = new("idtoken.alg-advertised",
-        "The signing alg is one of id_token_signing_alg_values_supported", Area, "OIDC Discovery 1.0 §3; OIDC Core 1.0 §3.1.3.7 (7)", RequirementLevel.Must);
+        "The signing alg is one of id_token_signing_alg_values_supported", Area, [new(SpecDocument.OpenIdConnectDiscovery, "3"), new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "7")], RequirementLevel.Must);
 
     public static readonly CheckDefinition Issuer = new("idtoken.iss",
-        "iss equals the issuer exactly", Area, "OIDC Core 1.0 §2, §3.1.3.7 (2)", RequirementLevel.Must);
+        "iss equals the issuer exactly", Area, [new(SpecDocument.OpenIdConnectCore, "2"), new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "2")], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition Audience = new("idtoken.aud",
-        "aud contains the client_id", Area, "OIDC Core 1.0 §2, §3.1.3.7 (3)", RequirementLevel.Must);
+        "aud contains the client_id", Area, [new(SpecDocument.OpenIdConnectCore, "2"), new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "3")], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition Azp = new("idtoken.azp",
-        "azp, where present, is the client_id", Area, "OIDC Core 1.0 §2 (azp), §3.1.3.7 (5)", RequirementLevel.Must);
+        "azp, where present, is the client_id", Area, [new(SpecDocument.OpenIdConnectCore, "2", "azp"), new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "5")], RequirementLevel.Must);
 
     public static readonly CheckDefinition AzpMultipleAudiences = new("idtoken.azp-multiple-audiences",
-        "With several audiences, azp is present", Area, "OIDC Core 1.0 §3.1.3.7 (4)", RequirementLevel.Should);
+        "With several audiences, azp is present", Area, [new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "4")], RequirementLevel.Should);
 
     public static readonly CheckDefinition Expiry = new("idtoken.exp",
-        "exp is a NumericDate in the future and after iat", Area, "OIDC Core 1.0 §2 (exp), §3.1.3.7 (9); RFC 7519 §4.1.4", RequirementLevel.Must);
+        "exp is a NumericDate in the future and after iat", Area, [
+            new(SpecDocument.OpenIdConnectCore, "2", "exp"),
+            new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "9"),
+            new(SpecDocument.Rfc7519, "4.1.4"),
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition IssuedAt = new("idtoken.iat",
-        "iat is a NumericDate that is not in the future", Area, "OIDC Core 1.0 §2 (iat), §3.1.3.7 (10)", RequirementLevel.Must);
+        "iat is a NumericDate that is not in the future", Area, [new(SpecDocument.OpenIdConnectCore, "2", "iat"), new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "10")], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition Subject = new("idtoken.sub",
-        "sub is a non-empty string of at most 255 ASCII characters (and the expected one)", Area, "OIDC Core 1.0 §2 (sub)", RequirementLevel.Must);
+        "sub is a non-empty string of at most 255 ASCII characters (and the expected one)", Area, [new(SpecDocument.OpenIdConnectCore, "2", "sub")], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition Nonce = new("idtoken.nonce",
-        "nonce equals the nonce of the authentication request", Area, "OIDC Core 1.0 §2 (nonce), §3.1.2.1, §3.1.3.7 (11)", RequirementLevel.Must);
+        "nonce equals the nonce of the authentication request", Area, [
+            new(SpecDocument.OpenIdConnectCore, "2", "nonce"),
+            new(SpecDocument.OpenIdConnectCore, "3.1.2.1"),
+            new(SpecDocument.OpenIdConnectCore, "3.1.3.7", "11"),
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition LibraryValidation = new("idtoken.microsoft-identitymodel-validation",
         "Microsoft.IdentityModel's standard validation (what .NET relying parties run) accepts the ID token", Area,
-        "OIDC Core 1.0 §3.1.3.7", RequirementLevel.Must);
+        [new(SpecDocument.OpenIdConnectCore, "3.1.3.7")], RequirementLevel.Must);
 
     public static CheckResult EvaluateWellFormed(DecodedJwt jwt) =>
         WellFormed.Require(jwt.IsValid, jwt.Problem ?? "");

@@ -40,12 +40,17 @@ public static class IdTokenHashChecks
     public static readonly CheckDefinition AtHash = new("idtoken.at-hash",
         "at_hash is present where required (ID token issued with an access token from the authorization endpoint) and, where present, " +
         "is the left half of the alg's hash of the access token", Area,
-        "OIDC Core 1.0 §3.1.3.6, §3.2.2.10, §3.2.2.9, §3.3.2.11", RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectCore, "3.1.3.6"),
+            new(SpecDocument.OpenIdConnectCore, "3.2.2.10"),
+            new(SpecDocument.OpenIdConnectCore, "3.2.2.9"),
+            new(SpecDocument.OpenIdConnectCore, "3.3.2.11"),
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition CHash = new("idtoken.c-hash",
         "c_hash is present where required (ID token issued with a code from the authorization endpoint) and, where present, " +
         "is the left half of the alg's hash of the code", Area,
-        "OIDC Core 1.0 §3.3.2.11, §3.3.2.10", RequirementLevel.Must);
+        [new(SpecDocument.OpenIdConnectCore, "3.3.2.11"), new(SpecDocument.OpenIdConnectCore, "3.3.2.10")], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     /// <param name="accessToken">The access token issued together with this ID token (null: none was).</param>
     /// <param name="required">Whether the flow requires at_hash (response types id_token token and code id_token token).</param>

@@ -41,47 +41,74 @@ public static class ImplicitHybridChecks
 
     public static readonly CheckDefinition ResponseParameters = new("frontchannel.response-parameters",
         "A successful implicit/hybrid authorization response carries every artifact the response_type names (code, id_token, access_token + token_type)",
-        Area, "OIDC Core 1.0 §3.2.2.5, §3.3.2.5; OAuth 2.0 Multiple Response Types §3, §5", RequirementLevel.Must);
+        Area, [
+            new(SpecDocument.OpenIdConnectCore, "3.2.2.5"),
+            new(SpecDocument.OpenIdConnectCore, "3.3.2.5"),
+            new(SpecDocument.OAuthMultipleResponseTypes, "3"),
+            new(SpecDocument.OAuthMultipleResponseTypes, "5"),
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition FragmentEncoding = new("frontchannel.fragment-encoding",
         "Without response_mode, implicit and hybrid responses are fragment-encoded; the query encoding is not used",
-        Area, "OAuth 2.0 Multiple Response Types §3, §5 (\"the query encoding MUST NOT be used\"); OIDC Core 1.0 §3.2.2.5, §3.3.2.5", RequirementLevel.Must);
+        Area, [
+            new(SpecDocument.OAuthMultipleResponseTypes, "3"),
+            new(SpecDocument.OAuthMultipleResponseTypes, "5", "\"the query encoding MUST NOT be used\""),
+            new(SpecDocument.OpenIdConnectCore, "3.2.2.5"),
+            new(SpecDocument.OpenIdConnectCore, "3.3.2.5"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition NonceRequired = new("frontchannel.nonce-required",
         "A request whose response_type returns an ID token from the authorization endpoint is rejected without nonce",
-        Area, "OIDC Core 1.0 §3.2.2.1, §3.2.2.11, §3.3.2.11 (nonce REQUIRED); OIDF oidcc-ensure-request-without-nonce-fails", RequirementLevel.Must);
+        Area, [
+            new(SpecDocument.OpenIdConnectCore, "3.2.2.1"),
+            new(SpecDocument.OpenIdConnectCore, "3.2.2.11"),
+            new(SpecDocument.OpenIdConnectCore, "3.3.2.11", "nonce REQUIRED"),
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-ensure-request-without-nonce-fails"] };
 
     public static readonly CheckDefinition TokenType = new("frontchannel.token-type",
         "With an access token in the front channel, token_type is present and Bearer", Area,
-        "OIDC Core 1.0 §3.2.2.5 (token_type: MUST be \"Bearer\" or a negotiated value), §3.3.2.5; RFC 6749 §4.2.2 (REQUIRED)", RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectCore, "3.2.2.5", "token_type: MUST be \"Bearer\" or a negotiated value"),
+            new(SpecDocument.OpenIdConnectCore, "3.3.2.5"),
+            new(SpecDocument.Rfc6749, "4.2.2", "REQUIRED"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition ExpiresIn = new("frontchannel.expires-in",
         "With an access token in the front channel, expires_in is present and a positive integer", Area,
-        "RFC 6749 §4.2.2 (RECOMMENDED); OIDC Core 1.0 §3.2.2.5 (OPTIONAL)", RequirementLevel.Should);
+        [new(SpecDocument.Rfc6749, "4.2.2", "RECOMMENDED"), new(SpecDocument.OpenIdConnectCore, "3.2.2.5", "OPTIONAL")], RequirementLevel.Should);
 
     public static readonly CheckDefinition NoRefreshToken = new("frontchannel.no-refresh-token",
         "The authorization endpoint never returns a refresh_token in the front channel", Area,
-        "RFC 6749 §4.2.2 (\"The authorization server MUST NOT issue a refresh token\")", RequirementLevel.Must);
+        [new(SpecDocument.Rfc6749, "4.2.2", "\"The authorization server MUST NOT issue a refresh token\"")], RequirementLevel.Must);
 
     public static readonly CheckDefinition IdTokenOnly = new("implicit.id-token-only",
         "response_type=id_token returns no code, access_token or token_type", Area,
-        "OAuth 2.0 Multiple Response Types §3 (SHOULD NOT return them); OIDC Core 1.0 §3.2.2.5", RequirementLevel.Should);
+        [
+            new(SpecDocument.OAuthMultipleResponseTypes, "3", "SHOULD NOT return them"),
+            new(SpecDocument.OpenIdConnectCore, "3.2.2.5"),
+        ], RequirementLevel.Should);
 
     public static readonly CheckDefinition IdTokenScopeClaims = new("implicit.id-token-scope-claims",
         "With response_type=id_token (no access token), each granted standard scope's claims are in the ID token under the OIDC Core §5.4 names with their §5.1 types, for the attributes the test user has",
-        Area, "OIDC Core 1.0 §5.4 (last paragraph; no RFC 2119 keyword, and the claims are Voluntary, §5.5.1: SHOULD), §5.1 (types)", RequirementLevel.Should);
+        Area, [
+            new(SpecDocument.OpenIdConnectCore, "5.4", "last paragraph; no RFC 2119 keyword, and the claims are Voluntary, §5.5.1: SHOULD"),
+            new(SpecDocument.OpenIdConnectCore, "5.1", "types"),
+        ], RequirementLevel.Should);
 
     public static readonly CheckDefinition IssSubIdentical = new("hybrid.iss-sub-identical",
         "The token endpoint's ID token has the same iss and sub as the authorization endpoint's ID token", Area,
-        "OIDC Core 1.0 §3.3.3.6 (\"iss and sub Claim Values MUST be identical\")", RequirementLevel.Must);
+        [new(SpecDocument.OpenIdConnectCore, "3.3.3.6", "\"iss and sub Claim Values MUST be identical\"")], RequirementLevel.Must);
 
     public static readonly CheckDefinition FormPost = new("frontchannel.form-post",
         "With response_mode=form_post, the response parameters are POSTed as application/x-www-form-urlencoded to the redirect URI, not put in the query or fragment",
-        Area, "OAuth 2.0 Form Post Response Mode §2", RequirementLevel.Must);
+        Area, [new(SpecDocument.OAuthFormPostResponseMode, "2")], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static readonly CheckDefinition SubStable = new("frontchannel.sub-stable",
         "Two separate logins of the same user at the same client give the same sub", Area,
-        "OIDC Core 1.0 §2 (sub: locally unique and never reassigned), §8", RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectCore, "2", "sub: locally unique and never reassigned"),
+            new(SpecDocument.OpenIdConnectCore, "8"),
+        ], RequirementLevel.Must);
 
     public static CheckResult EvaluateResponseParameters(string responseType, AuthorizationOutcome outcome)
     {

@@ -11,57 +11,61 @@ public static class IntrospectionChecks
 
     public static readonly CheckDefinition EndpointAdvertised = new("introspection.endpoint-advertised",
         "introspection_endpoint is advertised as an absolute URL where the provider offers introspection", Area,
-        "RFC 8414 §2 (OPTIONAL member; graded SHOULD: the profile says the endpoint exists and metadata is how clients find it)",
+        [
+            new(SpecDocument.Rfc8414, "2", "OPTIONAL member; graded SHOULD: the profile says the endpoint exists and metadata is how clients find it"),
+        ],
         RequirementLevel.Should);
 
     public static readonly CheckDefinition ActiveToken = new("introspection.active-token",
-        "A valid access token is answered 200 with \"active\": true (a JSON boolean)", Area, "RFC 7662 §2.2", RequirementLevel.Must);
+        "A valid access token is answered 200 with \"active\": true (a JSON boolean)", Area, [new(SpecDocument.Rfc7662, "2.2")], RequirementLevel.Must);
 
     public static readonly CheckDefinition RefreshTokenActive = new("introspection.refresh-token-active",
         "A valid refresh token (token_type_hint=refresh_token) is answered \"active\": true", Area,
-        "RFC 7662 §2.1 (refresh tokens are an introspectable token type; support is not mandated, graded SHOULD)", RequirementLevel.Should);
+        [
+            new(SpecDocument.Rfc7662, "2.1", "refresh tokens are an introspectable token type; support is not mandated, graded SHOULD"),
+        ], RequirementLevel.Should);
 
     public static readonly CheckDefinition ResponseJson = new("introspection.response-json",
-        "The introspection response is a JSON object sent as application/json", Area, "RFC 7662 §2.2", RequirementLevel.Must);
+        "The introspection response is a JSON object sent as application/json", Area, [new(SpecDocument.Rfc7662, "2.2")], RequirementLevel.Must);
 
     public static readonly CheckDefinition ActiveMembers = new("introspection.active-members",
         "An active access token's response carries client_id, sub, exp, scope and token_type", Area,
-        "RFC 7662 §2.2 (all OPTIONAL; graded SHOULD: resource servers need them to decide on a request)", RequirementLevel.Should);
+        [new(SpecDocument.Rfc7662, "2.2", "all OPTIONAL; graded SHOULD: resource servers need them to decide on a request")], RequirementLevel.Should);
 
     public static readonly CheckDefinition ExpInFuture = new("introspection.exp-future",
-        "exp of an active token is an integer NumericDate in the future", Area, "RFC 7662 §2.2; RFC 7519 §4.1.4", RequirementLevel.Must);
+        "exp of an active token is an integer NumericDate in the future", Area, [new(SpecDocument.Rfc7662, "2.2"), new(SpecDocument.Rfc7519, "4.1.4")], RequirementLevel.Must);
 
     public static readonly CheckDefinition ScopeGranted = new("introspection.scope-granted",
-        "scope of an active token lists only scopes granted to that token", Area, "RFC 7662 §2.2; RFC 6749 §3.3", RequirementLevel.Must);
+        "scope of an active token lists only scopes granted to that token", Area, [new(SpecDocument.Rfc7662, "2.2"), new(SpecDocument.Rfc6749, "3.3")], RequirementLevel.Must);
 
     public static readonly CheckDefinition ClientIdOfToken = new("introspection.client-id-of-token",
-        "client_id is the client the token was issued to, not the caller (Casdoor #3935)", Area, "RFC 7662 §2.2", RequirementLevel.Must);
+        "client_id is the client the token was issued to, not the caller (Casdoor #3935)", Area, [new(SpecDocument.Rfc7662, "2.2")], RequirementLevel.Must);
 
     public static readonly CheckDefinition SubOfToken = new("introspection.sub-of-token",
-        "sub of a user's access token is the ID token's sub", Area, "RFC 7662 §2.2; OIDC Core 1.0 §2", RequirementLevel.Must);
+        "sub of a user's access token is the ID token's sub", Area, [new(SpecDocument.Rfc7662, "2.2"), new(SpecDocument.OpenIdConnectCore, "2")], RequirementLevel.Must);
 
     public static readonly CheckDefinition InactiveToken = new("introspection.inactive-token",
         "Revoked, expired and unknown tokens are answered 200 with \"active\": false, not an error", Area,
-        "RFC 7662 §2.2, §2.3", RequirementLevel.Must);
+        [new(SpecDocument.Rfc7662, "2.2"), new(SpecDocument.Rfc7662, "2.3")], RequirementLevel.Must);
 
     public static readonly CheckDefinition InactiveNoDetails = new("introspection.inactive-no-details",
         "An inactive token's response carries no further information about the token", Area,
-        "RFC 7662 §2.2 (SHOULD NOT include additional information)", RequirementLevel.Should);
+        [new(SpecDocument.Rfc7662, "2.2", "SHOULD NOT include additional information")], RequirementLevel.Should);
 
     public static readonly CheckDefinition WrongHint = new("introspection.wrong-hint",
         "A token sent with the wrong token_type_hint is still found (active true)", Area,
-        "RFC 7662 §2.1 (MUST extend its search across all supported token types)", RequirementLevel.Must);
+        [new(SpecDocument.Rfc7662, "2.1", "MUST extend its search across all supported token types")], RequirementLevel.Must);
 
     public static readonly CheckDefinition AuthRequired = new("introspection.auth-required",
         "A request without client authentication is refused (4xx), never answered with the token's state", Area,
-        "RFC 7662 §2.1 (MUST require some form of authorization), §4", RequirementLevel.Must);
+        [new(SpecDocument.Rfc7662, "2.1", "MUST require some form of authorization"), new(SpecDocument.Rfc7662, "4")], RequirementLevel.Must);
 
     public static readonly CheckDefinition InvalidClient = new("introspection.invalid-client",
-        "A wrong client secret is answered 401 with error invalid_client", Area, "RFC 7662 §2.3; RFC 6749 §5.2", RequirementLevel.Must);
+        "A wrong client secret is answered 401 with error invalid_client", Area, [new(SpecDocument.Rfc7662, "2.3"), new(SpecDocument.Rfc6749, "5.2")], RequirementLevel.Must);
 
     public static readonly CheckDefinition ForeignToken = new("introspection.foreign-token",
         "Another client's token is answered 200 with \"active\" true or false, per the provider's policy, not an error", Area,
-        "RFC 7662 §2.2, §2.3", RequirementLevel.Must);
+        [new(SpecDocument.Rfc7662, "2.2"), new(SpecDocument.Rfc7662, "2.3")], RequirementLevel.Must);
 
     /// <summary>The members <see cref="ActiveMembers"/> asks for, one execution each.</summary>
     public static readonly IReadOnlyList<string> RecommendedMembers = ["client_id", "sub", "exp", "scope", "token_type"];

@@ -9,15 +9,15 @@ public static class LogoutChecks
     private const string Area = "Logout";
 
     public static readonly CheckDefinition EndpointAdvertised = new("logout.end-session-endpoint",
-        "end_session_endpoint is advertised as an absolute URL", Area, "OIDC RP-Initiated Logout 1.0 §2.1", RequirementLevel.Must);
+        "end_session_endpoint is advertised as an absolute URL", Area, [new(SpecDocument.OpenIdConnectRpInitiatedLogout, "2.1")], RequirementLevel.Must) { OidfModules = ["oidcc-rp-initiated-logout-discovery-endpoint-verification"] };
 
     public static readonly CheckDefinition RedirectWithState = new("logout.redirect-with-state",
         "Logout with id_token_hint, registered post_logout_redirect_uri and state redirects there with state", Area,
-        "OIDC RP-Initiated Logout 1.0 §2, §3", RequirementLevel.Must);
+        [new(SpecDocument.OpenIdConnectRpInitiatedLogout, "2"), new(SpecDocument.OpenIdConnectRpInitiatedLogout, "3")], RequirementLevel.Must) { OidfModules = ["oidcc-rp-initiated-logout"] };
 
     public static readonly CheckDefinition SessionEnded = new("logout.session-ended",
         "After logout, prompt=none no longer authenticates silently (login_required or similar)", Area,
-        "OIDC RP-Initiated Logout 1.0 §2; OIDC Core 1.0 §3.1.2.6", RequirementLevel.Must);
+        [new(SpecDocument.OpenIdConnectRpInitiatedLogout, "2"), new(SpecDocument.OpenIdConnectCore, "3.1.2.6")], RequirementLevel.Must) { OidfModules = ["oidcc-rp-initiated-logout"] };
 
     public static CheckResult EvaluateEndpointAdvertised(DiscoveryDocument d, FeatureSet features)
     {

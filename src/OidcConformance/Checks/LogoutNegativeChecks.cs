@@ -13,32 +13,48 @@ public static class LogoutNegativeChecks
 
     public static readonly CheckDefinition UnregisteredUri = new("logout.unregistered-post-logout-uri-no-redirect",
         "An unregistered post_logout_redirect_uri (with a valid id_token_hint) is never redirected to, even after the user confirms", Area,
-        "OIDC RP-Initiated Logout 1.0 §3 (\"The OP also MUST NOT perform post-logout redirection if the post_logout_redirect_uri value supplied does not exactly match one of the previously registered post_logout_redirect_uris values\"), §2",
-        RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectRpInitiatedLogout, "3", "\"The OP also MUST NOT perform post-logout redirection if the post_logout_redirect_uri value supplied does not exactly match one of the previously registered post_logout_redirect_uris values\""),
+            new(SpecDocument.OpenIdConnectRpInitiatedLogout, "2"),
+        ],
+        RequirementLevel.Must) { OidfModules = ["oidcc-rp-initiated-logout-bad-post-logout-redirect-uri"] };
 
     public static readonly CheckDefinition QueryModifiedUri = new("logout.query-modified-post-logout-uri-no-redirect",
         "The registered post_logout_redirect_uri with an added query parameter is not an exact match: no redirect, even after confirmation", Area,
-        "OIDC RP-Initiated Logout 1.0 §3 (exact match, MUST NOT redirect); OIDF oidcc-rp-initiated-logout-query-added-to-post-logout-redirect-uri",
-        RequirementLevel.Must);
+        [new(SpecDocument.OpenIdConnectRpInitiatedLogout, "3", "exact match, MUST NOT redirect")],
+        RequirementLevel.Must) { OidfModules = ["oidcc-rp-initiated-logout-query-added-to-post-logout-redirect-uri"] };
 
     public static readonly CheckDefinition TamperedIdTokenHint = new("logout.tampered-id-token-hint-no-redirect",
         "A tampered id_token_hint (broken signature, alg none, signed by another key) leads to no redirect to the RP, even after confirmation", Area,
-        "OIDC RP-Initiated Logout 1.0 §4 (\"the OP MUST validate that it was the issuer of the ID Token\"; errors → \"MUST NOT perform post-logout redirection\"), §3; OIDF oidcc-rp-initiated-logout-modified-id-token-hint / -bad-id-token-hint",
-        RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectRpInitiatedLogout, "4", "\"the OP MUST validate that it was the issuer of the ID Token\"; errors → \"MUST NOT perform post-logout redirection\""),
+            new(SpecDocument.OpenIdConnectRpInitiatedLogout, "3"),
+        ],
+        RequirementLevel.Must) {
+            OidfModules = ["oidcc-rp-initiated-logout-modified-id-token-hint", "oidcc-rp-initiated-logout-bad-id-token-hint"],
+        };
 
     public static readonly CheckDefinition NoIdTokenHint = new("logout.no-id-token-hint-no-silent-redirect",
         "post_logout_redirect_uri without id_token_hint and without client_id is not redirected to silently (a confirmation page or an error is fine)", Area,
-        "OIDC RP-Initiated Logout 1.0 §3 (\"if it is not supplied with post_logout_redirect_uri, the OP MUST NOT perform post-logout redirection unless the OP has other means of confirming the legitimacy of the post-logout redirection target\"); OIDF oidcc-rp-initiated-logout-no-id-token-hint",
-        RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectRpInitiatedLogout, "3", "\"if it is not supplied with post_logout_redirect_uri, the OP MUST NOT perform post-logout redirection unless the OP has other means of confirming the legitimacy of the post-logout redirection target\""),
+        ],
+        RequirementLevel.Must) { OidfModules = ["oidcc-rp-initiated-logout-no-id-token-hint"] };
 
     public static readonly CheckDefinition ClientIdWithoutHint = new("logout.client-id-without-hint-no-silent-redirect",
         "post_logout_redirect_uri with client_id but no id_token_hint is not redirected to without asking the user (logout CSRF)", Area,
-        "OIDC RP-Initiated Logout 1.0 §3, §6 (client_id plus a registered URI may count as the \"other means\" §3 allows, so SHOULD, not MUST); OIDF oidcc-rp-initiated-logout-no-id-token-hint",
-        RequirementLevel.Should);
+        [
+            new(SpecDocument.OpenIdConnectRpInitiatedLogout, "3"),
+            new(SpecDocument.OpenIdConnectRpInitiatedLogout, "6", "client_id plus a registered URI may count as the \"other means\" §3 allows, so SHOULD, not MUST"),
+        ],
+        RequirementLevel.Should) { OidfModules = ["oidcc-rp-initiated-logout-no-id-token-hint"] };
 
     public static readonly CheckDefinition RedirectWithoutState = new("logout.redirect-without-state",
         "Logout with a valid id_token_hint and the registered post_logout_redirect_uri but no state still redirects there", Area,
-        "OIDC RP-Initiated Logout 1.0 §2 (state is OPTIONAL), §3; OIDF oidcc-rp-initiated-logout-no-state", RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectRpInitiatedLogout, "2", "state is OPTIONAL"),
+            new(SpecDocument.OpenIdConnectRpInitiatedLogout, "3"),
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-rp-initiated-logout-no-state"] };
 
     /// <summary>What each negative request got wrong: the property a redirect after it disregards.</summary>
     private static readonly Dictionary<string, string> Request = new()

@@ -12,11 +12,14 @@ public static class LogoutWithoutSessionChecks
     public static readonly CheckDefinition RedirectsWithoutSession = new("logout.without-session-redirects-with-state",
         "A logout request with a valid id_token_hint and registered post_logout_redirect_uri still redirects there with state when the provider's session already ended (logged out already, or no session cookie)",
         "Logout",
-        "OIDC RP-Initiated Logout 1.0 §2 (the OP SHOULD redirect to post_logout_redirect_uri after logout, with state when given), §3 " +
-        "(redirection after logout), §4 (validation concerns the request: the id_token_hint's issuer and client, the URI's registration; " +
-        "an OP MAY treat an expired ID token as a valid hint, and a missing session is not among the errors). SHOULD: otherwise the user " +
-        "stays on the provider's page and the relying party never gets its state back",
-        RequirementLevel.Should);
+        [
+            new(SpecDocument.OpenIdConnectRpInitiatedLogout, "2", "the OP SHOULD redirect to post_logout_redirect_uri after logout, with state when given"),
+            new(SpecDocument.OpenIdConnectRpInitiatedLogout, "3", "redirection after logout"),
+            new(SpecDocument.OpenIdConnectRpInitiatedLogout, "4", "validation concerns the request: the id_token_hint's issuer and client, the URI's registration; an OP MAY treat an expired ID token as a valid hint, and a missing session is not among the errors"),
+        ],
+        RequirementLevel.Should) {
+            Note = "SHOULD: otherwise the user stays on the provider's page and the relying party never gets its state back",
+        };
 
     public static readonly string[] Cases = ["after logout", "no session cookie"];
 

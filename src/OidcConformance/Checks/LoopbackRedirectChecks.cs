@@ -13,9 +13,13 @@ public static class LoopbackRedirectChecks
     public static readonly CheckDefinition UnregisteredLoopbackRejected = new("authz.redirect-uri-unregistered-loopback-rejected",
         "A loopback redirect_uri (localhost, 127.0.0.1, [::1]) whose path the client never registered is never redirected to and gets no code",
         "Authorization endpoint",
-        "OpenID Connect Core 1.0 §3.1.2.1 (redirect_uri MUST exactly match a registered one); RFC 6749 §3.1.2.4, §4.1.2.1 (MUST NOT " +
-        "automatically redirect to an invalid redirection URI); RFC 8252 §7.3 (the port exception applies only to a registered loopback " +
-        "IP redirect URI), §8.4 (the authorization server MUST NOT accept a redirect URI it cannot tie to the client)", RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectCore, "3.1.2.1", "redirect_uri MUST exactly match a registered one"),
+            new(SpecDocument.Rfc6749, "3.1.2.4"),
+            new(SpecDocument.Rfc6749, "4.1.2.1", "MUST NOT automatically redirect to an invalid redirection URI"),
+            new(SpecDocument.Rfc8252, "7.3", "the port exception applies only to a registered loopback IP redirect URI"),
+            new(SpecDocument.Rfc8252, "8.4", "the authorization server MUST NOT accept a redirect URI it cannot tie to the client"),
+        ], RequirementLevel.Must);
 
     /// <summary>Loopback hosts of RFC 8252 §7.3 and §8.3 (localhost is NOT RECOMMENDED there, but clients use it).</summary>
     public static readonly string[] Cases = ["localhost", "127.0.0.1", "[::1]"];

@@ -8,10 +8,10 @@ public static class PasswordGrantChecks
     private const string Area = "Token endpoint";
 
     public static readonly CheckDefinition Success = new("token.password-grant",
-        "The password grant with the test user's credentials issues an access token", Area, "RFC 6749 §4.3.2, §4.3.3", RequirementLevel.Must);
+        "The password grant with the test user's credentials issues an access token", Area, [new(SpecDocument.Rfc6749, "4.3.2"), new(SpecDocument.Rfc6749, "4.3.3")], RequirementLevel.Must);
 
     public static readonly CheckDefinition WrongPassword = new("token.password-wrong-password",
-        "The password grant with a wrong password is refused with invalid_grant", Area, "RFC 6749 §4.3.2, §5.2", RequirementLevel.Must);
+        "The password grant with a wrong password is refused with invalid_grant", Area, [new(SpecDocument.Rfc6749, "4.3.2"), new(SpecDocument.Rfc6749, "5.2")], RequirementLevel.Must);
 
     public static CheckResult EvaluateSuccess(TokenResponse r)
     {

@@ -13,36 +13,57 @@ public static class PkceChecks
 
     public static readonly CheckDefinition S256Accepted = new("pkce.s256-accepted",
         "A code requested with an S256 code_challenge is redeemed with the matching code_verifier", Area,
-        "RFC 7636 §4.2 (S256 is mandatory to implement), §4.3, §4.5, §4.6", RequirementLevel.Must);
+        [
+            new(SpecDocument.Rfc7636, "4.2", "S256 is mandatory to implement"),
+            new(SpecDocument.Rfc7636, "4.3"),
+            new(SpecDocument.Rfc7636, "4.5"),
+            new(SpecDocument.Rfc7636, "4.6"),
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-ensure-request-with-valid-pkce-succeeds"] };
 
     public static readonly CheckDefinition InvalidVerifierRejected = new("pkce.invalid-verifier-rejected",
         "A code bound to a code_challenge is not redeemed with a wrong or a missing code_verifier", Area,
-        "RFC 7636 §4.6 (mismatch: invalid_grant); RFC 6749 §5.2", RequirementLevel.Must);
+        [new(SpecDocument.Rfc7636, "4.6", "mismatch: invalid_grant"), new(SpecDocument.Rfc6749, "5.2")], RequirementLevel.Must);
 
     public static readonly CheckDefinition DowngradeRejected = new("pkce.downgrade-rejected",
         "A code_verifier is refused for a code whose authorization request carried no code_challenge (PKCE downgrade)", Area,
-        "RFC 9700 §2.1.1, §4.8.2", RequirementLevel.Must);
+        [new(SpecDocument.Rfc9700, "2.1.1"), new(SpecDocument.Rfc9700, "4.8.2")], RequirementLevel.Must);
 
     public static readonly CheckDefinition VerifierFormatEnforced = new("pkce.verifier-format-enforced",
         "A code_verifier outside the RFC 7636 ABNF (43–128 unreserved characters) is refused, even when its S256 hash matches", Area,
-        "RFC 7636 §4.1 (the ABNF binds the client; the RFC states no server MUST to enforce it, hence SHOULD), §4.6; RFC 6749 §5.2",
+        [
+            new(SpecDocument.Rfc7636, "4.1", "the ABNF binds the client; the RFC states no server MUST to enforce it, hence SHOULD"),
+            new(SpecDocument.Rfc7636, "4.6"),
+            new(SpecDocument.Rfc6749, "5.2"),
+        ],
         RequirementLevel.Should);
 
     public static readonly CheckDefinition UnsupportedMethodRejected = new("pkce.unsupported-method-rejected",
         "A code_challenge_method the provider does not support is answered with invalid_request at the authorization endpoint", Area,
-        "RFC 7636 §4.4.1, §4.2; RFC 6749 §4.1.2.1 (the authorization error response); RFC 8414 §2 (code_challenge_methods_supported)", RequirementLevel.Must);
+        [
+            new(SpecDocument.Rfc7636, "4.4.1"),
+            new(SpecDocument.Rfc7636, "4.2"),
+            new(SpecDocument.Rfc6749, "4.1.2.1", "the authorization error response"),
+            new(SpecDocument.Rfc8414, "2", "code_challenge_methods_supported"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition PlainAcceptedWhenAdvertised = new("pkce.plain-accepted-when-advertised",
         "Where code_challenge_methods_supported lists plain, a plain challenge is redeemed with its verifier", Area,
-        "RFC 7636 §4.2, §4.6; RFC 8414 §2", RequirementLevel.Must);
+        [new(SpecDocument.Rfc7636, "4.2"), new(SpecDocument.Rfc7636, "4.6"), new(SpecDocument.Rfc8414, "2")], RequirementLevel.Must);
 
     public static readonly CheckDefinition RequiredForPublicClient = new("pkce.required-without-challenge-rejected",
         "Where PKCE is required for the client, an authorization request without code_challenge is answered with invalid_request", Area,
-        "RFC 7636 §4.4.1; RFC 6749 §4.1.2.1 (the authorization error response); RFC 9700 §2.1.1", RequirementLevel.Must);
+        [
+            new(SpecDocument.Rfc7636, "4.4.1"),
+            new(SpecDocument.Rfc6749, "4.1.2.1", "the authorization error response"),
+            new(SpecDocument.Rfc9700, "2.1.1"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition MethodsAdvertised = new("pkce.methods-advertised",
         "A provider offering PKCE lists code_challenge_methods_supported in its metadata, including S256", Area,
-        "RFC 8414 §2 (omitted means no PKCE support); RFC 7636 §4.2 (S256 mandatory to implement)", RequirementLevel.Should);
+        [
+            new(SpecDocument.Rfc8414, "2", "omitted means no PKCE support"),
+            new(SpecDocument.Rfc7636, "4.2", "S256 mandatory to implement"),
+        ], RequirementLevel.Should);
 
     /// <summary>Error codes a token endpoint may use for a refused PKCE proof: mismatch is invalid_grant (§4.6); a missing or malformed parameter is also invalid_request (RFC 6749 §5.2).</summary>
     public static readonly string[] MismatchErrors = ["invalid_grant"];

@@ -12,51 +12,71 @@ public static class RefreshChecks
 
     public static readonly CheckDefinition Issued = new("refresh.token-issued",
         "A client registered for the refresh_token grant receives a refresh token from the code exchange", Area,
-        "RFC 6749 §1.5, §5.1 (refresh_token is optional in general; required here because the profile registers the client for the refresh_token grant)",
+        [
+            new(SpecDocument.Rfc6749, "1.5"),
+            new(SpecDocument.Rfc6749, "5.1", "refresh_token is optional in general; required here because the profile registers the client for the refresh_token grant"),
+        ],
         RequirementLevel.Must);
 
     public static readonly CheckDefinition Succeeds = new("refresh.grant-succeeds",
-        "A refresh request with a valid refresh token returns 200 with a new access token", Area, "RFC 6749 §6, §5.1", RequirementLevel.Must);
+        "A refresh request with a valid refresh token returns 200 with a new access token", Area, [new(SpecDocument.Rfc6749, "6"), new(SpecDocument.Rfc6749, "5.1")], RequirementLevel.Must) { OidfModules = ["oidcc-refresh-token"] };
 
     public static readonly CheckDefinition AccessTokenWorks = new("refresh.access-token-works",
         "The access token from a refresh is accepted at the UserInfo endpoint for the same subject", Area,
-        "RFC 6749 §6; OIDC Core 1.0 §5.3.1, §12.2", RequirementLevel.Must);
+        [
+            new(SpecDocument.Rfc6749, "6"),
+            new(SpecDocument.OpenIdConnectCore, "5.3.1"),
+            new(SpecDocument.OpenIdConnectCore, "12.2"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition IdTokenConsistent = new("refresh.id-token-consistent",
         "An ID token from a refresh keeps iss, sub, aud, azp and auth_time of the original one, has a new iat and a valid signature", Area,
-        "OIDC Core 1.0 §12.2", RequirementLevel.Must);
+        [new(SpecDocument.OpenIdConnectCore, "12.2")], RequirementLevel.Must) { OidfModules = ["oidcc-refresh-token"] };
 
     public static readonly CheckDefinition PublicClientRotation = new("refresh.public-client-rotation",
         "A public client's refresh token (not sender-constrained) is rotated on use", Area,
-        "RFC 9700 §4.14.2; RFC 6749 §6 (MAY issue a new refresh token)", RequirementLevel.Must);
+        [new(SpecDocument.Rfc9700, "4.14.2"), new(SpecDocument.Rfc6749, "6", "MAY issue a new refresh token")], RequirementLevel.Must);
 
     public static readonly CheckDefinition RotatedReuseRejected = new("refresh.rotated-token-reuse-rejected",
         "A refresh token that was rotated away is refused (invalid_grant)", Area,
-        "RFC 9700 §4.14.2 (the previous refresh token is invalidated); RFC 6749 §6, §5.2. Reuse grace windows (e.g. FAPI 2.0's retry rule) are a known relaxation: list them as deviations",
-        RequirementLevel.Must);
+        [
+            new(SpecDocument.Rfc9700, "4.14.2", "the previous refresh token is invalidated"),
+            new(SpecDocument.Rfc6749, "6"),
+            new(SpecDocument.Rfc6749, "5.2"),
+        ],
+        RequirementLevel.Must) {
+            Note = "Reuse grace windows (e.g. FAPI 2.0's retry rule) are a known relaxation: list them as deviations",
+        };
 
     public static readonly CheckDefinition ReuseRevokesActiveToken = new("refresh.reuse-revokes-active-token",
         "After a rotated-away refresh token was replayed, the active refresh token of that grant is revoked too", Area,
-        "RFC 9700 §4.14.2 (describes the revocation without an RFC 2119 keyword, hence SHOULD)", RequirementLevel.Should);
+        [new(SpecDocument.Rfc9700, "4.14.2", "describes the revocation without an RFC 2119 keyword, hence SHOULD")], RequirementLevel.Should);
 
     public static readonly CheckDefinition BoundToClient = new("refresh.bound-to-client",
         "A refresh token presented by another authenticated client is refused (invalid_grant)", Area,
-        "RFC 6749 §6, §10.4, §5.2 (invalid_grant: issued to another client)", RequirementLevel.Must);
+        [
+            new(SpecDocument.Rfc6749, "6"),
+            new(SpecDocument.Rfc6749, "10.4"),
+            new(SpecDocument.Rfc6749, "5.2", "invalid_grant: issued to another client"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition ClientAuthenticationRequired = new("refresh.confidential-client-authentication",
         "A confidential client's refresh request without valid client authentication is refused (invalid_client)", Area,
-        "RFC 6749 §6 (MUST authenticate), §5.2", RequirementLevel.Must);
+        [new(SpecDocument.Rfc6749, "6", "MUST authenticate"), new(SpecDocument.Rfc6749, "5.2")], RequirementLevel.Must);
 
     public static readonly CheckDefinition ScopeNarrowing = new("refresh.scope-narrowing",
         "A refresh request for a subset of the granted scope succeeds and grants nothing beyond the original scope", Area,
-        "RFC 6749 §6, §3.3, §5.1", RequirementLevel.Must);
+        [new(SpecDocument.Rfc6749, "6"), new(SpecDocument.Rfc6749, "3.3"), new(SpecDocument.Rfc6749, "5.1")], RequirementLevel.Must);
 
     public static readonly CheckDefinition ScopeNotWidened = new("refresh.scope-not-widened",
         "A refresh request for a scope not originally granted is refused with invalid_scope, never granted", Area,
-        "RFC 6749 §6 (MUST NOT include any scope not originally granted), §5.2 (invalid_scope)", RequirementLevel.Must);
+        [
+            new(SpecDocument.Rfc6749, "6", "MUST NOT include any scope not originally granted"),
+            new(SpecDocument.Rfc6749, "5.2", "invalid_scope"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition InvalidTokenRejected = new("refresh.invalid-token-rejected",
-        "A refresh token the provider never issued is refused with invalid_grant", Area, "RFC 6749 §6, §5.2", RequirementLevel.Must);
+        "A refresh token the provider never issued is refused with invalid_grant", Area, [new(SpecDocument.Rfc6749, "6"), new(SpecDocument.Rfc6749, "5.2")], RequirementLevel.Must);
 
     private static readonly string[] InvalidGrant = ["invalid_grant"];
 

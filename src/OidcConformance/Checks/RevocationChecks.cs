@@ -11,35 +11,49 @@ public static class RevocationChecks
 
     public static readonly CheckDefinition EndpointAdvertised = new("revocation.endpoint-advertised",
         "revocation_endpoint is advertised as an absolute URL where the provider offers revocation", Area,
-        "RFC 8414 §2 (OPTIONAL member; graded SHOULD: the profile says the endpoint exists and metadata is how clients find it)",
+        [
+            new(SpecDocument.Rfc8414, "2", "OPTIONAL member; graded SHOULD: the profile says the endpoint exists and metadata is how clients find it"),
+        ],
         RequirementLevel.Should);
 
     public static readonly CheckDefinition RefreshTokenRevoked = new("revocation.refresh-token",
         "Revoking a refresh token is answered 200 and the refresh token no longer works at the token endpoint", Area,
-        "RFC 7009 §2 (MUST support revocation of refresh tokens), §2.1 (hint: MUST extend its search), §2.2", RequirementLevel.Must);
+        [
+            new(SpecDocument.Rfc7009, "2", "MUST support revocation of refresh tokens"),
+            new(SpecDocument.Rfc7009, "2.1", "hint: MUST extend its search"),
+            new(SpecDocument.Rfc7009, "2.2"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition AccessTokenRevoked = new("revocation.access-token",
         "Revoking an access token is answered 200 and the access token no longer works", Area,
-        "RFC 7009 §2 (SHOULD support revocation of access tokens), §2.2, §3 (implementation note)", RequirementLevel.Should);
+        [
+            new(SpecDocument.Rfc7009, "2", "SHOULD support revocation of access tokens"),
+            new(SpecDocument.Rfc7009, "2.2"),
+            new(SpecDocument.Rfc7009, "3", "implementation note"),
+        ], RequirementLevel.Should);
 
     public static readonly CheckDefinition RefreshRevokesAccess = new("revocation.refresh-revokes-access",
         "Revoking a refresh token also invalidates the access tokens of the same grant", Area,
-        "RFC 7009 §2.1 (SHOULD also invalidate all access tokens based on the same authorization grant)", RequirementLevel.Should);
+        [new(SpecDocument.Rfc7009, "2.1", "SHOULD also invalidate all access tokens based on the same authorization grant")], RequirementLevel.Should);
 
     public static readonly CheckDefinition InvalidToken200 = new("revocation.invalid-token-200",
         "Revoking an unknown, garbage or already revoked token is answered 200, not an error", Area,
-        "RFC 7009 §2.2 (invalid tokens do not cause an error response)", RequirementLevel.Must);
+        [new(SpecDocument.Rfc7009, "2.2", "invalid tokens do not cause an error response")], RequirementLevel.Must);
 
     public static readonly CheckDefinition InvalidClient = new("revocation.invalid-client",
-        "A wrong client secret is answered 401 with error invalid_client", Area, "RFC 7009 §2.1, §2.2.1; RFC 6749 §5.2", RequirementLevel.Must);
+        "A wrong client secret is answered 401 with error invalid_client", Area, [new(SpecDocument.Rfc7009, "2.1"), new(SpecDocument.Rfc7009, "2.2.1"), new(SpecDocument.Rfc6749, "5.2")], RequirementLevel.Must);
 
     public static readonly CheckDefinition ClientAuthRequired = new("revocation.client-auth-required",
         "A revocation request without valid credentials of the confidential client is refused and the token stays valid", Area,
-        "RFC 7009 §2.1 (the server first validates the client credentials; if this fails the request is refused)", RequirementLevel.Must);
+        [
+            new(SpecDocument.Rfc7009, "2.1", "the server first validates the client credentials; if this fails the request is refused"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition OtherClient = new("revocation.other-client",
         "A client cannot revoke another client's tokens: they stay valid", Area,
-        "RFC 7009 §2.1 (verifies whether the token was issued to the client making the request; if not, the request is refused)",
+        [
+            new(SpecDocument.Rfc7009, "2.1", "verifies whether the token was issued to the client making the request; if not, the request is refused"),
+        ],
         RequirementLevel.Must);
 
     public static CheckResult EvaluateEndpointAdvertised(DiscoveryDocument d, FeatureSet features)

@@ -16,11 +16,14 @@ public static class ScopeHandlingChecks
     public static readonly CheckDefinition UndefinedScopeNotGranted = new("authz.undefined-scope-not-granted",
         "A scope value the provider never defined is ignored or refused with invalid_scope, never granted (the reason reports which)",
         "Authorization endpoint",
-        "RFC 6749 §3.3 (scope strings are defined by the authorization server; it MAY fully or partially ignore the requested scope and " +
-        "MUST then return the granted scope), §4.1.2.1 (invalid_scope: the requested scope is invalid, unknown, or malformed), §5.1. " +
-        "SHOULD: no MUST forbids echoing an unknown value, but a granted scope that names a permission nobody defined is read as a grant " +
-        "by clients and resource servers",
-        RequirementLevel.Should);
+        [
+            new(SpecDocument.Rfc6749, "3.3", "scope strings are defined by the authorization server; it MAY fully or partially ignore the requested scope and MUST then return the granted scope"),
+            new(SpecDocument.Rfc6749, "4.1.2.1", "invalid_scope: the requested scope is invalid, unknown, or malformed"),
+            new(SpecDocument.Rfc6749, "5.1"),
+        ],
+        RequirementLevel.Should) {
+            Note = "SHOULD: no MUST forbids echoing an unknown value, but a granted scope that names a permission nobody defined is read as a grant by clients and resource servers",
+        };
 
     /// <param name="control">The same flow with scope openid only, made right before (it must have issued tokens).</param>
     /// <param name="attempt">The flow with <see cref="UndefinedScope"/> added, its code exchanged.</param>

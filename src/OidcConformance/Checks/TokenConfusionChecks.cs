@@ -15,32 +15,44 @@ namespace OidcConformance.Checks;
 /// </summary>
 public static class TokenConfusionChecks
 {
-    private const string ConfusionSpec =
-        "RFC 8725 §2.8 (substitution attacks: a JWT issued for one purpose used for another), §3.11 (explicit typing is RECOMMENDED so " +
-        "that one kind of JWT cannot be confused with another); RFC 9700 §2.3 (access tokens SHOULD be audience-restricted to resource " +
-        "servers); OIDC Core 1.0 §2 (the ID token's aud is the client), §3.1.3.3 (access_token and id_token are distinct response values). " +
-        "SHOULD: no MUST forbids it, but a resource server that accepts this access token accepts the client's ID token";
 
     public static readonly CheckDefinition AccessTokenIsNotIdToken = new("token.access-token-not-id-token",
         "The access token is not the ID token: not the same string, and not a JWT with the ID token's claim set",
-        "Token confusion", ConfusionSpec, RequirementLevel.Should);
+        "Token confusion", [
+            new(SpecDocument.Rfc8725, "2.8", "substitution attacks: a JWT issued for one purpose used for another"),
+            new(SpecDocument.Rfc8725, "3.11", "explicit typing is RECOMMENDED so that one kind of JWT cannot be confused with another"),
+            new(SpecDocument.Rfc9700, "2.3", "access tokens SHOULD be audience-restricted to resource servers"),
+            new(SpecDocument.OpenIdConnectCore, "2", "the ID token's aud is the client"),
+            new(SpecDocument.OpenIdConnectCore, "3.1.3.3", "access_token and id_token are distinct response values"),
+        ], RequirementLevel.Should) {
+            Note = "SHOULD: no MUST forbids it, but a resource server that accepts this access token accepts the client's ID token",
+        };
 
     public static readonly CheckDefinition JwtAccessTokenTyp = new("token.jwt-access-token-typ",
         "A JWT access token declares what it is: header typ \"at+jwt\" (or \"application/at+jwt\"), so that it cannot pass for an ID token",
         "Token confusion",
-        "RFC 9068 §2.1 (JWT access tokens MUST include typ \"at+jwt\"; binding only on providers that issue RFC 9068 access tokens, which " +
-        "the suite cannot tell from the outside), §4 (resource servers MUST reject a JWT access token whose typ is not at+jwt); RFC 8725 " +
-        "§3.11 (explicit typing RECOMMENDED). SHOULD: a provider not claiming RFC 9068 is only bound by the RECOMMENDED of RFC 8725; " +
-        "what breaks: an RFC 9068 resource server refuses the token, and no resource server can tell it from an ID token by its header",
-        RequirementLevel.Should);
+        [
+            new(SpecDocument.Rfc9068, "2.1", "JWT access tokens MUST include typ \"at+jwt\"; binding only on providers that issue RFC 9068 access tokens, which the suite cannot tell from the outside"),
+            new(SpecDocument.Rfc9068, "4", "resource servers MUST reject a JWT access token whose typ is not at+jwt"),
+            new(SpecDocument.Rfc8725, "3.11", "explicit typing RECOMMENDED"),
+        ],
+        RequirementLevel.Should) {
+            Note = "SHOULD: a provider not claiming RFC 9068 is only bound by the RECOMMENDED of RFC 8725; what breaks: an RFC 9068 resource server refuses the token, and no resource server can tell it from an ID token by its header",
+        };
 
     public static readonly CheckDefinition UserInfoRejectsIdToken = new("userinfo.rejects-id-token-as-bearer",
         "UserInfo refuses the ID token presented as a bearer access token (while it accepts the access token of the same flow)",
         "Token confusion",
-        "OIDC Core 1.0 §5.3.1 (the UserInfo request carries the access token), §5.3.3 and RFC 6750 §3.1 (invalid_token: the token is " +
-        "invalid for other reasons); RFC 8725 §2.8, §3.11 (a JWT of one kind must not be accepted as another). SHOULD: an ID token " +
-        "travels through the browser and logs (id_token_hint, front channel), so a provider that takes it as a credential hands one to anyone who saw it",
-        RequirementLevel.Should);
+        [
+            new(SpecDocument.OpenIdConnectCore, "5.3.1", "the UserInfo request carries the access token"),
+            new(SpecDocument.OpenIdConnectCore, "5.3.3"),
+            new(SpecDocument.Rfc6750, "3.1", "invalid_token: the token is invalid for other reasons"),
+            new(SpecDocument.Rfc8725, "2.8"),
+            new(SpecDocument.Rfc8725, "3.11", "a JWT of one kind must not be accepted as another"),
+        ],
+        RequirementLevel.Should) {
+            Note = "SHOULD: an ID token travels through the browser and logs (id_token_hint, front channel), so a provider that takes it as a credential hands one to anyone who saw it",
+        };
 
     /// <summary>The header typ values RFC 9068 §2.1 registers for JWT access tokens (case-insensitive, RFC 7515 §4.1.9).</summary>
     private static readonly string[] AccessTokenTypes = ["at+jwt", "application/at+jwt"];

@@ -13,20 +13,26 @@ public static class TokenContentChecks
 {
     // ---- standard claim types (OIDC Core §5.1) ---------------------------------------------------------------------
 
-    private const string TypesSpec =
-        "OIDC Core 1.0 §5.1 (Type column: strings, email_verified/phone_number_verified booleans, updated_at a number), " +
-        "§5.1.1 (address is a JSON object whose members are strings), §2 (sub MUST NOT exceed 255 ASCII characters). " +
-        "MUST: a value of another type is not the standard claim, and RPs parse each claim by its defined type " +
-        "(the OIDF suite's ValidateUserInfoStandardClaims fails such a response)";
-
     public static readonly CheckDefinition UserInfoStandardTypes = new("userinfo.standard-claim-types",
         "Every standard claim the UserInfo response carries has its OIDC Core §5.1 JSON type (address an object of strings, *_verified booleans, updated_at a number, sub a string of at most 255 ASCII characters)",
-        "UserInfo", TypesSpec, RequirementLevel.Must);
+        "UserInfo", [
+            new(SpecDocument.OpenIdConnectCore, "5.1", "Type column: strings, email_verified/phone_number_verified booleans, updated_at a number"),
+            new(SpecDocument.OpenIdConnectCore, "5.1.1", "address is a JSON object whose members are strings"),
+            new(SpecDocument.OpenIdConnectCore, "2", "sub MUST NOT exceed 255 ASCII characters"),
+        ], RequirementLevel.Must) {
+            Note = "MUST: a value of another type is not the standard claim, and RPs parse each claim by its defined type (the OIDF suite's ValidateUserInfoStandardClaims fails such a response)",
+        };
 
     public static readonly CheckDefinition IdTokenStandardTypes = new("idtoken.standard-claim-types",
         "Every standard claim the ID token carries has its OIDC Core §5.1 JSON type (address an object of strings, *_verified booleans, updated_at a number, sub a string of at most 255 ASCII characters)",
-        "ID token", TypesSpec + "; §2, §5.1: the standard claims may be returned in the ID token, with the same definitions",
-        RequirementLevel.Must);
+        "ID token", [
+            new(SpecDocument.OpenIdConnectCore, "5.1", "Type column: strings, email_verified/phone_number_verified booleans, updated_at a number"),
+            new(SpecDocument.OpenIdConnectCore, "5.1.1", "address is a JSON object whose members are strings"),
+            new(SpecDocument.OpenIdConnectCore, "2", "sub MUST NOT exceed 255 ASCII characters"),
+        ],
+        RequirementLevel.Must) {
+            Note = "MUST: a value of another type is not the standard claim, and RPs parse each claim by its defined type (the OIDF suite's ValidateUserInfoStandardClaims fails such a response); §2, §5.1: the standard claims may be returned in the ID token, with the same definitions",
+        };
 
     public static CheckResult EvaluateUserInfoStandardTypes(JsonBody userinfo)
     {
@@ -50,25 +56,36 @@ public static class TokenContentChecks
 
     // ---- credential material ---------------------------------------------------------------------------------------
 
-    private const string CredentialSpec =
-        "RFC 7519 §12 (privacy-sensitive information in a JWT: \"measures MUST be taken to prevent disclosure of this information to unintended parties\"; " +
-        "the client and resource servers are not parties to the user's credentials); NIST SP 800-63B §5.1.1.2 (the salted password hash and its salt " +
-        "are the verifier's stored secret) and §5.1.4.2 (OTP secrets \"SHALL be strongly protected against compromise\"); OIDC Core 1.0 §5.4 " +
-        "(no scope requests credential data)";
-
     public static readonly CheckDefinition IdTokenNoCredentials = new("idtoken.no-credential-material",
         "The ID token carries no credential material: no password (in clear or hashed), password hash or salt, TOTP/MFA secret or recovery codes, by claim name or by value",
-        "ID token", CredentialSpec + "; the ID token is readable by the client (OIDC Core §2)", RequirementLevel.Must);
+        "ID token", [
+            new(SpecDocument.Rfc7519, "12", "privacy-sensitive information in a JWT: \"measures MUST be taken to prevent disclosure of this information to unintended parties\"; the client and resource servers are not parties to the user's credentials"),
+            new(SpecDocument.NistSp800_63B, "5.1.1.2", "the salted password hash and its salt are the verifier's stored secret"),
+            new(SpecDocument.NistSp800_63B, "5.1.4.2", "OTP secrets \"SHALL be strongly protected against compromise\""),
+            new(SpecDocument.OpenIdConnectCore, "5.4", "no scope requests credential data"),
+            new(SpecDocument.OpenIdConnectCore, "2", "the ID token is readable by the client"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition AccessTokenNoCredentials = new("token.jwt-access-token-no-credential-material",
         "A JWT access token carries no credential material: no password (in clear or hashed), password hash or salt, TOTP/MFA secret or recovery codes, by claim name or by value",
-        "Token endpoint", CredentialSpec + "; RFC 9068 §6 (a JWT access token's content is visible to the client and every resource server; " +
-                          "the AS must take explicit steps to prevent privacy issues); RFC 6749 §10.3", RequirementLevel.Must);
+        "Token endpoint", [
+            new(SpecDocument.Rfc7519, "12", "privacy-sensitive information in a JWT: \"measures MUST be taken to prevent disclosure of this information to unintended parties\"; the client and resource servers are not parties to the user's credentials"),
+            new(SpecDocument.NistSp800_63B, "5.1.1.2", "the salted password hash and its salt are the verifier's stored secret"),
+            new(SpecDocument.NistSp800_63B, "5.1.4.2", "OTP secrets \"SHALL be strongly protected against compromise\""),
+            new(SpecDocument.OpenIdConnectCore, "5.4", "no scope requests credential data"),
+            new(SpecDocument.Rfc9068, "6", "a JWT access token's content is visible to the client and every resource server; the AS must take explicit steps to prevent privacy issues"),
+            new(SpecDocument.Rfc6749, "10.3"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition UserInfoNoCredentials = new("userinfo.no-credential-material",
         "The UserInfo response carries no credential material: no password (in clear or hashed), password hash or salt, TOTP/MFA secret or recovery codes, by claim name or by value",
-        "UserInfo", "OIDC Core 1.0 §5.3.2, §5.4 (UserInfo returns claims about the user that scopes request; none requests credentials), §17.1; " +
-                    "NIST SP 800-63B §5.1.1.2, §5.1.4.2 (verifier secrets SHALL be protected against compromise)", RequirementLevel.Must);
+        "UserInfo", [
+            new(SpecDocument.OpenIdConnectCore, "5.3.2"),
+            new(SpecDocument.OpenIdConnectCore, "5.4", "UserInfo returns claims about the user that scopes request; none requests credentials"),
+            new(SpecDocument.OpenIdConnectCore, "17.1"),
+            new(SpecDocument.NistSp800_63B, "5.1.1.2"),
+            new(SpecDocument.NistSp800_63B, "5.1.4.2", "verifier secrets SHALL be protected against compromise"),
+        ], RequirementLevel.Must);
 
     public static CheckResult EvaluateIdTokenNoCredentials(DecodedJwt idToken, string? password)
     {
@@ -109,10 +126,15 @@ public static class TokenContentChecks
 
     public static readonly CheckDefinition IdTokenOnlyGrantedScopeClaims = new("idtoken.only-granted-scope-claims",
         "The ID token releases no claims of standard scopes that were not granted (e.g. no email with scope=openid)", "ID token",
-        "OIDC Core 1.0 §5.4 (scope values request claim sets), §5.5 (individual claims are requested with the claims parameter), §17.1 " +
-        "(release of PII needs the user's consent for that purpose); RFC 7519 §12 (\"Omitting privacy-sensitive information from a JWT is " +
-        "the simplest way of minimizing privacy issues\"). No MUST forbids extra claims, so SHOULD (as userinfo.scope-matrix-no-ungranted-claims)",
-        RequirementLevel.Should);
+        [
+            new(SpecDocument.OpenIdConnectCore, "5.4", "scope values request claim sets"),
+            new(SpecDocument.OpenIdConnectCore, "5.5", "individual claims are requested with the claims parameter"),
+            new(SpecDocument.OpenIdConnectCore, "17.1", "release of PII needs the user's consent for that purpose"),
+            new(SpecDocument.Rfc7519, "12", "\"Omitting privacy-sensitive information from a JWT is the simplest way of minimizing privacy issues\""),
+        ],
+        RequirementLevel.Should) {
+            Note = "No MUST forbids extra claims, so SHOULD (as userinfo.scope-matrix-no-ungranted-claims)",
+        };
 
     /// <param name="subset">Case label (the requested scope subset).</param>
     /// <param name="grantedScope">The scope granted in the flow that issued the ID token.</param>

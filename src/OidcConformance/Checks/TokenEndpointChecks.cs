@@ -16,55 +16,62 @@ public static partial class TokenEndpointChecks
 
     public static readonly CheckDefinition ClientAuthMethod = new("token.client-auth-method",
         "A registered client authentication method (client_secret_basic, client_secret_post) is accepted for each grant the client may use",
-        Area, "RFC 6749 §2.3.1; OIDC Core 1.0 §9", RequirementLevel.Must);
+        Area, [new(SpecDocument.Rfc6749, "2.3.1"), new(SpecDocument.OpenIdConnectCore, "9")], RequirementLevel.Must);
 
     public static readonly CheckDefinition InvalidClient = new("token.invalid-client",
         "Failed client authentication (wrong secret, unknown client, no authentication) is refused with invalid_client, HTTP 400 or 401",
-        Area, "RFC 6749 §5.2, §3.2.1", RequirementLevel.Must);
+        Area, [new(SpecDocument.Rfc6749, "5.2"), new(SpecDocument.Rfc6749, "3.2.1")], RequirementLevel.Must);
 
     public static readonly CheckDefinition InvalidClientBasic = new("token.invalid-client-basic-401",
         "Failed HTTP Basic client authentication is answered 401 with a WWW-Authenticate header for the scheme used (Basic)",
-        Area, "RFC 6749 §5.2 (invalid_client)", RequirementLevel.Must);
+        Area, [new(SpecDocument.Rfc6749, "5.2", "invalid_client")], RequirementLevel.Must);
 
     public static readonly CheckDefinition ErrorResponse = new("token.error-response-format",
         "A refused token request is answered 400 (401 only for invalid_client) with an application/json object whose error is an ASCII error code",
-        Area, "RFC 6749 §5.2", RequirementLevel.Must);
+        Area, [new(SpecDocument.Rfc6749, "5.2")], RequirementLevel.Must);
 
     public static readonly CheckDefinition CodeSingleUse = new("token.code-single-use",
         "A second redemption of an authorization code is refused with invalid_grant",
-        Area, "RFC 6749 §4.1.2, §10.5", RequirementLevel.Must);
+        Area, [new(SpecDocument.Rfc6749, "4.1.2"), new(SpecDocument.Rfc6749, "10.5")], RequirementLevel.Must) { OidfModules = ["oidcc-codereuse"] };
 
     public static readonly CheckDefinition CodeReuseRevokes = new("token.code-reuse-revokes-tokens",
         "After a code is redeemed twice, the tokens issued on its first redemption are revoked",
-        Area, "RFC 6749 §4.1.2 (\"SHOULD revoke (when possible)\"), §10.5", RequirementLevel.Should);
+        Area, [new(SpecDocument.Rfc6749, "4.1.2", "\"SHOULD revoke (when possible)\""), new(SpecDocument.Rfc6749, "10.5")], RequirementLevel.Should) { OidfModules = ["oidcc-codereuse-30seconds"] };
 
     public static readonly CheckDefinition CodeBoundToClient = new("token.code-bound-to-client",
         "A code issued to one client cannot be redeemed by another, authenticated client (invalid_grant)",
-        Area, "RFC 6749 §4.1.3, §5.2, §10.5", RequirementLevel.Must);
+        Area, [new(SpecDocument.Rfc6749, "4.1.3"), new(SpecDocument.Rfc6749, "5.2"), new(SpecDocument.Rfc6749, "10.5")], RequirementLevel.Must);
 
     public static readonly CheckDefinition CodeBoundToRedirectUri = new("token.code-bound-to-redirect-uri",
         "A code is redeemed only with the redirect_uri of its authorization request (different → invalid_grant; omitted → refused unless only one redirect URI is registered)",
-        Area, "RFC 6749 §4.1.3; OIDC Core 1.0 §3.1.3.2 (omission MAY be accepted when exactly one redirect URI is registered)", RequirementLevel.Must);
+        Area, [
+            new(SpecDocument.Rfc6749, "4.1.3"),
+            new(SpecDocument.OpenIdConnectCore, "3.1.3.2", "omission MAY be accepted when exactly one redirect URI is registered"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition InvalidCode = new("token.invalid-code",
         "An authorization code the provider never issued is refused with invalid_grant",
-        Area, "RFC 6749 §4.1.3, §5.2", RequirementLevel.Must);
+        Area, [new(SpecDocument.Rfc6749, "4.1.3"), new(SpecDocument.Rfc6749, "5.2")], RequirementLevel.Must);
 
     public static readonly CheckDefinition UnsupportedGrantType = new("token.unsupported-grant-type",
         "An unknown grant_type is refused with unsupported_grant_type",
-        Area, "RFC 6749 §5.2", RequirementLevel.Must);
+        Area, [new(SpecDocument.Rfc6749, "5.2")], RequirementLevel.Must);
 
     public static readonly CheckDefinition UnauthorizedClient = new("token.unauthorized-client-grant",
         "A grant type the provider supports but the client is not registered for is refused with unauthorized_client",
-        Area, "RFC 6749 §5.2 (invalid_request explicitly excludes the grant type)", RequirementLevel.Must);
+        Area, [new(SpecDocument.Rfc6749, "5.2", "invalid_request explicitly excludes the grant type")], RequirementLevel.Must);
 
     public static readonly CheckDefinition MissingGrantType = new("token.missing-grant-type",
         "A token request without grant_type is refused with invalid_request",
-        Area, "RFC 6749 §5.2, §4.1.3", RequirementLevel.Must);
+        Area, [new(SpecDocument.Rfc6749, "5.2"), new(SpecDocument.Rfc6749, "4.1.3")], RequirementLevel.Must);
 
     public static readonly CheckDefinition PostOnly = new("token.post-only",
         "A token request sent with GET (parameters in the URL) issues no token",
-        Area, "RFC 6749 §3.2 (the client MUST use POST; the server side is not a MUST: SHOULD chosen deliberately), §2.3.1, §3.1 (credentials must not be in URLs)",
+        Area, [
+            new(SpecDocument.Rfc6749, "3.2", "the client MUST use POST; the server side is not a MUST: SHOULD chosen deliberately"),
+            new(SpecDocument.Rfc6749, "2.3.1"),
+            new(SpecDocument.Rfc6749, "3.1", "credentials must not be in URLs"),
+        ],
         RequirementLevel.Should);
 
     /// <summary>RFC 6749 §5.2: error = 1*( %x20-21 / %x23-5B / %x5D-7E ).</summary>

@@ -9,28 +9,28 @@ public static class TokenResponseChecks
     private const string Area = "Token endpoint";
 
     public static readonly CheckDefinition Success = new("token.success-json",
-        "A valid grant is answered 200 with a JSON object as application/json", Area, "RFC 6749 §5.1", RequirementLevel.Must);
+        "A valid grant is answered 200 with a JSON object as application/json", Area, [new(SpecDocument.Rfc6749, "5.1")], RequirementLevel.Must);
 
     public static readonly CheckDefinition AccessToken = new("token.access-token",
-        "access_token is a non-empty string", Area, "RFC 6749 §5.1", RequirementLevel.Must);
+        "access_token is a non-empty string", Area, [new(SpecDocument.Rfc6749, "5.1")], RequirementLevel.Must);
 
     public static readonly CheckDefinition TokenTypeBearer = new("token.token-type-bearer",
-        "token_type is Bearer (case-insensitive)", Area, "RFC 6749 §5.1, §7.1; OIDC Core 1.0 §3.1.3.3", RequirementLevel.Must);
+        "token_type is Bearer (case-insensitive)", Area, [new(SpecDocument.Rfc6749, "5.1"), new(SpecDocument.Rfc6749, "7.1"), new(SpecDocument.OpenIdConnectCore, "3.1.3.3")], RequirementLevel.Must);
 
     public static readonly CheckDefinition ExpiresInPresent = new("token.expires-in-present",
-        "expires_in is present", Area, "RFC 6749 §5.1 (RECOMMENDED)", RequirementLevel.Should);
+        "expires_in is present", Area, [new(SpecDocument.Rfc6749, "5.1", "RECOMMENDED")], RequirementLevel.Should);
 
     public static readonly CheckDefinition ExpiresInNumeric = new("token.expires-in-numeric",
-        "expires_in, where present, is a positive JSON number of seconds", Area, "RFC 6749 §5.1", RequirementLevel.Must);
+        "expires_in, where present, is a positive JSON number of seconds", Area, [new(SpecDocument.Rfc6749, "5.1")], RequirementLevel.Must);
 
     public static readonly CheckDefinition NoStore = new("token.cache-control-no-store",
-        "Responses with tokens carry Cache-Control: no-store", Area, "RFC 6749 §5.1; OIDC Core 1.0 §3.1.3.3", RequirementLevel.Must);
+        "Responses with tokens carry Cache-Control: no-store", Area, [new(SpecDocument.Rfc6749, "5.1"), new(SpecDocument.OpenIdConnectCore, "3.1.3.3")], RequirementLevel.Must);
 
     public static readonly CheckDefinition PragmaNoCache = new("token.pragma-no-cache",
-        "Responses with tokens carry Pragma: no-cache", Area, "RFC 6749 §5.1", RequirementLevel.Should);
+        "Responses with tokens carry Pragma: no-cache", Area, [new(SpecDocument.Rfc6749, "5.1")], RequirementLevel.Should);
 
     public static readonly CheckDefinition IdTokenIssued = new("token.id-token-issued",
-        "An openid code exchange returns an id_token", Area, "OIDC Core 1.0 §3.1.3.3", RequirementLevel.Must);
+        "An openid code exchange returns an id_token", Area, [new(SpecDocument.OpenIdConnectCore, "3.1.3.3")], RequirementLevel.Must) { OidfModules = ["oidcc-server"] };
 
     public static CheckResult EvaluateSuccess(TokenResponse r)
     {

@@ -11,23 +11,35 @@ public static class UserInfoChecks
 
     public static readonly CheckDefinition GetBearer = new("userinfo.get-bearer",
         "GET with the access token as Bearer header returns 200 and a JSON object with a content type", Area,
-        "OIDC Core 1.0 §5.3.1, §5.3.2; RFC 6750 §2.1", RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectCore, "5.3.1"),
+            new(SpecDocument.OpenIdConnectCore, "5.3.2"),
+            new(SpecDocument.Rfc6750, "2.1"),
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-userinfo-get"] };
 
     public static readonly CheckDefinition SubMatches = new("userinfo.sub-matches-id-token",
-        "sub is present and equals the ID token's sub", Area, "OIDC Core 1.0 §5.3.2", RequirementLevel.Must);
+        "sub is present and equals the ID token's sub", Area, [new(SpecDocument.OpenIdConnectCore, "5.3.2")], RequirementLevel.Must) { OidfModules = ["oidcc-userinfo-get"] };
 
     public static readonly CheckDefinition ScopeClaims = new("userinfo.scope-claims",
         "Each granted standard scope returns its claims under the OIDC Core §5.4 names with their §5.1 types, for the attributes the test user has",
-        Area, "OIDC Core 1.0 §5.4 (profile → name … updated_at, email → email, email_verified, address → address, phone → phone_number, " +
-              "phone_number_verified), §5.1 (types). SHOULD: §5.4 requests these as Voluntary Claims (§5.5.1), so an OP may withhold " +
-              "any of them; the MUST on their types is userinfo.standard-claim-types. The profile only says which attributes the user has",
-        RequirementLevel.Should);
+        Area, [
+            new(SpecDocument.OpenIdConnectCore, "5.4", "profile → name … updated_at, email → email, email_verified, address → address, phone → phone_number, phone_number_verified"),
+            new(SpecDocument.OpenIdConnectCore, "5.1", "types"),
+        ],
+        RequirementLevel.Should) {
+            OidfModules = ["oidcc-scope-profile", "oidcc-scope-email", "oidcc-scope-address", "oidcc-scope-phone", "oidcc-scope-all"],
+            Note = "SHOULD: §5.4 requests these as Voluntary Claims (§5.5.1), so an OP may withhold any of them; the MUST on their types is userinfo.standard-claim-types. The profile only says which attributes the user has",
+        };
 
     public static readonly CheckDefinition ClaimMappingAsDocumented = new("userinfo.claim-mapping-as-documented",
         "Regression: each granted scope's claims equal the provider's documented claim mapping (the profile's users[].claims table: names, values, JSON types)",
-        Area, "Provider documentation (profile users[].claims), not an OIDC Core requirement: a regression check of the provider's own " +
-              "mapping, which may deviate from the standard (that is judged by userinfo.scope-claims, OIDC Core 1.0 §5.4, and userinfo.standard-claim-types, §5.1)",
-        RequirementLevel.Should);
+        Area, [
+            new(SpecDocument.OpenIdConnectCore, "5.4", "the standard claims of each scope, which the documented mapping may deviate from"),
+            new(SpecDocument.OpenIdConnectCore, "5.1", "claim types"),
+        ],
+        RequirementLevel.Should) {
+            Note = "Provider documentation (profile users[].claims), not an OIDC Core requirement: a regression check of the provider's own mapping, which may deviate from the standard (that is judged by userinfo.scope-claims and userinfo.standard-claim-types)",
+        };
 
     public static CheckResult EvaluateGetBearer(HttpExchange exchange)
     {

@@ -14,41 +14,68 @@ public static class UserInfoVariantChecks
 
     public static readonly CheckDefinition PostBearerHeader = new("userinfo.post-bearer-header",
         "POST with the access token in the Authorization header (Bearer scheme) returns 200 and the user's claims as a JSON object", Area,
-        "OIDC Core 1.0 §5.3.1 (\"The OP MUST support the use of the HTTP GET and HTTP POST methods\"); RFC 6750 §2.1", RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectCore, "5.3.1", "\"The OP MUST support the use of the HTTP GET and HTTP POST methods\""),
+            new(SpecDocument.Rfc6750, "2.1"),
+        ], RequirementLevel.Must) { OidfModules = ["oidcc-userinfo-post-header"] };
 
     public static readonly CheckDefinition PostFormBody = new("userinfo.post-form-body",
         "POST with the access token in the form-encoded body (access_token) returns 200 and the user's claims", Area,
-        "RFC 6750 §2.2 (resource servers MAY support it; OIDF oidcc-userinfo-post-body warns when unsupported); OIDC Core 1.0 §5.3.1",
-        RequirementLevel.Should);
+        [
+            new(SpecDocument.Rfc6750, "2.2", "resource servers MAY support it; OIDF oidcc-userinfo-post-body warns when unsupported"),
+            new(SpecDocument.OpenIdConnectCore, "5.3.1"),
+        ],
+        RequirementLevel.Should) { OidfModules = ["oidcc-userinfo-post-body"] };
 
     public static readonly CheckDefinition NoTokenChallenge = new("userinfo.no-token-challenge",
         "A request without any access token is refused (401, or 400) with a WWW-Authenticate Bearer-scheme challenge", Area,
-        "RFC 6750 §3 (\"MUST include the HTTP WWW-Authenticate response header field\"); OIDC Core 1.0 §5.3.3", RequirementLevel.Must);
+        [
+            new(SpecDocument.Rfc6750, "3", "\"MUST include the HTTP WWW-Authenticate response header field\""),
+            new(SpecDocument.OpenIdConnectCore, "5.3.3"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition NoTokenNoErrorCode = new("userinfo.no-token-no-error-code",
         "Without any authentication information the answer is 401 and the challenge carries no error code", Area,
-        "RFC 6750 §3.1 (\"the resource server SHOULD NOT include an error code or other error information\"), §3", RequirementLevel.Should);
+        [
+            new(SpecDocument.Rfc6750, "3.1", "\"the resource server SHOULD NOT include an error code or other error information\""),
+            new(SpecDocument.Rfc6750, "3"),
+        ], RequirementLevel.Should);
 
     public static readonly CheckDefinition InvalidTokenChallenge = new("userinfo.invalid-token-challenge",
         "An invalid access token is refused with a WWW-Authenticate Bearer-scheme challenge and never returns claims", Area,
-        "RFC 6750 §3 (\"MUST include the HTTP WWW-Authenticate response header field\"); OIDC Core 1.0 §5.3.3", RequirementLevel.Must);
+        [
+            new(SpecDocument.Rfc6750, "3", "\"MUST include the HTTP WWW-Authenticate response header field\""),
+            new(SpecDocument.OpenIdConnectCore, "5.3.3"),
+        ], RequirementLevel.Must);
 
     public static readonly CheckDefinition InvalidTokenErrorCode = new("userinfo.invalid-token-error-code",
         "An invalid access token is answered with 401 and error=\"invalid_token\" in the challenge", Area,
-        "RFC 6750 §3 (\"SHOULD include the error attribute\"), §3.1 (invalid_token: \"SHOULD respond with the HTTP 401\")", RequirementLevel.Should);
+        [
+            new(SpecDocument.Rfc6750, "3", "\"SHOULD include the error attribute\""),
+            new(SpecDocument.Rfc6750, "3.1", "invalid_token: \"SHOULD respond with the HTTP 401\""),
+        ], RequirementLevel.Should);
 
     public static readonly CheckDefinition MatrixGrantedClaims = new("userinfo.scope-matrix-granted-claims",
         "For each scope subset, every granted standard scope returns its claims under the OIDC Core §5.4 names with their §5.1 types, for the attributes the test user has",
-        Area, "OIDC Core 1.0 §5.4, §5.1 (same level and reasoning as userinfo.scope-claims: Voluntary Claims, §5.5.1, so SHOULD)", RequirementLevel.Should);
+        Area, [
+            new(SpecDocument.OpenIdConnectCore, "5.4"),
+            new(SpecDocument.OpenIdConnectCore, "5.1", "same level and reasoning as userinfo.scope-claims: Voluntary Claims, §5.5.1, so SHOULD"),
+        ], RequirementLevel.Should) { OidfModules = ["oidcc-scope-profile", "oidcc-scope-email", "oidcc-scope-address", "oidcc-scope-phone", "oidcc-scope-all"] };
 
     public static readonly CheckDefinition MatrixNoUngrantedClaims = new("userinfo.scope-matrix-no-ungranted-claims",
         "For each scope subset, the claims of scopes that were NOT requested are absent", Area,
-        "OIDC Core 1.0 §5.4 (scopes request claim sets; no MUST forbids extra claims, so SHOULD: data minimization, §17)",
+        [
+            new(SpecDocument.OpenIdConnectCore, "5.4", "scopes request claim sets; no MUST forbids extra claims, so SHOULD: data minimization, §17"),
+        ],
         RequirementLevel.Should);
 
     public static readonly CheckDefinition MatrixSubStable = new("userinfo.scope-matrix-sub-stable",
         "sub is present and identical across scope subsets, equal to the ID token's sub and the profile's subject", Area,
-        "OIDC Core 1.0 §5.3.2 (\"The sub Claim MUST always be returned\"), §2 (sub never reassigned), §5.7", RequirementLevel.Must);
+        [
+            new(SpecDocument.OpenIdConnectCore, "5.3.2", "\"The sub Claim MUST always be returned\""),
+            new(SpecDocument.OpenIdConnectCore, "2", "sub never reassigned"),
+            new(SpecDocument.OpenIdConnectCore, "5.7"),
+        ], RequirementLevel.Must);
 
     /// <summary>The standard scope subsets of the matrix (label, scope string).</summary>
     public static readonly IReadOnlyList<(string Label, string Scope)> ScopeSubsets =

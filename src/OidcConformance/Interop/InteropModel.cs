@@ -64,17 +64,17 @@ public static class InteropChecks
     public const string Area = "Relying-party interop";
 
     /// <summary>The steps in matrix order, with the title and the spec clauses a library relies on for each.</summary>
-    public static readonly IReadOnlyList<(string Step, string Title, string Spec)> Steps =
+    public static readonly IReadOnlyList<(string Step, string Title, IReadOnlyList<SpecReference> References)> Steps =
     [
-        ("discovery", "discovery and JWKS", "OIDC Discovery 1.0 §3, §4; RFC 7517 §5"),
-        ("login", "login and code exchange", "OIDC Core 1.0 §3.1.2, §3.1.3; RFC 7636 §4"),
-        ("id-token", "ID token validation", "OIDC Core 1.0 §3.1.3.7"),
-        ("userinfo", "userinfo claims merged", "OIDC Core 1.0 §5.3"),
-        ("claims", "the claims the app sees", "OIDC Core 1.0 §5.1, §5.3.2"),
-        ("refresh", "refresh through the saved refresh token", "OIDC Core 1.0 §12; RFC 6749 §6"),
-        ("introspection", "introspection", "RFC 7662 §2"),
-        ("revocation", "revocation", "RFC 7009 §2"),
-        ("logout", "RP-initiated sign-out", "OIDC RP-Initiated Logout 1.0 §2, §3"),
+        ("discovery", "discovery and JWKS", [new(SpecDocument.OpenIdConnectDiscovery, "3"), new(SpecDocument.OpenIdConnectDiscovery, "4"), new(SpecDocument.Rfc7517, "5")]),
+        ("login", "login and code exchange", [new(SpecDocument.OpenIdConnectCore, "3.1.2"), new(SpecDocument.OpenIdConnectCore, "3.1.3"), new(SpecDocument.Rfc7636, "4")]),
+        ("id-token", "ID token validation", [new(SpecDocument.OpenIdConnectCore, "3.1.3.7")]),
+        ("userinfo", "userinfo claims merged", [new(SpecDocument.OpenIdConnectCore, "5.3")]),
+        ("claims", "the claims the app sees", [new(SpecDocument.OpenIdConnectCore, "5.1"), new(SpecDocument.OpenIdConnectCore, "5.3.2")]),
+        ("refresh", "refresh through the saved refresh token", [new(SpecDocument.OpenIdConnectCore, "12"), new(SpecDocument.Rfc6749, "6")]),
+        ("introspection", "introspection", [new(SpecDocument.Rfc7662, "2")]),
+        ("revocation", "revocation", [new(SpecDocument.Rfc7009, "2")]),
+        ("logout", "RP-initiated sign-out", [new(SpecDocument.OpenIdConnectRpInitiatedLogout, "2"), new(SpecDocument.OpenIdConnectRpInitiatedLogout, "3")]),
     ];
 
     /// <summary>
@@ -83,18 +83,18 @@ public static class InteropChecks
     /// exchange and the token endpoint's ID token. Refresh, introspection, revocation and sign-out do not depend on the
     /// response type: the code rows cover them.
     /// </summary>
-    public static readonly IReadOnlyList<(string Step, string Title, string Spec)> HybridSteps =
+    public static readonly IReadOnlyList<(string Step, string Title, IReadOnlyList<SpecReference> References)> HybridSteps =
     [
-        ("login", "hybrid authorization response (code id_token, form_post)", "OIDC Core 1.0 §3.3.2.5; OAuth 2.0 Form Post Response Mode §2"),
-        ("id-token", "front-channel ID token (c_hash, nonce), code exchange and token ID token validation", "OIDC Core 1.0 §3.3.2.11, §3.3.2.12, §3.3.3.7"),
-        ("userinfo", "userinfo claims merged", "OIDC Core 1.0 §5.3"),
-        ("claims", "the claims the app sees", "OIDC Core 1.0 §5.1, §5.3.2"),
+        ("login", "hybrid authorization response (code id_token, form_post)", [new(SpecDocument.OpenIdConnectCore, "3.3.2.5"), new(SpecDocument.OAuthFormPostResponseMode, "2")]),
+        ("id-token", "front-channel ID token (c_hash, nonce), code exchange and token ID token validation", [new(SpecDocument.OpenIdConnectCore, "3.3.2.11"), new(SpecDocument.OpenIdConnectCore, "3.3.2.12"), new(SpecDocument.OpenIdConnectCore, "3.3.3.7")]),
+        ("userinfo", "userinfo claims merged", [new(SpecDocument.OpenIdConnectCore, "5.3")]),
+        ("claims", "the claims the app sees", [new(SpecDocument.OpenIdConnectCore, "5.1"), new(SpecDocument.OpenIdConnectCore, "5.3.2")]),
     ];
 
     private static CheckDefinition Def(InteropLibrary library, string step)
     {
         var s = (library.Hybrid ? HybridSteps : Steps).First(x => x.Step == step);
-        return new CheckDefinition($"interop.{library.Id}.{step}", $"{library.Name}: {s.Title}", Area, s.Spec, RequirementLevel.Should);
+        return new CheckDefinition($"interop.{library.Id}.{step}", $"{library.Name}: {s.Title}", Area, s.References, RequirementLevel.Should);
     }
 
     public static readonly CheckDefinition AspNetCoreDiscovery = Def(InteropLibraries.AspNetCore, "discovery");

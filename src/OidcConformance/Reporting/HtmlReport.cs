@@ -67,7 +67,7 @@ public static class HtmlReport
             foreach (var e in list)
             {
                 var r = e.Result;
-                sb.Append($"<tr><td><code>{E(r.Check.Id)}</code>{(r.Case is null ? "" : $" [{E(r.Case)}]")}<br>{E(r.Check.Title)}</td><td>{E(r.Check.Area)}</td><td>{RunReport.Level(r.Check)}</td><td>{E(r.Check.Spec)}</td><td>{E(r.Reason)}");
+                sb.Append($"<tr><td><code>{E(r.Check.Id)}</code>{(r.Case is null ? "" : $" [{E(r.Case)}]")}<br>{E(r.Check.Title)}</td><td>{E(r.Check.Area)}</td><td>{RunReport.Level(r.Check)}</td><td>{SpecLinks.Html(r.Check)}</td><td>{E(r.Reason)}");
                 if (ReportView.Status(e) is { } s)
                 {
                     var cls = e.Baseline?.Status is BaselineStatus.Regressed or BaselineStatus.Improved ? "bad" : "ok";

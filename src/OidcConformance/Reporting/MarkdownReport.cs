@@ -66,7 +66,7 @@ public static class MarkdownReport
             {
                 var r = e.Result;
                 var why = e.Baseline?.Entry?.Reason ?? r.KnownDeviation;
-                sb.AppendLine($"| `{r.Check.Id}`{(r.Case is null ? "" : $" [{Cell(r.Case)}]")}<br>{Cell(r.Check.Title)} | {RunReport.Level(r.Check)} | {Cell(r.Check.Spec)} | {Cell(r.Reason)} | " +
+                sb.AppendLine($"| `{r.Check.Id}`{(r.Case is null ? "" : $" [{Cell(r.Case)}]")}<br>{Cell(r.Check.Title)} | {RunReport.Level(r.Check)} | {SpecLinks.Markdown(r.Check, Cell)} | {Cell(r.Reason)} | " +
                               $"{Cell(ReportView.Status(e) ?? "")}{(why is null || ReportView.Status(e) is null ? "" : $"<br>*{Cell(why)}*")} |");
             }
             sb.AppendLine();

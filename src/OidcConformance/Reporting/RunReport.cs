@@ -30,7 +30,7 @@ public sealed class RunReport
     /// <summary>Schema id; later additions are optional members, so readers of /1 keep working.</summary>
     public const string Schema = "oidc-conformance-report/1";
     /// <summary>Revision of the schema's additions (2: per-area/level summaries, baseline, attachments, facts).</summary>
-    public const int SchemaRevision = 2;
+    public const int SchemaRevision = 3;
     private readonly object gate = new();
     private readonly List<ReportEntry> entries = [];
     private readonly string directory;
@@ -178,6 +178,8 @@ public sealed class RunReport
     private static object ResultJson(ReportEntry e) => new
         {
             id = e.Result.Check.Id, title = e.Result.Check.Title, area = e.Result.Check.Area, spec = e.Result.Check.Spec,
+            references = e.Result.Check.References.Select(x => new { document = x.DocumentName, section = x.Section, clause = x.Clause, url = x.Url }),
+            oidfModules = e.Result.Check.OidfModules.Count == 0 ? null : e.Result.Check.OidfModules,
             level = Level(e.Result.Check),
             verdict = e.Result.Verdict.ToString(), @case = e.Result.Case, reason = Redactor.Redact(e.Result.Reason),
             durationMs = (long)e.Result.Duration.TotalMilliseconds,
