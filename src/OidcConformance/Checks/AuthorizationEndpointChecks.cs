@@ -202,13 +202,14 @@ public static class AuthorizationEndpointChecks
     /// What an authorization attempt ended in, as an observation value: "redirect with error X", "redirect with code",
     /// "error page", "login page", "stalled" … (never the code or a token itself).
     /// </summary>
-    internal static string OutcomeValue(AuthorizationAttempt a)
+    internal static string OutcomeValue(AuthorizationAttempt a) => Leak(a) is { } leak ? $"{leak.Name} issued" : OutcomeValue(a.Outcome);
+
+    internal static string OutcomeValue(AuthorizationOutcome o)
     {
-        if (Leak(a) is { } leak) return $"{leak.Name} issued";
-        var o = a.Outcome;
         return o.End switch
         {
             AuthorizationEnd.Redirected when o.Response?.Error is { } error => $"redirect with error {error}",
+            AuthorizationEnd.Redirected when !string.IsNullOrEmpty(o.Response?.Code) => "redirect with code",
             AuthorizationEnd.Redirected => $"redirect without error ({o.Response?.Describe()})",
             _ => o.End switch
             {
