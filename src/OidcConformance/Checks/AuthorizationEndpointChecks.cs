@@ -228,6 +228,37 @@ public static class AuthorizationEndpointChecks
     /// </summary>
     public static CheckResult EvaluateNoRedirect(CheckDefinition check, AuthorizationAttempt a, string forbiddenUri, string? registeredUri)
     {
+        var result = JudgeNoRedirect(check, a, forbiddenUri, registeredUri);
+        var redirected = a.AwayFromProvider.FirstOrDefault(o => Reaches(o.Url, forbiddenUri) && !(registeredUri is not null && AtRegistered(o.Url, registeredUri) && o.Has("error")));
+        return result.Observed("redirect to the unverified URI", "none", redirected is null ? "none" : redirected.Get("error") is { } e ? $"yes, error {e}" : "yes")
+            .Observed("outcome", null, OutcomeValue(a));
+    }
+
+    /// <summary>
+    /// What an authorization attempt ended in, as an observation value: "redirect with error X", "redirect with code",
+    /// "error page", "login page", "stalled" … (never the code or a token itself).
+    /// </summary>
+    internal static string OutcomeValue(AuthorizationAttempt a) => Leak(a) is { } leak ? $"{leak.Name} issued" : OutcomeValue(a.Outcome);
+
+    internal static string OutcomeValue(AuthorizationOutcome o)
+    {
+        return o.End switch
+        {
+            AuthorizationEnd.Redirected when o.Response?.Error is { } error => $"redirect with error {error}",
+            AuthorizationEnd.Redirected when !string.IsNullOrEmpty(o.Response?.Code) => "redirect with code",
+            AuthorizationEnd.Redirected => $"redirect without error ({o.Response?.Describe()})",
+            _ => o.End switch
+            {
+                AuthorizationEnd.ProviderError => "error page",
+                AuthorizationEnd.LoginRequired => "login page",
+                AuthorizationEnd.BlankPage => "blank page",
+                var end => end.ToString(),
+            },
+        };
+    }
+
+    private static CheckResult JudgeNoRedirect(CheckDefinition check, AuthorizationAttempt a, string forbiddenUri, string? registeredUri)
+    {
         if (Leak(a) is { } leak)
             return check.Violation($"the provider issued {leak.Name} and sent it to {Where(leak.Url)} ({a.Outcome.Describe()})");
         ObservedRequest? toleratedError = null;
@@ -254,7 +285,11 @@ public static class AuthorizationEndpointChecks
     }
 
     /// <summary>The request must fail: an error in <paramref name="allowedErrors"/> redirected to the client, or (when allowed) an error page; never a code.</summary>
-    public static CheckResult EvaluateErrorNoCode(CheckDefinition check, AuthorizationAttempt a, IReadOnlyCollection<string> allowedErrors, bool errorPageAllowed = true)
+    public static CheckResult EvaluateErrorNoCode(CheckDefinition check, AuthorizationAttempt a, IReadOnlyCollection<string> allowedErrors, bool errorPageAllowed = true) =>
+        JudgeErrorNoCode(check, a, allowedErrors, errorPageAllowed)
+            .Observed("outcome", $"redirect with error {string.Join(" or ", allowedErrors)}{(errorPageAllowed ? ", or error page" : "")}", OutcomeValue(a));
+
+    private static CheckResult JudgeErrorNoCode(CheckDefinition check, AuthorizationAttempt a, IReadOnlyCollection<string> allowedErrors, bool errorPageAllowed)
     {
         var expected = string.Join(" or ", allowedErrors);
         if (Leak(a) is { } leak)
@@ -279,6 +314,14 @@ public static class AuthorizationEndpointChecks
 
     /// <summary>A request that must succeed: redirected to the client with a code (in <paramref name="location"/> when given).</summary>
     public static CheckResult EvaluateCodeReturned(CheckDefinition check, AuthorizationAttempt a, ResponseLocation? location = null)
+    {
+        var result = JudgeCodeReturned(check, a, location);
+        var response = a.Outcome.End == AuthorizationEnd.Redirected ? a.Outcome.Response : null;
+        result = result.Observed("outcome", "redirect with code", response is { Error: null } && !string.IsNullOrEmpty(response.Code) ? "redirect with code" : OutcomeValue(a));
+        return location is { } l && response is not null ? result.Observed("response location", Name(l), Name(response.Location)) : result;
+    }
+
+    private static CheckResult JudgeCodeReturned(CheckDefinition check, AuthorizationAttempt a, ResponseLocation? location)
     {
         var o = a.Outcome;
         if (o.End != AuthorizationEnd.Redirected)
@@ -305,6 +348,16 @@ public static class AuthorizationEndpointChecks
     /// error such as login_required (allowed when it cannot re-authenticate).
     /// </summary>
     public static CheckResult EvaluateReauthentication(CheckDefinition check, AuthorizationAttempt a, long? authTime)
+    {
+        var result = JudgeReauthentication(check, a, authTime);
+        var o = a.Outcome;
+        if (o.End != AuthorizationEnd.Redirected || o.Response!.Error is not null) return result.Observed("outcome", null, OutcomeValue(a));
+        // auth_time relative to the request, not as a timestamp: two runs compare equal unless the behaviour differs.
+        result = result.Observed("login page shown", null, o.CredentialsSubmitted ? "yes" : "no");
+        return authTime is { } t ? result.Observed("auth_time − request", "≥ −1 s (fresh), or the login page shown", $"{t - a.Started.ToUnixTimeSeconds()} s") : result;
+    }
+
+    private static CheckResult JudgeReauthentication(CheckDefinition check, AuthorizationAttempt a, long? authTime)
     {
         var o = a.Outcome;
         if (o.End == AuthorizationEnd.Redirected && o.Response!.Error is { } error)
@@ -340,7 +393,8 @@ public static class AuthorizationEndpointChecks
         if (claim.ValueKind != System.Text.Json.JsonValueKind.Number || !claim.TryGetDouble(out var value))
             return check.Violation($"auth_time is a {claim.ValueKind}, not a number of seconds");
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        return check.Require(value <= now + 60, $"auth_time {value} lies {value - now:0} s in the future", $"auth_time {value}");
+        return check.Require(value <= now + 60, $"auth_time {value} lies {value - now:0} s in the future", $"auth_time {value}")
+            .Observed("auth_time", "present, a number of seconds not in the future", value <= now + 60 ? "present, not in the future" : $"{value - now:0} s in the future");
     }
 
     public static CheckResult EvaluateErrorStateEchoed(AuthorizationAttempt a)
@@ -350,8 +404,8 @@ public static class AuthorizationEndpointChecks
             return check.NotApplicable($"no error was redirected to the client ({a.Outcome.Describe()})");
         if (a.Request.State is not { } sent) return check.NotApplicable("the request carried no state");
         var count = response.Count("state");
-        if (count == 0) return check.Violation($"the error '{response.Error}' came back without state");
-        if (count > 1) return check.Violation($"state appears {count} times");
-        return check.Require(response.State == sent, $"state came back as '{response.State}' instead of '{sent}'");
+        if (count == 0) return check.Violation($"the error '{response.Error}' came back without state").Observed("state", sent, null);
+        if (count > 1) return check.Violation($"state appears {count} times").Observed("state", "once", $"{count} times");
+        return check.RequireEqual("state", sent, response.State, $"state came back as '{response.State}' instead of '{sent}'");
     }
 }

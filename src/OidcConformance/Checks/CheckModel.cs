@@ -59,5 +59,14 @@ public sealed record CheckResult(CheckDefinition Check, Verdict Verdict, string 
     public CheckResult WithCase(string? @case) => this with { Case = @case };
     public CheckResult WithEvidence(params Evidence[] more) => this with { Evidence = [.. Evidence, .. more] };
 
+    /// <summary>The values the verdict rests on (expected and actual), as data; see <see cref="Observation"/>.</summary>
+    public IReadOnlyList<Observation> Observations { get; init; } = [];
+
+    /// <summary>This result with one more observed value (null expected: recorded for comparison only; null actual: absent).</summary>
+    public CheckResult Observed(string what, string? expected, string? actual) =>
+        this with { Observations = [.. Observations, new Observation(what, expected, actual)] };
+
+    public CheckResult Observed(params Observation[] more) => this with { Observations = [.. Observations, .. more] };
+
     public bool IsViolation => Verdict is Verdict.Failed or Verdict.Warning;
 }

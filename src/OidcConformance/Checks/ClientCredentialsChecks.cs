@@ -30,14 +30,14 @@ public static class ClientCredentialsChecks
     {
         if (!r.IsSuccess) return NoRefreshToken.NotApplicable($"no client credentials token was issued ({r.Describe()})");
         return NoRefreshToken.Require(!r.Body.Has("refresh_token"), "the client credentials response includes a refresh_token",
-            "no refresh_token");
+            "no refresh_token").Observed("refresh_token", Observation.Absent, r.Body.Has("refresh_token") ? Observation.Redacted : null);
     }
 
     public static CheckResult EvaluateNoIdToken(TokenResponse r)
     {
         if (!r.IsSuccess) return NoIdToken.NotApplicable($"no client credentials token was issued ({r.Describe()})");
         return NoIdToken.Require(!r.Body.Has("id_token"), "the client credentials response includes an id_token although no End-User took part",
-            "no id_token");
+            "no id_token").Observed("id_token", Observation.Absent, r.Body.Has("id_token") ? Observation.Redacted : null);
     }
 
     /// <param name="introspectedScope">The scope introspection reports for the token, or null when unknown.</param>
@@ -52,12 +52,13 @@ public static class ClientCredentialsChecks
             var granted = scope.GetString()!;
             return ScopeReported.Pass(Set(granted).SetEquals(Set(requestedScope))
                 ? $"the requested scope '{requestedScope}' was granted and stated"
-                : $"scope '{granted}' stated (requested '{requestedScope}')");
+                : $"scope '{granted}' stated (requested '{requestedScope}')").Observed("scope", null, granted);
         }
         if (introspectedScope is null)
             return ScopeReported.NotApplicable($"scope omitted, which means '{requestedScope}' was granted as requested; introspection could not confirm it");
         return ScopeReported.Require(Set(introspectedScope).SetEquals(Set(requestedScope)),
             $"the response omits scope, which means 'as requested' ('{requestedScope}'), but introspection reports '{introspectedScope}'",
-            $"scope omitted and introspection confirms the requested '{requestedScope}'");
+            $"scope omitted and introspection confirms the requested '{requestedScope}'")
+            .Observed("scope", null, null).Observed("introspected scope", requestedScope, introspectedScope);
     }
 }

@@ -60,7 +60,10 @@ public static class DiscoveryChecks
     private static readonly string[] RequiredStrings = ["issuer", "authorization_endpoint", "jwks_uri"];
     private static readonly string[] RequiredArrays = ["response_types_supported", "subject_types_supported", "id_token_signing_alg_values_supported"];
 
-    public static CheckResult EvaluateJson(DiscoveryDocument d)
+    public static CheckResult EvaluateJson(DiscoveryDocument d) =>
+        JudgeJson(d).Observed("HTTP status", "200", Observe.StatusOf(d.Exchange)).Observed("Content-Type", "application/json", d.Exchange.ContentType);
+
+    private static CheckResult JudgeJson(DiscoveryDocument d)
     {
         if (d.Exchange.TransportError is not null) return Json.Violation($"no response from {d.Url}: {d.Exchange.TransportError}");
         if (d.Exchange.StatusCode != 200) return Json.Violation($"{d.Exchange.Summary}: HTTP {d.Exchange.StatusCode}, expected 200");
@@ -86,14 +89,16 @@ public static class DiscoveryChecks
             if (arr.GetArrayLength() == 0) problems.Add($"{name} is empty");
             else if (arr.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String)) problems.Add($"{name} has non-string members");
         }
-        return RequiredMetadata.Require(problems.Count == 0, string.Join("; ", problems));
+        return RequiredMetadata.Require(problems.Count == 0, string.Join("; ", problems))
+            .Observed("missing or malformed required members", "none", problems.Count == 0 ? "none" : string.Join("; ", problems));
     }
 
     public static CheckResult EvaluateRecommendedMetadata(DiscoveryDocument d)
     {
         if (!d.Body.IsObject) return RecommendedMetadata.NotApplicable($"no discovery document: {d.Body.Problem}");
         var missing = new[] { "userinfo_endpoint", "scopes_supported", "claims_supported" }.Where(n => !d.Body.Has(n)).ToList();
-        return RecommendedMetadata.Require(missing.Count == 0, "missing: " + string.Join(", ", missing));
+        return RecommendedMetadata.Require(missing.Count == 0, "missing: " + string.Join(", ", missing))
+            .Observed("missing recommended members", "none", missing.Count == 0 ? "none" : string.Join(", ", missing));
     }
 
     public static CheckResult EvaluateIssuerMatchesUrl(DiscoveryDocument d)
@@ -101,14 +106,14 @@ public static class DiscoveryChecks
         if (d.Issuer is not { } issuer) return IssuerMatchesDiscoveryUrl.NotApplicable("no issuer in the document");
         if (IssuerRule.UrlBase(d.Url) is not { } expected)
             return IssuerMatchesDiscoveryUrl.NotApplicable($"the document was not fetched from an {IssuerRule.WellKnownSuffix} URL ({d.Url})");
-        return IssuerMatchesDiscoveryUrl.Require(IssuerRule.IssuerIsUrlBase(d) == true,
+        return IssuerMatchesDiscoveryUrl.RequireEqual("issuer", expected, issuer,
             $"issuer '{issuer}' differs from '{expected}', the URL the document was fetched from; relying parties must reject it");
     }
 
     public static CheckResult EvaluateIssuerMatchesProfile(DiscoveryDocument d, string expectedIssuer)
     {
         if (d.Issuer is not { } issuer) return IssuerMatchesProfile.NotApplicable("no issuer in the document");
-        return IssuerMatchesProfile.Require(issuer == expectedIssuer, $"issuer '{issuer}' is not the expected '{expectedIssuer}'");
+        return IssuerMatchesProfile.RequireEqual("issuer", expectedIssuer, issuer, $"issuer '{issuer}' is not the expected '{expectedIssuer}'");
     }
 
     public static CheckResult EvaluateIssuerForm(DiscoveryDocument d)
@@ -148,18 +153,21 @@ public static class DiscoveryChecks
     public static CheckResult EvaluateResponseTypeCode(DiscoveryDocument d) =>
         d.StringArray("response_types_supported") is not { } types
             ? ResponseTypeCode.NotApplicable("response_types_supported missing or malformed (see discovery.required-metadata)")
-            : ResponseTypeCode.Require(types.Contains("code"), $"response_types_supported is [{string.Join(", ", types)}] without code");
+            : ResponseTypeCode.Require(types.Contains("code"), $"response_types_supported is [{string.Join(", ", types)}] without code")
+                .Observed("response_types_supported", "contains code", string.Join(", ", types));
 
     public static CheckResult EvaluateRs256(DiscoveryDocument d) =>
         d.StringArray("id_token_signing_alg_values_supported") is not { } algs
             ? Rs256.NotApplicable("id_token_signing_alg_values_supported missing or malformed (see discovery.required-metadata)")
-            : Rs256.Require(algs.Contains("RS256"), $"id_token_signing_alg_values_supported is [{string.Join(", ", algs)}] without RS256");
+            : Rs256.Require(algs.Contains("RS256"), $"id_token_signing_alg_values_supported is [{string.Join(", ", algs)}] without RS256")
+                .Observed("id_token_signing_alg_values_supported", "contains RS256", string.Join(", ", algs));
 
     public static CheckResult EvaluateScopesOpenid(DiscoveryDocument d)
     {
         if (!d.Body.Has("scopes_supported")) return ScopesOpenid.NotApplicable("scopes_supported is not published (it is only RECOMMENDED)");
         if (d.StringArray("scopes_supported") is not { } scopes) return ScopesOpenid.Violation("scopes_supported is not an array of strings");
-        return ScopesOpenid.Require(scopes.Contains("openid"), $"scopes_supported is [{string.Join(", ", scopes)}] without openid");
+        return ScopesOpenid.Require(scopes.Contains("openid"), $"scopes_supported is [{string.Join(", ", scopes)}] without openid")
+            .Observed("scopes_supported", "contains openid", string.Join(", ", scopes));
     }
 
     public static CheckResult EvaluateSubjectTypes(DiscoveryDocument d)
@@ -167,10 +175,13 @@ public static class DiscoveryChecks
         if (d.StringArray("subject_types_supported") is not { } types)
             return SubjectTypes.NotApplicable("subject_types_supported missing or malformed (see discovery.required-metadata)");
         var bad = types.Where(t => t is not ("public" or "pairwise")).ToList();
-        return SubjectTypes.Require(bad.Count == 0, $"unknown subject types: {string.Join(", ", bad)}");
+        return SubjectTypes.Require(bad.Count == 0, $"unknown subject types: {string.Join(", ", bad)}")
+            .Observed("subject_types_supported", "public and/or pairwise", string.Join(", ", types));
     }
 
-    public static CheckResult EvaluateJwksFetched(JwksDocument j)
+    public static CheckResult EvaluateJwksFetched(JwksDocument j) => JudgeJwksFetched(j).Observed("HTTP status", "200", Observe.StatusOf(j.Exchange));
+
+    private static CheckResult JudgeJwksFetched(JwksDocument j)
     {
         if (j.Exchange.TransportError is not null) return JwksFetched.Violation($"no response from {j.Url}: {j.Exchange.TransportError}");
         if (j.Exchange.StatusCode != 200) return JwksFetched.Violation($"{j.Exchange.Summary}: expected 200");
@@ -187,7 +198,7 @@ public static class DiscoveryChecks
         var signing = set.GetSigningKeys();
         return JwksUsableKey.Require(signing.Count > 0,
             $"none of the {j.Keys.Count} keys is a usable public signing key (kty RSA/EC with public parameters, use 'sig' or absent)",
-            $"{signing.Count} usable signing key(s)");
+            $"{signing.Count} usable signing key(s)").Observed("usable signing keys", "at least 1", signing.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public static CheckResult EvaluateUniqueKid(JwksDocument j)
@@ -213,7 +224,8 @@ public static class DiscoveryChecks
             var bits = bytes.SkipWhile(b => b == 0).Count() * 8;
             if (bits < 2048) small.Add($"{(k.TryGetProperty("kid", out var kid) ? kid.GetString() : "(no kid)")}: {bits} bits");
         }
-        return JwksRsaSize.Require(small.Count == 0, "RSA keys below 2048 bits: " + string.Join("; ", small));
+        return JwksRsaSize.Require(small.Count == 0, "RSA keys below 2048 bits: " + string.Join("; ", small))
+            .Observed("RSA keys below 2048 bits", "none", small.Count == 0 ? "none" : string.Join("; ", small));
     }
 
     private static readonly string[] PrivateMembers = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
@@ -222,6 +234,8 @@ public static class DiscoveryChecks
     {
         if (j.Keys.Count == 0) return JwksNoPrivateMaterial.NotApplicable("no keys (see jwks.fetch)");
         var leaks = j.Keys.SelectMany((k, i) => PrivateMembers.Where(m => k.TryGetProperty(m, out _)).Select(m => $"key {i} has '{m}'")).ToList();
-        return JwksNoPrivateMaterial.Require(leaks.Count == 0, "private key material published: " + string.Join("; ", leaks));
+        // Names of the private members only, never their values.
+        return JwksNoPrivateMaterial.Require(leaks.Count == 0, "private key material published: " + string.Join("; ", leaks))
+            .Observed("private key members", "none", leaks.Count == 0 ? "none" : string.Join("; ", leaks));
     }
 }

@@ -73,6 +73,14 @@ public static class IdTokenChecks
 
     public static CheckResult EvaluateSignature(DecodedJwt jwt, JwksDocument jwks)
     {
+        var result = JudgeSignature(jwt, jwks);
+        if (!jwt.IsValid) return result;
+        result = result.Observed("alg", "a JWS alg other than none", jwt.Alg);
+        return jwt.Kid is { } kid ? result.Observed("kid", "a kid of the JWK Set", kid) : result;
+    }
+
+    private static CheckResult JudgeSignature(DecodedJwt jwt, JwksDocument jwks)
+    {
         if (!jwt.IsValid) return Signature.NotApplicable($"undecodable token: {jwt.Problem}");
         var alg = jwt.Alg;
         if (alg is null) return Signature.Violation("the JWS header has no alg");
@@ -119,43 +127,60 @@ public static class IdTokenChecks
         if (!jwt.IsValid || jwt.Alg is null) return AlgAdvertised.NotApplicable("no alg to compare");
         if (discovery.StringArray("id_token_signing_alg_values_supported") is not { } algs)
             return AlgAdvertised.NotApplicable("id_token_signing_alg_values_supported is missing");
-        return AlgAdvertised.Require(algs.Contains(jwt.Alg), $"alg {jwt.Alg} is not advertised (advertised: {string.Join(", ", algs)})");
+        return AlgAdvertised.Require(algs.Contains(jwt.Alg), $"alg {jwt.Alg} is not advertised (advertised: {string.Join(", ", algs)})")
+            .Observed("alg", $"one of {string.Join(", ", algs)}", jwt.Alg);
     }
 
     public static CheckResult EvaluateIssuer(DecodedJwt jwt, IdTokenExpectations e)
     {
         if (!jwt.IsValid) return Issuer.NotApplicable($"undecodable token: {jwt.Problem}");
-        return jwt.Claim("iss") switch
+        return (jwt.Claim("iss") switch
         {
             null => Issuer.Violation("iss is missing"),
             { ValueKind: JsonValueKind.String } s => Issuer.Require(s.GetString() == e.Issuer, $"iss is '{s.GetString()}', expected exactly '{e.Issuer}'"),
             var v => Issuer.Violation($"iss is a JSON {v.Value.ValueKind}, not a string"),
-        };
+        }).Observed("iss", e.Issuer, Observe.Json(jwt.Claim("iss")));
     }
 
     public static CheckResult EvaluateAudience(DecodedJwt jwt, IdTokenExpectations e)
     {
         if (!jwt.IsValid) return Audience.NotApplicable($"undecodable token: {jwt.Problem}");
-        if (jwt.Claim("aud") is not { } aud) return Audience.Violation("aud is missing");
-        if (aud.ValueKind is not (JsonValueKind.String or JsonValueKind.Array)) return Audience.Violation($"aud is a JSON {aud.ValueKind}");
-        return Audience.Require(jwt.Audiences.Contains(e.ClientId), $"aud [{string.Join(", ", jwt.Audiences)}] does not contain '{e.ClientId}'");
+        var observed = new Observation("aud", $"contains {e.ClientId}", Observe.Json(jwt.Claim("aud")));
+        if (jwt.Claim("aud") is not { } aud) return Audience.Violation("aud is missing").Observed(observed);
+        if (aud.ValueKind is not (JsonValueKind.String or JsonValueKind.Array)) return Audience.Violation($"aud is a JSON {aud.ValueKind}").Observed(observed);
+        return Audience.Require(jwt.Audiences.Contains(e.ClientId), $"aud [{string.Join(", ", jwt.Audiences)}] does not contain '{e.ClientId}'").Observed(observed);
     }
 
     public static CheckResult EvaluateAzp(DecodedJwt jwt, IdTokenExpectations e)
     {
         if (!jwt.IsValid) return Azp.NotApplicable($"undecodable token: {jwt.Problem}");
         if (jwt.Claim("azp") is not { } azp) return Azp.NotApplicable("no azp claim");
-        return Azp.Require(azp.ValueKind == JsonValueKind.String && azp.GetString() == e.ClientId, $"azp is {azp.GetRawText()}, expected \"{e.ClientId}\"");
+        return Azp.Require(azp.ValueKind == JsonValueKind.String && azp.GetString() == e.ClientId, $"azp is {azp.GetRawText()}, expected \"{e.ClientId}\"")
+            .Observed("azp", e.ClientId, Observe.Json(azp));
     }
 
     public static CheckResult EvaluateAzpMultipleAudiences(DecodedJwt jwt)
     {
         if (!jwt.IsValid) return AzpMultipleAudiences.NotApplicable($"undecodable token: {jwt.Problem}");
         if (jwt.Audiences.Count < 2) return AzpMultipleAudiences.NotApplicable($"a single audience ({jwt.Audiences.FirstOrDefault()})");
-        return AzpMultipleAudiences.Require(jwt.Claim("azp") is not null, $"aud has {jwt.Audiences.Count} entries but no azp");
+        return AzpMultipleAudiences.Require(jwt.Claim("azp") is not null, $"aud has {jwt.Audiences.Count} entries but no azp")
+            .Observed("azp", "present", Observe.Json(jwt.Claim("azp")));
     }
 
+    /// <summary>
+    /// Times are recorded relative to iat and to the token's arrival, not as timestamps: two runs then compare equal
+    /// unless the provider's behaviour (its lifetime, its clock) differs.
+    /// </summary>
     public static CheckResult EvaluateExpiry(DecodedJwt jwt, IdTokenExpectations e)
+    {
+        var result = JudgeExpiry(jwt, e);
+        if (!jwt.IsValid || jwt.Claim("exp") is not { ValueKind: JsonValueKind.Number }) return result;
+        var exp = jwt.NumericDate("exp")!.Value;
+        if (jwt.NumericDate("iat") is { } iat) result = result.Observed("exp − iat", "> 0 s", $"{exp - iat} s");
+        return result.IsViolation ? result.Observed("exp − arrival", $"> −{(long)e.Skew.TotalSeconds} s", $"{exp - e.Now.ToUnixTimeSeconds()} s") : result;
+    }
+
+    private static CheckResult JudgeExpiry(DecodedJwt jwt, IdTokenExpectations e)
     {
         if (!jwt.IsValid) return Expiry.NotApplicable($"undecodable token: {jwt.Problem}");
         if (jwt.Claim("exp") is not { } expEl) return Expiry.Violation("exp is missing");
@@ -169,6 +194,13 @@ public static class IdTokenChecks
 
     public static CheckResult EvaluateIssuedAt(DecodedJwt jwt, IdTokenExpectations e)
     {
+        var result = JudgeIssuedAt(jwt, e);
+        if (!result.IsViolation || jwt.NumericDate("iat") is not { } iat) return result;
+        return result.Observed("iat − arrival", $"≤ {(long)e.Skew.TotalSeconds} s", $"{iat - e.Now.ToUnixTimeSeconds()} s");
+    }
+
+    private static CheckResult JudgeIssuedAt(DecodedJwt jwt, IdTokenExpectations e)
+    {
         if (!jwt.IsValid) return IssuedAt.NotApplicable($"undecodable token: {jwt.Problem}");
         if (jwt.Claim("iat") is not { } iatEl) return IssuedAt.Violation("iat is missing");
         if (iatEl.ValueKind != JsonValueKind.Number) return IssuedAt.Violation($"iat is a JSON {iatEl.ValueKind.ToString().ToLowerInvariant()}, not a NumericDate");
@@ -178,6 +210,22 @@ public static class IdTokenChecks
     }
 
     public static CheckResult EvaluateSubject(DecodedJwt jwt, IdTokenExpectations e)
+    {
+        var result = JudgeSubject(jwt, e);
+        if (!jwt.IsValid) return result;
+        // The subject's value is recorded only against the profile's expected one: otherwise its shape, not the identifier.
+        var sub = jwt.Claim("sub");
+        return e.ExpectedSubject is { } expected
+            ? result.Observed("sub", expected, Observe.Json(sub))
+            : result.Observed("sub", "a non-empty string of at most 255 ASCII characters", sub switch
+            {
+                null => null,
+                { ValueKind: JsonValueKind.String } s => $"a string of {s.GetString()!.Length} characters{(s.GetString()!.Any(c => c > 127) ? " (not all ASCII)" : "")}",
+                { } v => $"a JSON {v.ValueKind.ToString().ToLowerInvariant()}",
+            });
+    }
+
+    private static CheckResult JudgeSubject(DecodedJwt jwt, IdTokenExpectations e)
     {
         if (!jwt.IsValid) return Subject.NotApplicable($"undecodable token: {jwt.Problem}");
         if (jwt.Claim("sub") is not { } subEl) return Subject.Violation("sub is missing");
@@ -193,12 +241,12 @@ public static class IdTokenChecks
     {
         if (!jwt.IsValid) return Nonce.NotApplicable($"undecodable token: {jwt.Problem}");
         if (e.Nonce is null) return Nonce.NotApplicable("the request carried no nonce");
-        return jwt.Claim("nonce") switch
+        return (jwt.Claim("nonce") switch
         {
             null => Nonce.Violation("nonce is missing although the request sent one"),
             { ValueKind: JsonValueKind.String } s => Nonce.Require(s.GetString() == e.Nonce, $"nonce is '{s.GetString()}', the request sent '{e.Nonce}'"),
             var v => Nonce.Violation($"nonce is a JSON {v.Value.ValueKind}, not a string"),
-        };
+        }).Observed("nonce", e.Nonce, Observe.Json(jwt.Claim("nonce")));
     }
 
     public static CheckResult EvaluateLibraryValidation(DecodedJwt jwt, JwksDocument jwks, IdTokenExpectations e)

@@ -68,6 +68,9 @@ public static class IdTokenHashChecks
         var present = idToken.Claim(claim);
         if (value is null)
             return check.NotApplicable($"no {what} was issued with this ID token" + (present is null ? "" : $" (yet it carries {claim})"));
+        if (present is null && required)
+            return check.Violation($"{claim} is missing although the ID token was issued with the {what} from the authorization endpoint")
+                .Observed(claim, "matches", null);
         if (present is null)
             return required
                 ? check.Violation($"{claim} is missing although the ID token was issued with the {what} from the authorization endpoint")
@@ -77,8 +80,9 @@ public static class IdTokenHashChecks
         var expected = TokenHash.Compute(value, alg);
         if (expected is null) return check.NotApplicable($"the ID token's alg '{alg}' names no hash function for {claim}");
         var got = present.Value.GetString();
+        // The hash is derived from a credential: recorded as matches/differs, never as its value.
         return check.Require(got == expected,
             $"{claim} is '{got}', but the left half of the {alg} hash of the {what} is '{expected}'",
-            $"{claim} matches the {what} ({alg})");
+            $"{claim} matches the {what} ({alg})").Observed(claim, "matches", Observe.MatchesOrDiffers(got == expected));
     }
 }

@@ -122,10 +122,12 @@ public static class ImplicitHybridChecks
                                                 (response.Get("error_description") is { } d ? $" ({Http.Redactor.Redact(d)})" : ""));
         var missing = ResponseTypes.RequiredParameters(responseType).Where(p => string.IsNullOrEmpty(response.Get(p))).ToList();
         var elsewhere = missing.Where(p => response.OtherParameters.Any(o => o.Key == p)).ToList();
+        // Parameter names only: the values are codes and tokens.
         return ResponseParameters.Require(missing.Count == 0,
             $"response_type '{responseType}': {string.Join(", ", missing)} missing from the {Where(response.Location)}" +
             (elsewhere.Count > 0 ? $" ({string.Join(", ", elsewhere)} arrived elsewhere)" : "") + $"; got {response.Describe()}",
-            $"{string.Join(", ", ResponseTypes.RequiredParameters(responseType))} in the {Where(response.Location)}");
+            $"{string.Join(", ", ResponseTypes.RequiredParameters(responseType))} in the {Where(response.Location)}")
+            .Observed("missing parameters", "none", missing.Count == 0 ? "none" : string.Join(", ", missing));
     }
 
     public static CheckResult EvaluateFragmentEncoding(AuthorizationRequest request, AuthorizationResponse? response)
@@ -133,15 +135,22 @@ public static class ImplicitHybridChecks
         if (response is null) return FragmentEncoding.NotApplicable("no authorization response reached the client");
         if (request.Get("response_mode") is { } mode) return FragmentEncoding.NotApplicable($"the request named response_mode={mode}");
         if (response.Location != ResponseLocation.Fragment)
-            return FragmentEncoding.Violation($"the response arrived in the {Where(response.Location)}, not in the fragment ({response.Describe()})");
+            return FragmentEncoding.Violation($"the response arrived in the {Where(response.Location)}, not in the fragment ({response.Describe()})")
+                .Observed("response location", "fragment", Where(response.Location));
         // For a fragment response, OtherParameters holds the query of the redirect.
         var inQuery = response.OtherParameters.Where(p => ArtifactParameters.Contains(p.Key)).Select(p => p.Key).Distinct().ToList();
-        return FragmentEncoding.Require(inQuery.Count == 0, $"the fragment response also put {string.Join(", ", inQuery)} in the query");
+        return FragmentEncoding.Require(inQuery.Count == 0, $"the fragment response also put {string.Join(", ", inQuery)} in the query")
+            .Observed("response location", "fragment", Where(response.Location)).Observed("artifacts in the query", "none", inQuery.Count == 0 ? "none" : string.Join(", ", inQuery));
     }
 
     public static CheckResult EvaluateNonceRequired(AuthorizationRequest request, AuthorizationOutcome outcome)
     {
         if (request.Nonce is not null) return NonceRequired.NotApplicable("the request carried a nonce");
+        return JudgeNonceRequired(outcome).Observed("outcome", "an error (redirected, or an error page)", AuthorizationEndpointChecks.OutcomeValue(outcome));
+    }
+
+    private static CheckResult JudgeNonceRequired(AuthorizationOutcome outcome)
+    {
         switch (outcome.End)
         {
             case AuthorizationEnd.ProviderError:
@@ -163,30 +172,31 @@ public static class ImplicitHybridChecks
     {
         if (response is null || response.Error is not null || response.AccessToken is null)
             return TokenType.NotApplicable("no access token in the authorization response");
-        return response.Get("token_type") switch
+        return (response.Get("token_type") switch
         {
             null => TokenType.Violation("token_type is missing next to the access_token"),
             var t => TokenType.Require(string.Equals(t, "Bearer", StringComparison.OrdinalIgnoreCase), $"token_type is '{t}', not Bearer"),
-        };
+        }).Observed("token_type", "Bearer (case-insensitive)", response.Get("token_type"));
     }
 
     public static CheckResult EvaluateExpiresIn(AuthorizationResponse? response)
     {
         if (response is null || response.Error is not null || response.AccessToken is null)
             return ExpiresIn.NotApplicable("no access token in the authorization response");
-        return response.Get("expires_in") switch
+        return (response.Get("expires_in") switch
         {
             null => ExpiresIn.Violation("expires_in is missing: the client cannot know the access token's lifetime"),
             var v => ExpiresIn.Require(long.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0,
                 $"expires_in is '{v}', not a positive integer number of seconds", $"expires_in {v}"),
-        };
+        }).Observed("expires_in", "a positive integer", response.Get("expires_in"));
     }
 
     public static CheckResult EvaluateNoRefreshToken(AuthorizationResponse? response)
     {
         if (response is null || response.Error is not null) return NoRefreshToken.NotApplicable("no successful authorization response");
         var leaked = new[] { response.Parameters, response.OtherParameters }.SelectMany(p => p).Any(p => p.Key == "refresh_token");
-        return NoRefreshToken.Require(!leaked, "the authorization response carries a refresh_token (a long-lived credential exposed in the browser)");
+        return NoRefreshToken.Require(!leaked, "the authorization response carries a refresh_token (a long-lived credential exposed in the browser)")
+            .Observed("refresh_token", Observation.Absent, leaked ? Observation.Redacted : null);
     }
 
     public static CheckResult EvaluateIdTokenOnly(AuthorizationResponse? response)
@@ -194,7 +204,8 @@ public static class ImplicitHybridChecks
         if (response is null || response.Error is not null || response.IdToken is null)
             return IdTokenOnly.NotApplicable("no successful id_token response");
         var extra = new[] { "code", "access_token", "token_type" }.Where(response.Has).ToList();
-        return IdTokenOnly.Require(extra.Count == 0, $"response_type=id_token also returned {string.Join(", ", extra)}");
+        return IdTokenOnly.Require(extra.Count == 0, $"response_type=id_token also returned {string.Join(", ", extra)}")
+            .Observed("other artifacts", "none", extra.Count == 0 ? "none" : string.Join(", ", extra));
     }
 
     /// <param name="scope">The scope whose claims are compared (one execution per scope).</param>
@@ -225,7 +236,9 @@ public static class ImplicitHybridChecks
             var b = backChannel.Claim(claim)?.GetRawText();
             if (a != b) problems.Add($"{claim} is {a ?? "(missing)"} from the authorization endpoint but {b ?? "(missing)"} from the token endpoint");
         }
-        return IssSubIdentical.Require(problems.Count == 0, string.Join("; ", problems));
+        return IssSubIdentical.Require(problems.Count == 0, string.Join("; ", problems))
+            .Observed("iss", Observe.Json(backChannel.Claim("iss")), Observe.Json(frontChannel.Claim("iss")))
+            .Observed("sub", Observe.Json(backChannel.Claim("sub")), Observe.Json(frontChannel.Claim("sub")));
     }
 
     public static CheckResult EvaluateFormPost(AuthorizationRequest request, AuthorizationOutcome outcome)
@@ -234,7 +247,8 @@ public static class ImplicitHybridChecks
         if (outcome.End != AuthorizationEnd.Redirected) return FormPost.Violation(outcome.Describe());
         var response = outcome.Response!;
         if (response.Location != ResponseLocation.FormPost)
-            return FormPost.Violation($"the response arrived in the {Where(response.Location)} instead of an HTTP POST ({response.Describe()})");
+            return FormPost.Violation($"the response arrived in the {Where(response.Location)} instead of an HTTP POST ({response.Describe()})")
+                .Observed("response location", Where(ResponseLocation.FormPost), Where(response.Location));
         if (outcome.Hit is { } hit && hit.Form.Count == 0)
             return FormPost.Violation("the POST to the redirect URI carries no application/x-www-form-urlencoded parameters");
         var leaked = response.OtherParameters.Where(p => ArtifactParameters.Contains(p.Key)).Select(p => p.Key).Distinct().ToList();

@@ -81,7 +81,15 @@ public static class IntrospectionChecks
             "introspection_endpoint is advertised");
     }
 
-    public static CheckResult EvaluateActive(IntrospectionResponse r)
+    /// <summary>An introspection answer as observations: its HTTP status and its active member (or error code).</summary>
+    private static CheckResult ObservedIntrospection(this CheckResult result, IntrospectionResponse r, string? expectedStatus, string? expectedActive) =>
+        result.Observed("HTTP status", expectedStatus, Observe.StatusOf(r.Exchange))
+            .Observed(r.Error is not null && r.Body.Get("active") is null ? "error" : "active", expectedActive,
+                r.Error is not null && r.Body.Get("active") is null ? r.Error : Observe.Json(r.Body.Get("active")));
+
+    public static CheckResult EvaluateActive(IntrospectionResponse r) => JudgeActive(r).ObservedIntrospection(r, "200", "true");
+
+    private static CheckResult JudgeActive(IntrospectionResponse r)
     {
         if (r.Exchange.TransportError is not null) return ActiveToken.Violation($"no response: {r.Exchange.TransportError}");
         if (r.Exchange.StatusCode != 200) return ActiveToken.Violation($"{r.Describe()}; expected 200 with active true for a valid token");
@@ -99,6 +107,11 @@ public static class IntrospectionChecks
     public static CheckResult EvaluateRefreshActive(IntrospectionResponse? r)
     {
         if (r is null) return RefreshTokenActive.NotApplicable("the flow issued no refresh token");
+        return JudgeRefreshActive(r).ObservedIntrospection(r, "200", "true");
+    }
+
+    private static CheckResult JudgeRefreshActive(IntrospectionResponse r)
+    {
         if (r.Exchange.TransportError is not null) return RefreshTokenActive.Violation($"no response: {r.Exchange.TransportError}");
         if (r.Exchange.StatusCode != 200 || !r.Body.IsObject) return RefreshTokenActive.Violation($"{r.Describe()}; expected 200 with active true");
         return RefreshTokenActive.Require(r.Active == true, $"a valid refresh token is reported {r.Describe()}", "active true");
@@ -109,14 +122,15 @@ public static class IntrospectionChecks
         if (r.Exchange.TransportError is not null) return ResponseJson.Violation($"no response: {r.Exchange.TransportError}");
         if (r.Exchange.StatusCode != 200) return ResponseJson.NotApplicable($"no introspection response to judge ({r.Describe()})");
         if (!r.Body.IsObject) return ResponseJson.Violation($"HTTP 200 but {r.Body.Problem}");
-        return ResponseJson.Require(r.Exchange.IsJsonContentType, $"Content-Type is '{r.Exchange.ContentType ?? "(none)"}', not application/json");
+        return ResponseJson.Require(r.Exchange.IsJsonContentType, $"Content-Type is '{r.Exchange.ContentType ?? "(none)"}', not application/json")
+            .Observed("Content-Type", "application/json", r.Exchange.ContentType);
     }
 
     public static CheckResult EvaluateMember(IntrospectionResponse r, string member)
     {
         if (!r.IsActive) return ActiveMembers.NotApplicable($"no active introspection response ({r.Describe()})").WithCase(member);
         return ActiveMembers.Require(r.Body.Has(member), $"{member} is missing from the active token's introspection response",
-            $"{member} present").WithCase(member);
+            $"{member} present").WithCase(member).Observed(member, "present", r.Body.Has(member) ? "present" : null);
     }
 
     public static CheckResult EvaluateExp(IntrospectionResponse r, DateTimeOffset now)
@@ -146,12 +160,19 @@ public static class IntrospectionChecks
         var extra = scope.GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(s => !granted.Contains(s)).ToList();
         return ScopeGranted.Require(extra.Count == 0,
             $"scope lists {string.Join(", ", extra)}, which the token was not granted (granted: '{grantedScope}')",
-            $"scope '{scope.GetString()}' ⊆ granted");
+            $"scope '{scope.GetString()}' ⊆ granted").Observed("scope", $"within '{grantedScope}'", scope.GetString());
     }
 
     /// <param name="tokenClientId">The client the token was issued to.</param>
     /// <param name="callerClientId">The client that called the introspection endpoint.</param>
     public static CheckResult EvaluateClientId(IntrospectionResponse r, string tokenClientId, string callerClientId)
+    {
+        var result = JudgeClientId(r, tokenClientId, callerClientId);
+        return r.IsActive && r.Body.Get("client_id") is { } id ? result.Observed("client_id", tokenClientId, Observe.Json(id))
+            : result.Observed("active", null, Observe.Json(r.Body.Get("active")));
+    }
+
+    private static CheckResult JudgeClientId(IntrospectionResponse r, string tokenClientId, string callerClientId)
     {
         var foreign = tokenClientId != callerClientId;
         if (foreign && r.Exchange.StatusCode == 200 && r.Active == false)
@@ -173,7 +194,7 @@ public static class IntrospectionChecks
         if (idTokenSub is null) return SubOfToken.NotApplicable("no ID token sub to compare with");
         if (r.Body.Get("sub") is not { } sub) return SubOfToken.NotApplicable("sub is absent (optional; see introspection.active-members)");
         if (sub.ValueKind != JsonValueKind.String) return SubOfToken.Violation($"sub is a JSON {JsonCompare.TypeName(sub)}, not a string");
-        return SubOfToken.Require(sub.GetString() == idTokenSub, $"sub is '{sub.GetString()}', the ID token's sub is '{idTokenSub}'", "sub matches");
+        return SubOfToken.RequireEqual("sub", idTokenSub, sub.GetString(), $"sub is '{sub.GetString()}', the ID token's sub is '{idTokenSub}'", "sub matches");
     }
 
     /// <param name="before">The same token introspected before it was made inactive (revocation, expiry): it must have been active.</param>
@@ -181,6 +202,11 @@ public static class IntrospectionChecks
     {
         if (before is not null && !before.IsActive)
             return InactiveToken.NotApplicable($"the token was not active to begin with ({before.Describe()})");
+        return JudgeInactive(r).ObservedIntrospection(r, "200", "false");
+    }
+
+    private static CheckResult JudgeInactive(IntrospectionResponse r)
+    {
         if (r.Exchange.TransportError is not null) return InactiveToken.Violation($"no response: {r.Exchange.TransportError}");
         if (r.Exchange.StatusCode != 200)
             return InactiveToken.Violation($"{r.Describe()}; an authorized query for an inactive or unknown token is not an error: 200 with active false is required");
@@ -199,7 +225,7 @@ public static class IntrospectionChecks
         if (r.Exchange.StatusCode != 200 || r.Active != false) return InactiveNoDetails.NotApplicable($"no active-false response ({r.Describe()})");
         var extra = r.Body.Object!.Value.EnumerateObject().Select(p => p.Name).Where(n => n != "active").ToList();
         return InactiveNoDetails.Require(extra.Count == 0, $"the inactive token's response also discloses {string.Join(", ", extra)}",
-            "only active false");
+            "only active false").Observed("members besides active", "none", extra.Count == 0 ? "none" : string.Join(", ", extra));
     }
 
     /// <param name="rightHint">The same token introspected with the right hint (or none): shows it is active at all.</param>
@@ -207,13 +233,16 @@ public static class IntrospectionChecks
     {
         if (rightHint is null || wrongHint is null) return WrongHint.NotApplicable($"no {tokenKind} was issued");
         if (!rightHint.IsActive) return WrongHint.NotApplicable($"the {tokenKind} is not active even with the right hint ({rightHint.Describe()})");
-        if (wrongHint.IsActive) return WrongHint.Pass("found despite the wrong hint");
+        if (wrongHint.IsActive) return WrongHint.Pass("found despite the wrong hint").ObservedIntrospection(wrongHint, "200", "true");
         return WrongHint.Violation(wrongHint.Exchange.StatusCode == 200
             ? $"the {tokenKind} is active with the right hint but reported {wrongHint.Describe()} with the wrong one: the server did not extend its search"
-            : $"the wrong hint is answered {wrongHint.Describe()}; the server MUST extend its search instead");
+            : $"the wrong hint is answered {wrongHint.Describe()}; the server MUST extend its search instead").ObservedIntrospection(wrongHint, "200", "true");
     }
 
-    public static CheckResult EvaluateAuthRequired(IntrospectionResponse r)
+    public static CheckResult EvaluateAuthRequired(IntrospectionResponse r) =>
+        JudgeAuthRequired(r).Observed("HTTP status", "400, 401 or 403", Observe.StatusOf(r.Exchange)).Observed("error", null, r.Error);
+
+    private static CheckResult JudgeAuthRequired(IntrospectionResponse r)
     {
         if (r.Exchange.TransportError is not null) return AuthRequired.NotApplicable($"no response: {r.Exchange.TransportError}");
         var status = r.Exchange.StatusCode;
@@ -226,7 +255,10 @@ public static class IntrospectionChecks
     }
 
     /// <param name="viaBasic">The wrong secret was sent in the Authorization header (RFC 6749 §5.2: then 401 is a MUST).</param>
-    public static CheckResult EvaluateInvalidClient(IntrospectionResponse r, bool viaBasic)
+    public static CheckResult EvaluateInvalidClient(IntrospectionResponse r, bool viaBasic) =>
+        JudgeInvalidClient(r, viaBasic).Observed("HTTP status", viaBasic ? "401" : "400 or 401", Observe.StatusOf(r.Exchange)).Observed("error", "invalid_client", r.Error);
+
+    private static CheckResult JudgeInvalidClient(IntrospectionResponse r, bool viaBasic)
     {
         if (r.Exchange.TransportError is not null) return InvalidClient.NotApplicable($"no response: {r.Exchange.TransportError}");
         var status = r.Exchange.StatusCode;
@@ -239,7 +271,10 @@ public static class IntrospectionChecks
             $"HTTP {status} invalid_client");
     }
 
-    public static CheckResult EvaluateForeignToken(IntrospectionResponse r, string tokenClientId, string callerClientId)
+    public static CheckResult EvaluateForeignToken(IntrospectionResponse r, string tokenClientId, string callerClientId) =>
+        JudgeForeignToken(r, tokenClientId, callerClientId).ObservedIntrospection(r, "200", "true or false");
+
+    private static CheckResult JudgeForeignToken(IntrospectionResponse r, string tokenClientId, string callerClientId)
     {
         if (r.Exchange.TransportError is not null) return ForeignToken.Violation($"no response: {r.Exchange.TransportError}");
         if (r.Exchange.StatusCode != 200)

@@ -36,12 +36,17 @@ public static class LogoutChecks
         var target = new Uri(postLogoutRedirectUri);
         if (hit.Path != target.AbsolutePath) return RedirectWithState.Violation($"redirected to {hit.Path}, not to the post_logout_redirect_uri {target.AbsolutePath}");
         var states = hit.Query.Where(p => p.Key == "state").Select(p => p.Value).ToList();
-        if (states.Count == 0) return RedirectWithState.Violation("redirected without state");
-        return RedirectWithState.Require(states.Count == 1 && states[0] == state, $"state came back as '{string.Join(",", states)}' instead of '{state}'");
+        if (states.Count == 0) return RedirectWithState.Violation("redirected without state").Observed("state", state, null);
+        return RedirectWithState.Require(states.Count == 1 && states[0] == state, $"state came back as '{string.Join(",", states)}' instead of '{state}'")
+            .Observed("state", state, string.Join(",", states));
     }
 
     /// <param name="afterLogout">A prompt=none authorization attempted in the same user-agent after logout.</param>
-    public static CheckResult EvaluateSessionEnded(AuthorizationOutcome afterLogout)
+    public static CheckResult EvaluateSessionEnded(AuthorizationOutcome afterLogout) =>
+        JudgeSessionEnded(afterLogout).Observed("prompt=none after logout", "redirect with error login_required or interaction_required",
+            AuthorizationEndpointChecks.OutcomeValue(afterLogout));
+
+    private static CheckResult JudgeSessionEnded(AuthorizationOutcome afterLogout)
     {
         switch (afterLogout.End)
         {

@@ -71,6 +71,12 @@ public static class PkceChecks
 
     public static CheckResult EvaluateS256Accepted(AuthorizationOutcome outcome, TokenResponse? token)
     {
+        var result = JudgeS256Accepted(outcome, token).Observed("authorization outcome", "redirect with code", AuthorizationEndpointChecks.OutcomeValue(outcome));
+        return token is null ? result : result.ObservedAnswer(token, "200", "(none: tokens issued)");
+    }
+
+    private static CheckResult JudgeS256Accepted(AuthorizationOutcome outcome, TokenResponse? token)
+    {
         if (outcome.End != AuthorizationEnd.Redirected)
             return outcome.End == AuthorizationEnd.ProviderError
                 ? S256Accepted.Violation($"the authorization request with an S256 challenge was refused: {outcome.Describe()}")
@@ -143,6 +149,14 @@ public static class PkceChecks
 
     public static CheckResult EvaluatePlainAcceptedWhenAdvertised(IReadOnlyList<string>? advertised, AuthorizationOutcome outcome, TokenResponse? token)
     {
+        var result = JudgePlainAcceptedWhenAdvertised(advertised, outcome, token);
+        if (advertised is null || !advertised.Contains("plain")) return result;
+        result = result.Observed("authorization outcome", "redirect with code", AuthorizationEndpointChecks.OutcomeValue(outcome));
+        return token is null ? result : result.ObservedAnswer(token, "200", "(none: tokens issued)");
+    }
+
+    private static CheckResult JudgePlainAcceptedWhenAdvertised(IReadOnlyList<string>? advertised, AuthorizationOutcome outcome, TokenResponse? token)
+    {
         if (advertised is null || !advertised.Contains("plain"))
             return PlainAcceptedWhenAdvertised.NotApplicable($"plain is not advertised (code_challenge_methods_supported: {(advertised is null ? "absent" : "[" + string.Join(", ", advertised) + "]")})");
         if (outcome.End == AuthorizationEnd.ProviderError)
@@ -177,6 +191,17 @@ public static class PkceChecks
     /// only when <paramref name="control"/> was issued a code.
     /// </summary>
     private static CheckResult InvalidRequestAtAuthorization(CheckDefinition check, AuthorizationOutcome outcome, TokenResponse? token, PkceControl? control,
+        string what, string afterCode) =>
+        JudgeInvalidRequestAtAuthorization(check, outcome, token, control, what, afterCode)
+            .Observed("authorization outcome", "redirect with error invalid_request", AuthorizationEndpointChecks.OutcomeValue(outcome))
+            .Observed(ControlObservation(control, redeemed: false));
+
+    /// <summary>The control attempt as an observation: whether the same request without the mutation got its code (or its tokens).</summary>
+    private static Observation ControlObservation(PkceControl? control, bool redeemed) =>
+        new($"control: {control?.What ?? "(none)"}", redeemed ? "code issued and redeemed" : "code issued",
+            control is null ? null : control.Redeemed ? "code issued and redeemed" : control.CodeIssued ? "code issued" : AuthorizationEndpointChecks.OutcomeValue(control.Outcome));
+
+    private static CheckResult JudgeInvalidRequestAtAuthorization(CheckDefinition check, AuthorizationOutcome outcome, TokenResponse? token, PkceControl? control,
         string what, string afterCode)
     {
         switch (outcome.End)
@@ -228,7 +253,7 @@ public static class PkceChecks
             return MethodsAdvertised.Violation("code_challenge_methods_supported is not a JSON array of strings");
         return MethodsAdvertised.Require(methods.Contains("S256"),
             $"code_challenge_methods_supported is [{string.Join(", ", methods)}] without S256",
-            $"advertised: [{string.Join(", ", methods)}]");
+            $"advertised: [{string.Join(", ", methods)}]").Observed("code_challenge_methods_supported", "contains S256", string.Join(", ", methods));
     }
 
     /// <summary>
@@ -240,6 +265,17 @@ public static class PkceChecks
     /// names the request that had to be refused (the property under test), and leads every violation reason.
     /// </summary>
     internal static CheckResult TokenRefused(CheckDefinition check, AuthorizationOutcome outcome, TokenResponse? token, string[] accepted,
+        PkceControl? authorizationControl, PkceControl tokenControl, string what)
+    {
+        var result = JudgeTokenRefused(check, outcome, token, accepted, authorizationControl, tokenControl, what);
+        var codeIssued = outcome.End == AuthorizationEnd.Redirected && outcome.Response!.Error is null;
+        if (!codeIssued)
+            return result.Observed("authorization outcome", authorizationControl is null ? "redirect with code" : null, AuthorizationEndpointChecks.OutcomeValue(outcome))
+                .Observed(ControlObservation(authorizationControl, redeemed: false));
+        return result.Observed(ControlObservation(tokenControl, redeemed: true));
+    }
+
+    private static CheckResult JudgeTokenRefused(CheckDefinition check, AuthorizationOutcome outcome, TokenResponse? token, string[] accepted,
         PkceControl? authorizationControl, PkceControl tokenControl, string what)
     {
         string? authzError = null;
@@ -275,7 +311,10 @@ public static class PkceChecks
     /// A token request that must be refused: no tokens, HTTP 400, a JSON error from <paramref name="accepted"/>.
     /// <paramref name="what"/> names the request (e.g. "reuse of a rotated refresh token"), so that every violation says which property broke.
     /// </summary>
-    internal static CheckResult EvaluateTokenRefusal(CheckDefinition check, TokenResponse token, string[] accepted, string what)
+    internal static CheckResult EvaluateTokenRefusal(CheckDefinition check, TokenResponse token, string[] accepted, string what) =>
+        JudgeTokenRefusal(check, token, accepted, what).ObservedAnswer(token, "400", string.Join(" or ", accepted));
+
+    private static CheckResult JudgeTokenRefusal(CheckDefinition check, TokenResponse token, string[] accepted, string what)
     {
         var want = string.Join(" or ", accepted);
         if (token.Exchange.TransportError is not null) return check.NotApplicable($"no response from the token endpoint: {token.Exchange.TransportError}");

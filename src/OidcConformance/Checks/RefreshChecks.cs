@@ -85,15 +85,23 @@ public static class RefreshChecks
     {
         if (!registered) return Issued.NotApplicable("the client is not registered for the refresh_token grant");
         if (!codeExchange.IsSuccess) return Issued.NotApplicable($"the code exchange failed: {codeExchange.Describe()}");
-        return codeExchange.Body.Get("refresh_token") switch
+        // The refresh token is a credential: its presence only.
+        var present = codeExchange.Body.Get("refresh_token") is { } rt ? rt.ValueKind == JsonValueKind.String && rt.GetString()!.Length > 0 ? "present" : $"a JSON {JsonCompare.TypeName(rt)}" : null;
+        return (codeExchange.Body.Get("refresh_token") switch
         {
             null => Issued.Violation("the code exchange returned no refresh_token although the client is registered for the refresh_token grant"),
             { ValueKind: JsonValueKind.String } s when s.GetString()!.Length > 0 => Issued.Pass(),
             var v => Issued.Violation($"refresh_token is a JSON {JsonCompare.TypeName(v.Value)}, not a non-empty string"),
-        };
+        }).Observed("refresh_token", "present", present);
     }
 
     public static CheckResult EvaluateSucceeds(TokenResponse refresh)
+    {
+        var result = JudgeSucceeds(refresh).ObservedAnswer(refresh, "200", "(none: tokens issued)");
+        return refresh.AccessToken is { Length: > 0 } ? result.Observed("token_type", "Bearer (case-insensitive)", refresh.TokenType) : result;
+    }
+
+    private static CheckResult JudgeSucceeds(TokenResponse refresh)
     {
         if (refresh.Exchange.TransportError is not null) return Succeeds.Violation($"no response: {refresh.Exchange.TransportError}");
         if (!refresh.Body.IsObject) return Succeeds.Violation($"HTTP {refresh.Exchange.StatusCode}: {refresh.Body.Problem}");
@@ -106,6 +114,15 @@ public static class RefreshChecks
     /// <param name="userinfo">GET /userinfo with the refreshed access token.</param>
     /// <param name="expectedSub">sub of the original ID token.</param>
     public static CheckResult EvaluateAccessTokenWorks(HttpExchange userinfo, string? expectedSub)
+    {
+        var result = JudgeAccessTokenWorks(userinfo, expectedSub);
+        if (userinfo.TransportError is not null) return result;
+        result = result.Observed("UserInfo HTTP status", "200", Observe.StatusOf(userinfo));
+        var sub = JsonBody.From(userinfo).String("sub");
+        return expectedSub is not null && userinfo.StatusCode == 200 ? result.Observed("sub", expectedSub, sub) : result;
+    }
+
+    private static CheckResult JudgeAccessTokenWorks(HttpExchange userinfo, string? expectedSub)
     {
         if (userinfo.TransportError is not null) return AccessTokenWorks.NotApplicable($"no response from UserInfo: {userinfo.TransportError}");
         var body = JsonBody.From(userinfo);
@@ -151,7 +168,12 @@ public static class RefreshChecks
         if (refreshed.Claim("exp") is null) problems.Add("exp is missing");
         var signature = IdTokenChecks.EvaluateSignature(refreshed, jwks);
         if (signature.Verdict is Verdict.Failed or Verdict.Warning) problems.Add("signature: " + signature.Reason);
-        return IdTokenConsistent.Require(problems.Count == 0, string.Join("; ", problems), "iss, sub, aud, azp, auth_time kept; new iat; signature verified");
+        return IdTokenConsistent.Require(problems.Count == 0, string.Join("; ", problems), "iss, sub, aud, azp, auth_time kept; new iat; signature verified")
+            .Observed("iss", Observe.Json(original.Claim("iss")), Observe.Json(refreshed.Claim("iss")))
+            .Observed("sub", Observe.Json(original.Claim("sub")), Observe.Json(refreshed.Claim("sub")))
+            .Observed("aud", string.Join(", ", audWas), string.Join(", ", audNow))
+            .Observed("auth_time", authWas is null ? null : "unchanged", authWas is null || authNow is null ? null : authNow == authWas ? "unchanged" : $"{authNow - authWas} s later")
+            .Observed("problems", "none", problems.Count == 0 ? "none" : string.Join("; ", problems));
     }
 
     /// <param name="isPublic">Whether the client is public (no secret).</param>
@@ -165,7 +187,7 @@ public static class RefreshChecks
             return PublicClientRotation.Violation("the refresh response carries no new refresh_token: the public client's refresh token is neither rotated nor sender-constrained (no proof of possession was presented)");
         return PublicClientRotation.Require(next != previousRefreshToken,
             "the refresh response returned the same refresh token: not rotated, and not sender-constrained (no proof of possession was presented)",
-            "a new refresh token was issued");
+            "a new refresh token was issued").Observed("refresh_token", "differs from the previous one", next == previousRefreshToken ? "the same as the previous one" : "differs from the previous one");
     }
 
     /// <param name="rotated">Whether the first refresh issued a different refresh token.</param>
@@ -195,7 +217,11 @@ public static class RefreshChecks
 
     /// <summary>No or wrong client credentials: invalid_client (401 required with Basic, 400 or 401 otherwise), or invalid_request for a missing credential.</summary>
     /// <param name="usedBasic">Whether wrong credentials were sent in the Authorization header (then 401 is required).</param>
-    public static CheckResult EvaluateClientAuthenticationRequired(bool isConfidential, TokenResponse refresh, bool usedBasic = false)
+    public static CheckResult EvaluateClientAuthenticationRequired(bool isConfidential, TokenResponse refresh, bool usedBasic = false) =>
+        !isConfidential ? JudgeClientAuthenticationRequired(isConfidential, refresh, usedBasic)
+        : JudgeClientAuthenticationRequired(isConfidential, refresh, usedBasic).ObservedAnswer(refresh, usedBasic ? "401 (400 for invalid_request)" : "400 or 401", "invalid_client (or invalid_request)");
+
+    private static CheckResult JudgeClientAuthenticationRequired(bool isConfidential, TokenResponse refresh, bool usedBasic)
     {
         if (!isConfidential) return ClientAuthenticationRequired.NotApplicable("public client: no client authentication");
         if (refresh.Exchange.TransportError is not null) return ClientAuthenticationRequired.NotApplicable($"no response: {refresh.Exchange.TransportError}");
@@ -228,10 +254,11 @@ public static class RefreshChecks
             return ScopeNarrowing.NotApplicable($"the narrowed refresh succeeded but omitted scope, and the issued scope could not be established independently ({independent?.Evidence ?? "no introspection"}), so whether it stayed within '{granted}' is unknown");
         var issued = Split(issuedText);
         var beyond = issued.Where(x => !grantedSet.Contains(x)).ToList();
-        if (beyond.Count > 0) return ScopeNarrowing.Violation($"the narrowed refresh granted [{string.Join(" ", beyond)}], which the original grant '{granted}' did not contain ({source} '{issuedText}')");
+        var observed = new Observation(stated is not null ? "issued scope" : "introspected scope", $"within '{granted}'", issuedText);
+        if (beyond.Count > 0) return ScopeNarrowing.Violation($"the narrowed refresh granted [{string.Join(" ", beyond)}], which the original grant '{granted}' did not contain ({source} '{issuedText}')").Observed(observed);
         var extra = issued.Where(x => !Split(requested).Contains(x)).ToList();
         return ScopeNarrowing.Pass(extra.Count == 0 ? $"{source} '{issuedText}'"
-            : $"{source} '{issuedText}' keeps [{string.Join(" ", extra)}] of the original grant (RFC 6749 §3.3 lets the provider ignore the narrowing)");
+            : $"{source} '{issuedText}' keeps [{string.Join(" ", extra)}] of the original grant (RFC 6749 §3.3 lets the provider ignore the narrowing)").Observed(observed);
     }
 
     /// <param name="granted">The scope of the original grant.</param>
@@ -248,7 +275,8 @@ public static class RefreshChecks
                 return JudgeWideningWithoutScope(granted, added, independent);
             return ScopeNotWidened.Require(!Split(issued).Contains(added),
                 $"a refresh widened the grant '{granted}' with '{added}' (issued scope '{issued}')",
-                $"the extra scope '{added}' was ignored (issued scope '{issued}'; RFC 6749 §3.3 lets the provider ignore requested scope)");
+                $"the extra scope '{added}' was ignored (issued scope '{issued}'; RFC 6749 §3.3 lets the provider ignore requested scope)")
+                .Observed("issued scope", $"without '{added}'", issued);
         }
         return PkceChecks.EvaluateTokenRefusal(ScopeNotWidened, refresh, ["invalid_scope"], $"a refresh asking for scope '{added}' beyond the granted '{granted}'");
     }

@@ -67,6 +67,11 @@ public static class RevocationChecks
             "revocation_endpoint is advertised");
     }
 
+    /// <summary>A revocation answer as observations: its HTTP status and error code.</summary>
+    private static CheckResult ObservedRevocation(this CheckResult result, HttpExchange revoke, string? expectedStatus, string? expectedError = null) =>
+        result.Observed("revocation HTTP status", expectedStatus, Observe.StatusOf(revoke))
+            .Observed("revocation error", expectedError, revoke.TransportError is null ? JsonBody.From(revoke).String("error") : null);
+
     private static string Describe(HttpExchange e) =>
         e.TransportError is not null ? $"no response: {e.TransportError}"
         : JsonBody.From(e).String("error") is { } error ? $"HTTP {e.StatusCode}, error '{error}'"
@@ -75,7 +80,12 @@ public static class RevocationChecks
     /// <param name="controlRefresh">A refresh with the token before revoking it: shows the token worked.</param>
     /// <param name="revoke">The revocation request.</param>
     /// <param name="afterRefresh">A refresh with the revoked token.</param>
-    public static CheckResult EvaluateRefreshRevoked(TokenResponse controlRefresh, HttpExchange revoke, TokenResponse afterRefresh)
+    public static CheckResult EvaluateRefreshRevoked(TokenResponse controlRefresh, HttpExchange revoke, TokenResponse afterRefresh) =>
+        !controlRefresh.IsSuccess ? JudgeRefreshRevoked(controlRefresh, revoke, afterRefresh)
+        : JudgeRefreshRevoked(controlRefresh, revoke, afterRefresh).ObservedRevocation(revoke, "200")
+            .Observed("refresh after revocation", "refused", afterRefresh.IsSuccess ? "tokens issued" : afterRefresh.Error ?? Observe.StatusOf(afterRefresh.Exchange));
+
+    private static CheckResult JudgeRefreshRevoked(TokenResponse controlRefresh, HttpExchange revoke, TokenResponse afterRefresh)
     {
         if (!controlRefresh.IsSuccess)
             return RefreshTokenRevoked.NotApplicable($"the refresh token did not work before revocation ({controlRefresh.Describe()})");
@@ -90,7 +100,14 @@ public static class RevocationChecks
 
     /// <param name="before">The access token used before revoking it (control).</param>
     /// <param name="after">The same use after the revocation.</param>
-    public static CheckResult EvaluateAccessRevoked(AccessTokenProbe before, HttpExchange revoke, AccessTokenProbe after)
+    public static CheckResult EvaluateAccessRevoked(AccessTokenProbe before, HttpExchange revoke, AccessTokenProbe after) =>
+        before.Works != true ? JudgeAccessRevoked(before, revoke, after)
+        : JudgeAccessRevoked(before, revoke, after).ObservedRevocation(revoke, "200").Observed("access token after revocation", "refused", Works(after));
+
+    /// <summary>Whether a probe found the access token honoured, as an observation value.</summary>
+    private static string Works(AccessTokenProbe probe) => probe.Works switch { true => "works", false => "refused", null => "unknown" };
+
+    private static CheckResult JudgeAccessRevoked(AccessTokenProbe before, HttpExchange revoke, AccessTokenProbe after)
     {
         if (before.Works != true) return AccessTokenRevoked.NotApplicable($"the access token did not work before revocation ({before.Describe()})");
         if (revoke.TransportError is not null) return AccessTokenRevoked.Violation($"revocation: no response ({revoke.TransportError})");
@@ -109,7 +126,11 @@ public static class RevocationChecks
     /// <param name="before">The grant's access token used before the refresh token was revoked (control).</param>
     /// <param name="revoke">The refresh token's revocation.</param>
     /// <param name="after">The access token used after it.</param>
-    public static CheckResult EvaluateRefreshRevokesAccess(AccessTokenProbe before, HttpExchange revoke, AccessTokenProbe after)
+    public static CheckResult EvaluateRefreshRevokesAccess(AccessTokenProbe before, HttpExchange revoke, AccessTokenProbe after) =>
+        before.Works != true ? JudgeRefreshRevokesAccess(before, revoke, after)
+        : JudgeRefreshRevokesAccess(before, revoke, after).ObservedRevocation(revoke, "200").Observed("access token after revocation", "refused", Works(after));
+
+    private static CheckResult JudgeRefreshRevokesAccess(AccessTokenProbe before, HttpExchange revoke, AccessTokenProbe after)
     {
         if (before.Works != true) return RefreshRevokesAccess.NotApplicable($"the access token did not work beforehand ({before.Describe()})");
         if (revoke.StatusCode != 200) return RefreshRevokesAccess.NotApplicable($"the refresh token's revocation failed ({Describe(revoke)})");
@@ -125,11 +146,14 @@ public static class RevocationChecks
     {
         if (revoke.TransportError is not null) return InvalidToken200.Violation($"no response: {revoke.TransportError}");
         return InvalidToken200.Require(revoke.StatusCode == 200,
-            $"answered {Describe(revoke)}; an invalid token is not an error, the answer must be 200", "HTTP 200");
+            $"answered {Describe(revoke)}; an invalid token is not an error, the answer must be 200", "HTTP 200").ObservedRevocation(revoke, "200");
     }
 
     /// <param name="viaBasic">The wrong secret was sent in the Authorization header (RFC 6749 §5.2: then 401 is a MUST).</param>
-    public static CheckResult EvaluateInvalidClient(HttpExchange revoke, bool viaBasic)
+    public static CheckResult EvaluateInvalidClient(HttpExchange revoke, bool viaBasic) =>
+        JudgeInvalidClient(revoke, viaBasic).ObservedRevocation(revoke, viaBasic ? "401" : "400 or 401", "invalid_client");
+
+    private static CheckResult JudgeInvalidClient(HttpExchange revoke, bool viaBasic)
     {
         if (revoke.TransportError is not null) return InvalidClient.NotApplicable($"no response: {revoke.TransportError}");
         var status = revoke.StatusCode;
@@ -152,7 +176,9 @@ public static class RevocationChecks
         if (attempt.StatusCode is >= 200 and < 300) problems.Add($"the request is accepted ({Describe(attempt)}) instead of refused");
         else if (attempt.StatusCode is not (400 or 401 or 403)) problems.Add($"answered {Describe(attempt)}, not a client authentication error");
         if (!afterRefresh.IsSuccess) problems.Add($"the refresh token no longer works ({afterRefresh.Describe()}): it was revoked");
-        return ClientAuthRequired.Require(problems.Count == 0, string.Join("; ", problems), $"refused ({Describe(attempt)}); the token still works");
+        return ClientAuthRequired.Require(problems.Count == 0, string.Join("; ", problems), $"refused ({Describe(attempt)}); the token still works")
+            .ObservedRevocation(attempt, "400, 401 or 403")
+            .Observed("refresh afterwards", "works", afterRefresh.IsSuccess ? "works" : afterRefresh.Error ?? Observe.StatusOf(afterRefresh.Exchange));
     }
 
     /// <param name="attempts">The other client's revocation requests (refresh token, access token).</param>
@@ -168,7 +194,10 @@ public static class RevocationChecks
         if (accessControlWorked && afterAccess is { Works: false })
             problems.Add($"the owner's access token no longer works ({afterAccess.Describe()})");
         var answers = string.Join(", ", attempts.Select(Describe));
-        return OtherClient.Require(problems.Count == 0, $"another client revoked the tokens (answered {answers}): " + string.Join("; ", problems),
+        var result = OtherClient.Require(problems.Count == 0, $"another client revoked the tokens (answered {answers}): " + string.Join("; ", problems),
             $"the tokens stay valid (the other client's requests were answered {answers})");
+        if (refreshControlWorked && afterRefresh is not null) result = result.Observed("owner's refresh token afterwards", "works", afterRefresh.IsSuccess ? "works" : afterRefresh.Error ?? Observe.StatusOf(afterRefresh.Exchange));
+        if (accessControlWorked && afterAccess is not null) result = result.Observed("owner's access token afterwards", "works", Works(afterAccess));
+        return result;
     }
 }

@@ -29,6 +29,14 @@ public static class ScopeHandlingChecks
     /// <param name="attempt">The flow with <see cref="UndefinedScope"/> added, its code exchanged.</param>
     public static CheckResult Evaluate(AuthorizationAttempt control, AuthorizationAttempt attempt)
     {
+        var result = Judge(control, attempt);
+        if (control.Token is not { IsSuccess: true }) return result;
+        result = result.Observed("outcome", null, AuthorizationEndpointChecks.OutcomeValue(attempt));
+        return attempt.Token is { IsSuccess: true } token ? result.Observed("granted scope", $"without {UndefinedScope}", token.Scope) : result;
+    }
+
+    private static CheckResult Judge(AuthorizationAttempt control, AuthorizationAttempt attempt)
+    {
         var def = UndefinedScopeNotGranted;
         if (control.Token is not { IsSuccess: true })
             return def.NotApplicable($"the control flow (scope openid) issued no tokens ({control.Outcome.Describe()}{(control.Token is null ? "" : $"; token endpoint: {control.Token.Exchange.Summary}")}), so the answer to the undefined scope proves nothing");

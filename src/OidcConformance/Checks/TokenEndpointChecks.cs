@@ -84,7 +84,10 @@ public static partial class TokenEndpointChecks
 
     // ---- success -------------------------------------------------------------------------------------------
 
-    public static CheckResult EvaluateClientAuthMethod(TokenResponse r, string method, string grant)
+    public static CheckResult EvaluateClientAuthMethod(TokenResponse r, string method, string grant) =>
+        JudgeClientAuthMethod(r, method, grant).ObservedAnswer(r, "200", "(none: tokens issued)");
+
+    private static CheckResult JudgeClientAuthMethod(TokenResponse r, string method, string grant)
     {
         if (r.Exchange.TransportError is not null) return ClientAuthMethod.NotApplicable($"no response: {r.Exchange.TransportError}");
         if (r.IsSuccess && r.Exchange.StatusCode == 200) return ClientAuthMethod.Pass($"{grant} with {method}: HTTP 200 with an access token");
@@ -96,7 +99,9 @@ public static partial class TokenEndpointChecks
 
     // ---- client authentication failures --------------------------------------------------------------------
 
-    public static CheckResult EvaluateInvalidClient(TokenResponse r)
+    public static CheckResult EvaluateInvalidClient(TokenResponse r) => JudgeInvalidClient(r).ObservedAnswer(r, "400 or 401", "invalid_client");
+
+    private static CheckResult JudgeInvalidClient(TokenResponse r)
     {
         if (r.Exchange.TransportError is not null) return InvalidClient.NotApplicable($"no response: {r.Exchange.TransportError}");
         if (r.IsSuccess) return InvalidClient.Violation($"tokens were issued although client authentication failed ({r.Describe()})");
@@ -108,6 +113,14 @@ public static partial class TokenEndpointChecks
     }
 
     public static CheckResult EvaluateInvalidClientBasic(TokenResponse r)
+    {
+        var result = JudgeInvalidClientBasic(r).ObservedAnswer(r, "401", "invalid_client");
+        if (r.Exchange.StatusCode == 401 && result.Verdict != Verdict.Inconclusive)
+            result = result.Observed("WWW-Authenticate", "a Basic challenge", r.Exchange.Header("WWW-Authenticate") is { } c ? Redactor.Redact(c) : null);
+        return result;
+    }
+
+    private static CheckResult JudgeInvalidClientBasic(TokenResponse r)
     {
         if (r.Exchange.TransportError is not null) return InvalidClientBasic.NotApplicable($"no response: {r.Exchange.TransportError}");
         if (r.IsSuccess) return InvalidClientBasic.Violation($"tokens were issued although HTTP Basic client authentication failed ({r.Describe()})");
@@ -128,6 +141,16 @@ public static partial class TokenEndpointChecks
     // ---- error format --------------------------------------------------------------------------------------
 
     public static CheckResult EvaluateErrorResponse(TokenResponse r)
+    {
+        var result = JudgeErrorResponse(r);
+        if (r.Exchange.TransportError is not null || r.IsSuccess) return result;
+        var code = r.Body.Get("error");
+        return result.Observed("HTTP status", code is { ValueKind: JsonValueKind.String } c && c.GetString() == "invalid_client" ? "400 or 401" : "400", Observe.StatusOf(r.Exchange))
+            .Observed("Content-Type", "application/json", r.Exchange.ContentType)
+            .Observed("error", "an ASCII error code (string)", Observe.Json(code));
+    }
+
+    private static CheckResult JudgeErrorResponse(TokenResponse r)
     {
         var x = r.Exchange;
         if (x.TransportError is not null) return ErrorResponse.NotApplicable($"no response: {x.TransportError}");
@@ -156,7 +179,10 @@ public static partial class TokenEndpointChecks
     // ---- expected error codes ------------------------------------------------------------------------------
 
     /// <summary>The request had to be refused with one of <paramref name="expected"/>.</summary>
-    public static CheckResult EvaluateRefused(CheckDefinition check, TokenResponse r, string what, params string[] expected)
+    public static CheckResult EvaluateRefused(CheckDefinition check, TokenResponse r, string what, params string[] expected) =>
+        JudgeRefused(check, r, what, expected).ObservedAnswer(r, null, string.Join(" or ", expected));
+
+    private static CheckResult JudgeRefused(CheckDefinition check, TokenResponse r, string what, string[] expected)
     {
         if (r.Exchange.TransportError is not null) return check.NotApplicable($"no response: {r.Exchange.TransportError}");
         var wanted = string.Join(" or ", expected.Select(e => $"'{e}'"));
@@ -202,7 +228,10 @@ public static partial class TokenEndpointChecks
     public static CheckResult EvaluateMissingGrantType(TokenResponse r) =>
         EvaluateRefused(MissingGrantType, r, "a request without grant_type", "invalid_request");
 
-    public static CheckResult EvaluatePostOnly(TokenResponse r)
+    public static CheckResult EvaluatePostOnly(TokenResponse r) =>
+        JudgePostOnly(r).ObservedAnswer(r, null, null).Observed("access token issued", "no", r.AccessToken is null ? "no" : "yes");
+
+    private static CheckResult JudgePostOnly(TokenResponse r)
     {
         if (r.Exchange.TransportError is not null) return PostOnly.NotApplicable($"no response: {r.Exchange.TransportError}");
         if (r.AccessToken is not null)
@@ -213,6 +242,25 @@ public static partial class TokenEndpointChecks
     // ---- revocation after code reuse -----------------------------------------------------------------------
 
     public static CheckResult EvaluateCodeReuseRevokes(TokenResponse second, TokenProbe probe)
+    {
+        var result = JudgeCodeReuseRevokes(second, probe);
+        if (second.Exchange.TransportError is not null || second.IsSuccess || probe.Exchange.TransportError is not null) return result;
+        var expected = probe.Method switch
+        {
+            TokenProbeMethod.Introspection => "active false",
+            TokenProbeMethod.UserInfo => "401 or 403",
+            _ => "invalid_grant",
+        };
+        var actual = probe.Method switch
+        {
+            TokenProbeMethod.Introspection => Observe.Json(JsonBody.From(probe.Exchange).Get("active")) is { } a ? $"active {a}" : $"HTTP {probe.Exchange.StatusCode} without active",
+            TokenProbeMethod.UserInfo => Observe.StatusOf(probe.Exchange),
+            _ => new TokenResponse(probe.Exchange, JsonBody.From(probe.Exchange)) is var t && t.IsSuccess ? "tokens issued" : t.Error ?? $"HTTP {probe.Exchange.StatusCode}",
+        };
+        return result.Observed($"{probe.Token} via {probe.Method.ToString().ToLowerInvariant()}", expected, actual);
+    }
+
+    private static CheckResult JudgeCodeReuseRevokes(TokenResponse second, TokenProbe probe)
     {
         if (second.Exchange.TransportError is not null || second.IsSuccess)
             return CodeReuseRevokes.NotApplicable($"the second redemption was not refused ({second.Describe()}); see token.code-single-use");

@@ -41,7 +41,11 @@ public static class UserInfoChecks
             Note = "Provider documentation (profile users[].claims), not an OIDC Core requirement: a regression check of the provider's own mapping, which may deviate from the standard (that is judged by userinfo.scope-claims and userinfo.standard-claim-types)",
         };
 
-    public static CheckResult EvaluateGetBearer(HttpExchange exchange)
+    public static CheckResult EvaluateGetBearer(HttpExchange exchange) =>
+        JudgeGetBearer(exchange).Observed("HTTP status", "200", Observe.StatusOf(exchange))
+            .Observed("Content-Type", "application/json", exchange.TransportError is null ? exchange.ContentType : null);
+
+    private static CheckResult JudgeGetBearer(HttpExchange exchange)
     {
         var body = JsonBody.From(exchange);
         if (exchange.TransportError is not null) return GetBearer.Violation($"no response: {exchange.TransportError}");
@@ -57,13 +61,13 @@ public static class UserInfoChecks
     {
         if (!userinfo.IsObject) return SubMatches.NotApplicable($"no UserInfo JSON ({userinfo.Problem})");
         if (idTokenSub is null) return SubMatches.NotApplicable("no ID token sub to compare with");
-        return userinfo.Get("sub") switch
+        return (userinfo.Get("sub") switch
         {
             null => SubMatches.Violation("sub is missing from the UserInfo response"),
             { ValueKind: JsonValueKind.String } s => SubMatches.Require(s.GetString() == idTokenSub,
                 $"UserInfo sub '{s.GetString()}' differs from the ID token's '{idTokenSub}'"),
             var v => SubMatches.Violation($"sub is a JSON {JsonCompare.TypeName(v.Value)}, not a string"),
-        };
+        }).Observed("sub", idTokenSub, Observe.Json(userinfo.Get("sub")));
     }
 
     /// <param name="scope">The standard scope judged (one execution per scope).</param>
@@ -95,8 +99,12 @@ public static class UserInfoChecks
         if (expected is null || expected.Count == 0) return def.NotApplicable($"the profile documents no claims for scope {scope}").WithCase(scope);
         if (!userinfo.IsObject) return def.NotApplicable($"no UserInfo JSON ({userinfo.Problem})").WithCase(scope);
         var problems = new List<string>();
+        var observed = new List<Observation>();
         foreach (var (claim, want) in expected)
         {
+            // Each documented claim as expected/actual: the profile's values are the test user's, not secrets.
+            observed.Add(new Observation(claim, want.ValueKind == JsonValueKind.Null ? Observation.Absent : JsonCompare.Short(want),
+                userinfo.Get(claim) is { } have ? JsonCompare.Short(have) : null));
             if (want.ValueKind == JsonValueKind.Null)
             {
                 // declared null: the user has no such attribute, so the documented mapping returns nothing for it
@@ -110,6 +118,6 @@ public static class UserInfoChecks
                 problems.Add($"{claim} is {JsonCompare.Short(got)}, expected {JsonCompare.Short(want)}");
         }
         return def.Require(problems.Count == 0, $"scope {scope}, against the documented mapping: " + string.Join("; ", problems),
-            $"scope {scope}: {expected.Count} claim(s) as documented in the profile (a regression check, not a spec verdict)").WithCase(scope);
+            $"scope {scope}: {expected.Count} claim(s) as documented in the profile (a regression check, not a spec verdict)").WithCase(scope).Observed([.. observed]);
     }
 }

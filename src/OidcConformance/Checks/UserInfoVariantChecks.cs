@@ -95,6 +95,20 @@ public static class UserInfoVariantChecks
 
     private static CheckResult EvaluateClaimsResponse(CheckDefinition def, HttpExchange exchange, string? expectedSub, string how)
     {
+        var result = JudgeClaimsResponse(def, exchange, expectedSub, how).Observed("HTTP status", "200", Observe.StatusOf(exchange));
+        return expectedSub is not null && exchange.StatusCode == 200 ? result.Observed("sub", expectedSub, JsonBody.From(exchange).String("sub")) : result;
+    }
+
+    /// <summary>A UserInfo refusal as observations: its status, the Bearer challenge's error attribute, and error information in the body.</summary>
+    private static CheckResult ObservedRefusal(this CheckResult result, HttpExchange exchange, string expectedStatus, string? expectedChallengeError, string? expectedBodyError) =>
+        exchange.TransportError is not null ? result
+        : result.Observed("HTTP status", expectedStatus, Observe.StatusOf(exchange))
+            .Observed("Bearer challenge", "present", Bearer(exchange) is null ? null : "present")
+            .Observed("challenge error", expectedChallengeError, Bearer(exchange)?.Parameters.GetValueOrDefault("error"))
+            .Observed("body error", expectedBodyError, ErrorInformation(JsonBody.From(exchange)));
+
+    private static CheckResult JudgeClaimsResponse(CheckDefinition def, HttpExchange exchange, string? expectedSub, string how)
+    {
         if (exchange.TransportError is not null) return def.Violation($"{how}: no response: {exchange.TransportError}");
         var body = JsonBody.From(exchange);
         if (exchange.StatusCode != 200)
@@ -174,7 +188,10 @@ public static class UserInfoVariantChecks
     private static string Describe(HttpExchange e) =>
         $"{e.Summary}" + (e.Header("WWW-Authenticate") is { } w ? $", WWW-Authenticate: {Redactor.Redact(w)}" : ", no WWW-Authenticate header");
 
-    public static CheckResult EvaluateNoTokenChallenge(HttpExchange exchange)
+    public static CheckResult EvaluateNoTokenChallenge(HttpExchange exchange) =>
+        JudgeNoTokenChallenge(exchange).ObservedRefusal(exchange, "401 (or 400)", null, null);
+
+    private static CheckResult JudgeNoTokenChallenge(HttpExchange exchange)
     {
         if (exchange.TransportError is not null) return NoTokenChallenge.NotApplicable($"no response: {exchange.TransportError}");
         if (exchange.IsSuccess) return NoTokenChallenge.Violation($"{exchange.Summary}: a request without an access token was answered with success");
@@ -191,7 +208,10 @@ public static class UserInfoVariantChecks
     /// information", wherever it puts it: in the Bearer challenge or in the body (issue #11 class 6: before, an error code in
     /// the body of an answer without a Bearer challenge, or in a 2xx body, was Inconclusive and hid the violation).
     /// </summary>
-    public static CheckResult EvaluateNoTokenNoErrorCode(HttpExchange exchange)
+    public static CheckResult EvaluateNoTokenNoErrorCode(HttpExchange exchange) =>
+        JudgeNoTokenNoErrorCode(exchange).ObservedRefusal(exchange, "401", Observation.Absent, Observation.Absent);
+
+    private static CheckResult JudgeNoTokenNoErrorCode(HttpExchange exchange)
     {
         if (exchange.TransportError is not null) return NoTokenNoErrorCode.NotApplicable($"no response: {exchange.TransportError}");
         var challengeError = Bearer(exchange)?.Parameters.GetValueOrDefault("error");
@@ -220,7 +240,10 @@ public static class UserInfoVariantChecks
         return null;
     }
 
-    public static CheckResult EvaluateInvalidTokenChallenge(HttpExchange exchange, string tokenCase)
+    public static CheckResult EvaluateInvalidTokenChallenge(HttpExchange exchange, string tokenCase) =>
+        JudgeInvalidTokenChallenge(exchange, tokenCase).ObservedRefusal(exchange, "401", null, null);
+
+    private static CheckResult JudgeInvalidTokenChallenge(HttpExchange exchange, string tokenCase)
     {
         if (exchange.TransportError is not null) return InvalidTokenChallenge.NotApplicable($"no response: {exchange.TransportError}").WithCase(tokenCase);
         if (exchange.IsSuccess)
@@ -231,7 +254,10 @@ public static class UserInfoVariantChecks
             $"{Describe(exchange)}: RFC 6750 §3 requires a WWW-Authenticate Bearer-scheme challenge", $"{exchange.StatusCode} with a Bearer-scheme challenge").WithCase(tokenCase);
     }
 
-    public static CheckResult EvaluateInvalidTokenErrorCode(HttpExchange exchange, string tokenCase)
+    public static CheckResult EvaluateInvalidTokenErrorCode(HttpExchange exchange, string tokenCase) =>
+        JudgeInvalidTokenErrorCode(exchange, tokenCase).ObservedRefusal(exchange, "401", "invalid_token", null);
+
+    private static CheckResult JudgeInvalidTokenErrorCode(HttpExchange exchange, string tokenCase)
     {
         if (exchange.TransportError is not null) return InvalidTokenErrorCode.NotApplicable($"no response: {exchange.TransportError}").WithCase(tokenCase);
         // A 2xx that says "error" is an error answered with success: judged here, not hidden as "the token was accepted".

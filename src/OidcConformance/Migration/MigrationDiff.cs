@@ -11,6 +11,20 @@ namespace OidcConformance.Migration;
 public sealed record VerdictChange(string Check, string? Case, string Title, string Level, string? A, string? B, string? AReason, string? BReason)
 {
     public string Key => Baseline.Key(Check, Case);
+    /// <summary>The values each side's verdict rested on, side by side (report.json "observations").</summary>
+    public IReadOnlyList<ValueChange> Values { get; init; } = [];
+}
+
+/// <summary>One observed value of a check execution on both sides: what, what was expected (on B, or A), and the actual values (null: absent or not recorded).</summary>
+public sealed record ValueChange(string What, string? ExpectedA, string? ExpectedB, string? A, string? B)
+{
+    public string? Expected => ExpectedB ?? ExpectedA;
+}
+
+/// <summary>A check execution with the same verdict on both sides whose observed values differ (e.g. another error code).</summary>
+public sealed record ObservedValueChange(string Check, string? Case, string Title, string Verdict, IReadOnlyList<ValueChange> Values)
+{
+    public string Key => Baseline.Key(Check, Case);
 }
 
 /// <summary>A behaviour fact that differs: its path in report.json "facts" and the two values (null: absent on that side).</summary>
@@ -55,6 +69,8 @@ public sealed class MigrationDiff
     public required IReadOnlyList<ErrorChange> ErrorChanges { get; init; }
     /// <summary>Relying-party interop cells (report.json "interop") whose status differs between the runs; an Error is no status and is not compared.</summary>
     public IReadOnlyList<InteropChange> InteropChanges { get; init; } = [];
+    /// <summary>Executions with the same verdict on both runs but different observed values (report.json "observations").</summary>
+    public IReadOnlyList<ObservedValueChange> ValueChanges { get; init; } = [];
 
     public string NameA => $"{A.Provider} {A.Version}";
     public string NameB => $"{B.Provider} {B.Version}";
@@ -71,8 +87,10 @@ public sealed class MigrationDiff
             .Select(x =>
             {
                 var any = x.ra ?? x.rb!;
-                return new VerdictChange(any.Id, any.Case, any.Title, any.Level, x.ra?.Verdict, x.rb?.Verdict, x.ra?.Reason, x.rb?.Reason);
+                return new VerdictChange(any.Id, any.Case, any.Title, any.Level, x.ra?.Verdict, x.rb?.Verdict, x.ra?.Reason, x.rb?.Reason)
+                    { Values = ValueRows(x.ra, x.rb, onlyDiffering: false) };
             }).ToList();
+        var valueChanges = ValueChangesOf(va, vb);
 
         var fa = Flatten(a.Facts);
         var fb = Flatten(b.Facts);
@@ -87,6 +105,8 @@ public sealed class MigrationDiff
 
         var interop = InteropDiff(a, b);
         var headline = Headline_(a, b, changes, factChanges, errorChanges);
+        if (ValueHeadline(valueChanges, $"{a.Provider} {a.Version}", $"{b.Provider} {b.Version}") is { } valueLine)
+            headline = headline.Count == 1 && headline[0].StartsWith("No difference", StringComparison.Ordinal) ? [valueLine] : [.. headline, valueLine];
         // What an application will notice first: its library's login breaking (or starting to work) on B.
         var (nameA, nameB) = ($"{a.Provider} {a.Version}", $"{b.Provider} {b.Version}");
         var interopLines = interop.Where(c => c.B != "Not reached").OrderBy(c => c.B == "Broken" ? 0 : 1).Select(c => c.Describe(nameA, nameB)).ToList();
@@ -96,9 +116,56 @@ public sealed class MigrationDiff
         if (interopLines.Count > 0 && headline.Count == 1 && headline[0].StartsWith("No difference", StringComparison.Ordinal)) headline = [];
         return new MigrationDiff
         {
-            A = a, B = b, VerdictChanges = changes, FactChanges = factChanges, ErrorChanges = errorChanges, InteropChanges = interop,
+            A = a, B = b, VerdictChanges = changes, FactChanges = factChanges, ErrorChanges = errorChanges, InteropChanges = interop, ValueChanges = valueChanges,
             Headline = [.. interopLines, .. headline],
         };
+    }
+
+    /// <summary>Executions with one verdict on both sides (no Error) whose observed values differ.</summary>
+    private static List<ObservedValueChange> ValueChangesOf(Dictionary<string, ReportedResult> va, Dictionary<string, ReportedResult> vb) =>
+        va.Keys.Intersect(vb.Keys).Order(StringComparer.Ordinal)
+            .Select(k => (ra: va[k], rb: vb[k]))
+            .Where(x => x.ra.Verdict == x.rb.Verdict && x.ra.Verdict != nameof(Verdict.Error))
+            .Select(x => new ObservedValueChange(x.ra.Id, x.ra.Case, x.ra.Title, x.ra.Verdict, ValueRows(x.ra, x.rb, onlyDiffering: true)))
+            .Where(c => c.Values.Count > 0).ToList();
+
+    /// <summary>
+    /// The observed values of one execution on both sides, paired by what was observed (the n-th "error" with the n-th).
+    /// A value differs when the actual values differ, unless each side got exactly what it expected there (the issuer
+    /// or the nonce of each run: different values, same behaviour).
+    /// </summary>
+    public static IReadOnlyList<ValueChange> ValueRows(ReportedResult? a, ReportedResult? b, bool onlyDiffering)
+    {
+        static List<(string Key, OidcConformance.Checks.Observation O)> Keyed(ReportedResult? r) =>
+            (r?.Observations ?? []).GroupBy(o => o.What).SelectMany(g => g.Select((o, i) => (i == 0 ? g.Key : $"{g.Key}#{i + 1}", o))).ToList();
+        var (ka, kb) = (Keyed(a), Keyed(b));
+        var keys = ka.Select(x => x.Key).Concat(kb.Select(x => x.Key)).Distinct().ToList();
+        var rows = new List<ValueChange>();
+        foreach (var key in keys)
+        {
+            var oa = ka.FirstOrDefault(x => x.Key == key).O;
+            var ob = kb.FirstOrDefault(x => x.Key == key).O;
+            var row = new ValueChange((oa ?? ob)!.What, oa?.Expected, ob?.Expected, oa?.Actual, ob?.Actual);
+            if (onlyDiffering && !Differs(oa, ob)) continue;
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    private static bool Differs(OidcConformance.Checks.Observation? a, OidcConformance.Checks.Observation? b)
+    {
+        if (a is null || b is null) return true;
+        if (a.Actual == b.Actual) return false;
+        var bothAsExpected = a.Expected is not null && b.Expected is not null && a.Actual == a.Expected && b.Actual == b.Expected;
+        return !bothAsExpected;
+    }
+
+    private static string? ValueHeadline(IReadOnlyList<ObservedValueChange> changes, string nameA, string nameB)
+    {
+        if (changes.Count == 0) return null;
+        static string Row(ValueChange v) => $"{v.What} {v.A ?? "(absent)"} → {v.B ?? "(absent)"}";
+        return $"**{changes.Count} executions have the same verdict on {nameA} and {nameB} but other observed values**, e.g. " +
+               string.Join("; ", changes.Take(4).Select(c => $"`{c.Key}`: {string.Join(", ", c.Values.Take(3).Select(Row))}")) + ".";
     }
 
     private static List<InteropChange> InteropDiff(ReportFile a, ReportFile b)
@@ -279,6 +346,7 @@ public sealed class MigrationDiff
                 sb.AppendLine($"| `{Cell(v.Key)}`<br>{Cell(v.Title)} | {v.Level} | {v.A ?? "(not run)"} | {v.B ?? "(not run)"} | {Cell(Clip(v.BReason ?? v.AReason ?? ""))} |");
             sb.AppendLine();
         }
+        AppendValueSection(sb);
         sb.AppendLine($"## Behaviour that changed ({FactChanges.Count} facts)");
         sb.AppendLine();
         sb.AppendLine("Recorded from the runs' back-channel exchanges (report.json `facts`), also where both pass.");
@@ -306,6 +374,33 @@ public sealed class MigrationDiff
         return sb.ToString();
     }
 
+    /// <summary>
+    /// "Observed values": for every verdict change and every execution whose values changed under the same verdict,
+    /// the expected and actual values of both runs side by side (report.json "observations").
+    /// </summary>
+    private void AppendValueSection(StringBuilder sb)
+    {
+        var rows = VerdictChanges.Where(v => v.Values.Count > 0).Select(v => (v.Key, Verdicts: $"{v.A ?? "(not run)"} → {v.B ?? "(not run)"}", v.Values))
+            .Concat(ValueChanges.Select(c => (c.Key, Verdicts: $"{c.Verdict} (both)", c.Values))).ToList();
+        sb.AppendLine($"## Observed values ({rows.Count} executions)");
+        sb.AppendLine();
+        sb.AppendLine("The values the verdicts rest on, for every verdict change and where the verdict is the same but the values differ.");
+        sb.AppendLine();
+        if (rows.Count == 0) return;
+        sb.AppendLine($"| Check | Verdict | Value | Expected | {Cell(NameA)} | {Cell(NameB)} |");
+        sb.AppendLine("|---|---|---|---|---|---|");
+        foreach (var (key, verdicts, values) in rows)
+            foreach (var v in values)
+            {
+                var expected = v.ExpectedA == v.ExpectedB || v.ExpectedA is null || v.ExpectedB is null ? v.Expected ?? "" : $"{v.ExpectedA} (A) / {v.ExpectedB} (B)";
+                sb.AppendLine($"| `{Cell(key)}` | {verdicts} | {Cell(v.What)} | {Cell(Clip(expected))} | {Cell(Clip(v.A ?? "(absent)"))} | {Cell(Clip(v.B ?? "(absent)"))} |");
+            }
+        sb.AppendLine();
+    }
+
+    private static object ValuesJson(IReadOnlyList<ValueChange> values) =>
+        values.Select(v => new { what = v.What, expectedA = v.ExpectedA, expectedB = v.ExpectedB, a = v.A, b = v.B });
+
     public string ToJson()
     {
         var doc = new
@@ -314,7 +409,8 @@ public sealed class MigrationDiff
             a = new { provider = A.Provider, version = A.Version, report = Reporting.RunReport.DisplayPath(A.Path) },
             b = new { provider = B.Provider, version = B.Version, report = Reporting.RunReport.DisplayPath(B.Path) },
             headline = Headline,
-            verdictChanges = VerdictChanges.Select(v => new { check = v.Check, @case = v.Case, title = v.Title, level = v.Level, a = v.A, b = v.B, aReason = v.AReason, bReason = v.BReason }),
+            verdictChanges = VerdictChanges.Select(v => new { check = v.Check, @case = v.Case, title = v.Title, level = v.Level, a = v.A, b = v.B, aReason = v.AReason, bReason = v.BReason, values = ValuesJson(v.Values) }),
+            valueChanges = ValueChanges.Select(c => new { check = c.Check, @case = c.Case, title = c.Title, verdict = c.Verdict, values = ValuesJson(c.Values) }),
             factChanges = FactChanges.Select(f => new { path = f.Path, a = f.A, b = f.B }),
             interopChanges = InteropChanges.Select(c => new { library = c.Library, step = c.Step, a = c.A, b = c.B, aDetail = c.ADetail, bDetail = c.BDetail }),
             errorChanges = ErrorChanges.Select(e => new { check = e.Check, @case = e.Case, purpose = e.Purpose, request = e.Request, a = e.A, b = e.B }),

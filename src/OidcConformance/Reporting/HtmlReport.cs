@@ -23,6 +23,7 @@ public static class HtmlReport
             .Passed{background:#dafbe1;color:#116329}.Failed{background:#ffebe9;color:#a40e26}.Warning{background:#fff8c5;color:#7d4e00}
             .Inconclusive{background:#eaeef2;color:#424a53}.Error{background:#8250df;color:#fff}
             .st{font-size:12px;color:#57606a}.st.bad{color:#a40e26;font-weight:600}.st.ok{color:#116329}
+            table.obs{width:auto;font-size:12px;margin:4px 0}table.obs td,table.obs th{padding:1px 6px}
             details{margin:6px 0 12px}summary{cursor:pointer}
             pre{background:#f6f8fa;border:1px solid #d0d7de;padding:8px;overflow-x:auto;white-space:pre-wrap;word-break:break-all;font-size:12px;max-height:480px;overflow-y:auto}
             .banner{padding:8px 12px;border-radius:6px;margin:8px 0}.banner.ok{background:#dafbe1}.banner.bad{background:#ffebe9}.banner.info{background:#ddf4ff}
@@ -68,15 +69,18 @@ public static class HtmlReport
             {
                 var r = e.Result;
                 sb.Append($"<tr><td><code>{E(r.Check.Id)}</code>{(r.Case is null ? "" : $" [{E(r.Case)}]")}<br>{E(r.Check.Title)}</td><td>{E(r.Check.Area)}</td><td>{RunReport.Level(r.Check)}</td><td>{SpecLinks.Html(r.Check)}</td><td>{E(r.Reason)}");
+                if (r.Verdict != Verdict.Passed) sb.Append(ObservationsTable(r));
                 if (ReportView.Status(e) is { } s)
                 {
                     var cls = e.Baseline?.Status is BaselineStatus.Regressed or BaselineStatus.Improved ? "bad" : "ok";
                     var why = e.Baseline?.Entry?.Reason ?? r.KnownDeviation;
                     sb.Append($"<br><span class=\"st {cls}\">{E(s)}{(why is null ? "" : ": " + E(why))}</span>");
                 }
-                if (r.Evidence.Count > 0 || e.Attachments.Count > 0)
+                var observedInEvidence = r.Verdict == Verdict.Passed && r.Observations.Count > 0;
+                if (r.Evidence.Count > 0 || e.Attachments.Count > 0 || observedInEvidence)
                 {
                     sb.Append($"<details{(ReportView.Noteworthy(e) ? " open" : "")}><summary>evidence ({r.Evidence.Count})</summary>");
+                    if (observedInEvidence) sb.Append(ObservationsTable(r));
                     foreach (var ev in r.Evidence) sb.Append($"<div><b>{E(ev.Label)}</b></div><pre>{E(ev.Content)}</pre>");
                     if (e.Attachments.Count > 0) sb.Append($"<div class=\"st\">failure bundle: {string.Join(", ", e.Attachments.Select(a => $"<a href=\"{E(a)}\">{E(a)}</a>"))}</div>");
                     sb.Append("</details>");
@@ -100,6 +104,16 @@ public static class HtmlReport
             foreach (var x in Enum.GetValues<Verdict>()) sb.Append($"<td class=\"n\">{list.Count(r => r.Result.Verdict == x)}</td>");
             sb.Append("</tr>");
         }
+    }
+
+    /// <summary>The values the verdict rests on as a compact expected/actual table (redacted like the reason).</summary>
+    private static string ObservationsTable(CheckResult r)
+    {
+        if (r.Observations.Count == 0) return "";
+        var t = new StringBuilder("<table class=\"obs\"><tr><th>observed</th><th>expected</th><th>actual</th></tr>");
+        foreach (var o in r.Observations.Select(o => o.Redact()))
+            t.Append($"<tr><td>{E(o.What)}</td><td>{E(o.Expected ?? "")}</td><td>{E(o.Actual ?? Observation.Absent)}</td></tr>");
+        return t.Append("</table>").ToString();
     }
 
     private static string E(string s) => System.Net.WebUtility.HtmlEncode(s);

@@ -66,7 +66,7 @@ public static class MarkdownReport
             {
                 var r = e.Result;
                 var why = e.Baseline?.Entry?.Reason ?? r.KnownDeviation;
-                sb.AppendLine($"| `{r.Check.Id}`{(r.Case is null ? "" : $" [{Cell(r.Case)}]")}<br>{Cell(r.Check.Title)} | {RunReport.Level(r.Check)} | {SpecLinks.Markdown(r.Check, Cell)} | {Cell(r.Reason)} | " +
+                sb.AppendLine($"| `{r.Check.Id}`{(r.Case is null ? "" : $" [{Cell(r.Case)}]")}<br>{Cell(r.Check.Title)} | {RunReport.Level(r.Check)} | {SpecLinks.Markdown(r.Check, Cell)} | {Cell(r.Reason)}{ObservationsLine(r)} | " +
                               $"{Cell(ReportView.Status(e) ?? "")}{(why is null || ReportView.Status(e) is null ? "" : $"<br>*{Cell(why)}*")} |");
             }
             sb.AppendLine();
@@ -107,6 +107,10 @@ public static class MarkdownReport
         }
         return sb.ToString();
     }
+
+    /// <summary>The values the verdict rests on, one compact line under the reason ("error: expected invalid_grant, actual invalid_request").</summary>
+    private static string ObservationsLine(CheckResult r) =>
+        r.Observations.Count == 0 ? "" : "<br>" + Cell(string.Join(" · ", r.Observations.Select(o => o.Redact().Describe())));
 
     private static string Rel(string? path) => RunReport.DisplayPath(path) ?? "";
     private static string Html(string s) => System.Net.WebUtility.HtmlEncode(s);

@@ -7,6 +7,16 @@ public sealed record ReportedResult(string Id, string? Case, string Title, strin
     string Reason, string? KnownDeviation, string? BaselineStatus)
 {
     public string Key => Case is null ? Id : $"{Id} [{Case}]";
+
+    /// <summary>The values the verdict rested on (report.json "observations"; empty for older reports and checks that record none).</summary>
+    public IReadOnlyList<OidcConformance.Checks.Observation> Observations { get; init; } = [];
+
+    internal static IReadOnlyList<OidcConformance.Checks.Observation> ReadObservations(JsonNode? node)
+    {
+        string? N(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        return (node as JsonArray ?? []).OfType<JsonObject>()
+            .Select(o => new OidcConformance.Checks.Observation(N(o["what"]) ?? "", N(o["expected"]), N(o["actual"]))).ToList();
+    }
 }
 
 /// <summary>A report.json read back (for the baseline update and the migration diff); accepts schema 1 files with or without the later additions.</summary>
@@ -47,7 +57,7 @@ public sealed class ReportFile
         var provider = root["provider"] as JsonObject;
         var results = (root["results"] as JsonArray ?? []).OfType<JsonObject>().Select(r => new ReportedResult(
             S(r["id"]), N(r["case"]), S(r["title"]), S(r["area"]), S(r["spec"]), S(r["level"]), S(r["verdict"]), S(r["reason"]),
-            N(r["knownDeviation"]), N((r["baseline"] as JsonObject)?["status"]))).ToList();
+            N(r["knownDeviation"]), N((r["baseline"] as JsonObject)?["status"])) { Observations = ReportedResult.ReadObservations(r["observations"]) }).ToList();
         return new ReportFile
         {
             Path = System.IO.Path.GetFullPath(path), Provider = S(provider?["name"]), Version = S(provider?["version"]), Issuer = S(provider?["issuer"]),

@@ -184,6 +184,7 @@ public sealed class RunReport
             verdict = e.Result.Verdict.ToString(), @case = e.Result.Case, reason = Redactor.Redact(e.Result.Reason),
             durationMs = (long)e.Result.Duration.TotalMilliseconds,
             knownDeviation = e.Result.KnownDeviation is null ? null : Redactor.Redact(e.Result.KnownDeviation),
+            observations = ObservationsJson(e.Result),
             baseline = e.Baseline is null ? null : new
             {
                 status = e.Baseline.StatusText, expected = e.Baseline.Expected.ToString(),
@@ -192,6 +193,10 @@ public sealed class RunReport
             evidence = e.Result.Evidence.Count == 0 ? null : e.Result.Evidence.Select(x => new { label = x.Label, content = Redactor.Redact(x.Content) }),
             attachments = e.Attachments.Count == 0 ? null : e.Attachments,
         };
+
+    /// <summary>The values the verdict rests on, redacted like the reason; absent when the check recorded none.</summary>
+    private static object? ObservationsJson(CheckResult r) =>
+        r.Observations.Count == 0 ? null : r.Observations.Select(o => o.Redact()).Select(o => new { what = o.What, expected = o.Expected, actual = o.Actual });
 
     private void WriteJson(bool complete)
     {
