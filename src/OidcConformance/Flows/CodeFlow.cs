@@ -47,9 +47,7 @@ public static class CodeFlow
         Action<AuthorizationPipeline>? authorizationSteps = null, Action<TokenPipeline>? tokenSteps = null)
     {
         var endpoint = await run.EndpointAsync("authorization_endpoint");
-        var pipeline = AuthorizationPipeline.Standard(client, run.RedirectUri(client), responseType);
-        if (pkce || client.PkceRequired) pipeline.WithPkce();
-        authorizationSteps?.Invoke(pipeline);
+        var pipeline = AuthorizationSteps(client, run.RedirectUri(client), responseType, pkce, authorizationSteps);
         var request = pipeline.Build(endpoint);
         customize?.Invoke(request);
         userAgent ??= await run.NewUserAgentAsync();
@@ -63,8 +61,7 @@ public static class CodeFlow
 
         // The exchange's pipeline is built also when no code came back, so that the result names a token-side mutation either way.
         var code = outcome.Response?.Code;
-        var exchange = TokenPipeline.AuthorizationCode(client, code ?? "", request.RedirectUri!, request.CodeVerifier, authentication);
-        tokenSteps?.Invoke(exchange);
+        var exchange = ExchangeSteps(client, code ?? "", request, authentication, tokenSteps);
         TokenRequest? tokenRequest = null;
         TokenResponse? token = null;
         if (code is not null)
@@ -75,6 +72,25 @@ public static class CodeFlow
         }
         var mutated = string.Join("; ", new[] { pipeline.MutatedStep, exchange.MutatedStep }.OfType<string>());
         return new CodeFlowResult(client, user, request, outcome, tokenRequest, token, userAgent) { MutatedStep = mutated.Length == 0 ? null : mutated };
+    }
+
+    /// <summary>The authorization request's pipeline: the standard steps, PKCE when asked or the client requires it, then the case's changes.</summary>
+    public static AuthorizationPipeline AuthorizationSteps(ClientProfile client, string redirectUri, string responseType, bool pkce,
+        Action<AuthorizationPipeline>? change)
+    {
+        var pipeline = AuthorizationPipeline.Standard(client, redirectUri, responseType);
+        if (pkce || client.PkceRequired) pipeline.WithPkce();
+        change?.Invoke(pipeline);
+        return pipeline;
+    }
+
+    /// <summary>The code exchange's pipeline for <paramref name="request"/> (its redirect_uri and PKCE verifier), then the case's changes.</summary>
+    public static TokenPipeline ExchangeSteps(ClientProfile client, string code, AuthorizationRequest request, ClientAuthentication? authentication,
+        Action<TokenPipeline>? change)
+    {
+        var pipeline = TokenPipeline.AuthorizationCode(client, code, request.RedirectUri!, request.CodeVerifier, authentication);
+        change?.Invoke(pipeline);
+        return pipeline;
     }
 
     /// <summary>The run's reference login: confidential client, primary user, client_secret_basic where registered.</summary>

@@ -24,8 +24,8 @@ public sealed class TokenPipeline : RequestPipeline<TokenRequest, TokenPipeline>
     public static TokenPipeline Refresh(ClientProfile client, string refreshToken, string? scope = null, ClientAuthentication? method = null) =>
         For(client, method).Add(new GrantTypeStep("refresh_token")).Add(new RefreshTokenStep(refreshToken)).Add(new TokenScopeStep(scope));
 
-    public static TokenPipeline ClientCredentials(ClientProfile client, string? scope) =>
-        For(client).Add(new GrantTypeStep("client_credentials")).Add(new TokenScopeStep(scope));
+    public static TokenPipeline ClientCredentials(ClientProfile client, string? scope, ClientAuthentication? method = null) =>
+        For(client, method).Add(new GrantTypeStep("client_credentials")).Add(new TokenScopeStep(scope));
 
     public static TokenPipeline Password(ClientProfile client, TestUser user, string? scope) =>
         For(client).Add(new GrantTypeStep("password")).Add(new ResourceOwnerCredentialsStep(user.Username, user.Password)).Add(new TokenScopeStep(scope));
