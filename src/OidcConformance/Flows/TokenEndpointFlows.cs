@@ -92,8 +92,9 @@ public static class TokenEndpointFlows
         public static void UnknownCode(TokenPipeline p) =>
             p.Replace<AuthorizationCodeStep>(new AuthorizationCodeStep(Protocol.Random.Token(32)), "a code the provider never issued");
 
+        // Set over the built request (grant_type goes last), as before the pipeline.
         public static void UnknownGrantType(TokenPipeline p) =>
-            p.Replace<GrantTypeStep>(new GrantTypeStep(UnknownGrantTypeValue), "a grant type no specification defines");
+            p.Then<GrantTypeStep>(new GrantTypeStep(UnknownGrantTypeValue), "a grant type no specification defines");
 
         public static void UnregisteredGrantType(TokenPipeline p, ClientProfile client) =>
             p.Replace<ClientAuthenticationStep>(new ClientAuthenticationStep(client, ClientAuthenticationNames.Preferred(client)),

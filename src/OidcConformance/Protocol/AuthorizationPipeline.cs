@@ -76,3 +76,10 @@ public sealed class PkceChallengeStep(string method = "S256", string? verifier =
         request.Set("code_challenge", method == "plain" ? request.CodeVerifier : Pkce.S256(request.CodeVerifier)).Set("code_challenge_method", method);
     }
 }
+
+/// <summary>Repeats <paramref name="parameter"/> with the value it already has (duplicate-parameter tests, OAuth 2.0 RFC 6749 §3.1).</summary>
+public sealed class RepeatedParameterStep(string parameter) : RequestStep<AuthorizationRequest>
+{
+    public override string Part => parameter + " repeated";
+    public override void Apply(AuthorizationRequest request) => request.Append(parameter, request.Get(parameter)!);
+}

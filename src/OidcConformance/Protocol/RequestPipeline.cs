@@ -21,7 +21,7 @@ public sealed record StepMutation(string Request, string Step, string Change)
 /// <summary>
 /// An ordered list of named steps that builds a request. The normal flows build their requests through it; a negative
 /// case is the normal pipeline with one step replaced (<see cref="Replace{TStep}"/>), removed (<see cref="Without{TStep}"/>)
-/// or followed by another (<see cref="AddAfter{TStep}"/>), and the pipeline remembers which step it changed
+/// or followed by another (<see cref="AddAfter{TStep}"/> right after it, <see cref="Then{TStep}"/> after the whole request), and the pipeline remembers which step it changed
 /// (<see cref="Mutations"/>), so the verdict can say what was broken instead of the reader diffing requests.
 /// A step is found by the type of the standard step that fills its slot, also after it was replaced.
 /// </summary>
@@ -29,6 +29,7 @@ public abstract class RequestPipeline<TRequest, TSelf> where TSelf : RequestPipe
 {
     private readonly List<(Type Slot, RequestStep<TRequest> Step)> steps = [];
     private readonly List<StepMutation> mutations = [];
+    private readonly List<RequestStep<TRequest>> followers = [];
 
     /// <summary>The request this pipeline builds, as the mutation label names it ("authorization request", "token request").</summary>
     public abstract string RequestName { get; }
@@ -76,10 +77,23 @@ public abstract class RequestPipeline<TRequest, TSelf> where TSelf : RequestPipe
         return (TSelf)this;
     }
 
-    /// <summary>Applies the steps in order to <paramref name="request"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="step"/> after every step of the pipeline, as a change of the <typeparamref name="TStep"/> step:
+    /// the normal request followed by a mutation (a value set over the built one goes last on the wire, a repeated
+    /// parameter follows all others), which is how the flows changed built requests before the pipeline.
+    /// </summary>
+    public TSelf Then<TStep>(RequestStep<TRequest> step, string change) where TStep : RequestStep<TRequest>
+    {
+        mutations.Add(new StepMutation(RequestName, steps[IndexOf<TStep>()].Step.Part, change));
+        followers.Add(step);
+        return (TSelf)this;
+    }
+
+    /// <summary>Applies the steps in order to <paramref name="request"/>, then the mutations that follow them (<see cref="Then{TStep}"/>).</summary>
     protected TRequest Run(TRequest request)
     {
         foreach (var (_, step) in steps) step.Apply(request);
+        foreach (var step in followers) step.Apply(request);
         return request;
     }
 

@@ -161,6 +161,8 @@ public sealed class NegativeCaseStepTests
                 return p;
             },
             _ => Before.For(TokenEndpoint, Client()).Set("grant_type", "client_credentials"));
+        yield return Case(F.UnknownGrantType, () => { var p = CcTarget(); F.Mutations.UnknownGrantType(p); return p; },
+            _ => Before.ClientCredentialsTarget(TokenEndpoint, Cc).Set("grant_type", F.Mutations.UnknownGrantTypeValue));
         yield return Case(F.NoGrantType, () => { var p = CcTarget(); F.Mutations.NoGrantType(p); return p; },
             _ => Before.ClientCredentialsTarget(TokenEndpoint, Cc).Remove("grant_type"));
         yield return Case(F.OtherClientsCode, () =>
@@ -200,21 +202,38 @@ public sealed class NegativeCaseStepTests
         Assert.That(password.Build(TokenEndpoint).Get("password"), Does.StartWith("wrong-"));
     }
 
-    /// <summary>
-    /// The one wire difference the pipeline makes: an unknown grant_type replaces the grant_type step in its place, so
-    /// grant_type comes first as in every other token request; before, the value was set last over the built request.
-    /// Form parameters are unordered (RFC 6749 §3.2, application/x-www-form-urlencoded), so the provider reads the same request.
-    /// </summary>
-    [Test]
-    public void Unknown_grant_type_sends_the_same_parameters_with_grant_type_in_its_place()
+    // ---- authorization endpoint ------------------------------------------------------------------------------------
+
+    /// <summary>Each converted authorization endpoint case: its change, the step it names, and the change the fixture made to the built request before.</summary>
+    public static IEnumerable<TestCaseData> AuthorizationCases()
     {
-        var pipeline = CcTarget();
-        F.Mutations.UnknownGrantType(pipeline);
-        var sent = pipeline.Build(TokenEndpoint);
-        var before = Before.ClientCredentialsTarget(TokenEndpoint, Cc).Set("grant_type", F.Mutations.UnknownGrantTypeValue);
-        Assert.That(pipeline.MutatedStep, Is.EqualTo(F.MutatedSteps[F.UnknownGrantType]));
-        Assert.That(sent.Parameters, Is.EquivalentTo(before.Parameters));
-        Assert.That(sent.Parameters.Select(p => p.Key), Is.EqualTo(new[] { "grant_type", "scope" }));
-        Assert.That((sent.Authentication, sent.ClientId, sent.ClientSecret), Is.EqualTo((before.Authentication, before.ClientId, before.ClientSecret)));
+        TestCaseData Case(string label, AuthorizationChange change, string mutates, Action<AuthorizationRequest> before) =>
+            new TestCaseData(change, mutates, before).SetArgDisplayNames(label);
+        yield return Case("client_id missing", AuthorizationChanges.Without<ClientIdStep>(), "authorization request / client_id: left out", q => q.Remove("client_id"));
+        yield return Case("client_id unknown", AuthorizationChanges.ClientId("oidc-conformance-unknown-client", "unknown"), "authorization request / client_id: unknown",
+            q => q.Set("client_id", "oidc-conformance-unknown-client"));
+        yield return Case("redirect_uri unregistered", AuthorizationChanges.RedirectUri("https://unregistered.oidc-conformance.test/callback", "unregistered"),
+            "authorization request / redirect_uri: unregistered", q => q.Set("redirect_uri", "https://unregistered.oidc-conformance.test/callback"));
+        yield return Case("nonce missing", AuthorizationChanges.Without<NonceStep>(), "authorization request / nonce: left out", q => q.Remove("nonce"));
+        foreach (var name in new[] { "response_type", "client_id", "redirect_uri", "state" })
+            yield return Case(name + " repeated", AuthorizationChanges.Repeated(name), $"authorization request / {name}: sent twice with the same value",
+                q => q.Append(name, q.Get(name)!));
+    }
+
+    [TestCaseSource(nameof(AuthorizationCases))]
+    public void Authorization_case_sends_what_it_sent_before_and_names_its_step(AuthorizationChange change, string mutates, Action<AuthorizationRequest> before)
+    {
+        foreach (var pkceRequired in new[] { false, true })
+        {
+            var client = Client() with { PkceRequired = pkceRequired };
+            // As AuthorizationEndpointFlow.AttemptAsync builds it: the normal request (PKCE where the client requires it) with the change.
+            var request = CodeFlow.AuthorizationSteps(client, Redirect, "code", pkce: false, change.Apply).Build(AuthorizationEndpoint);
+            var old = Before.Create(AuthorizationEndpoint, client, Redirect, request.State!, request.Nonce ?? "");
+            if (pkceRequired) old.WithPkceOf(request.CodeVerifier!);
+            before(old);
+            Assert.That(Wire(request), Is.EqualTo(Wire(old)), $"PKCE required: {pkceRequired}");
+        }
+        Assert.That(change.Mutates, Is.EqualTo(mutates));
+        Assert.That(change.Evidence.Label, Is.EqualTo("mutates"));
     }
 }

@@ -140,6 +140,19 @@ public sealed class RequestPipelineTests
     }
 
     [Test]
+    public void A_following_mutation_runs_after_the_whole_request_and_names_its_step()
+    {
+        var pipeline = AuthorizationPipeline.Standard(Client(), Redirect).WithPkce()
+            .Then<RedirectUriStep>(new RedirectUriStep("https://evil.test/cb"), "an unregistered URI");
+        var request = pipeline.Build(AuthorizationEndpoint);
+        var before = Before.Create(AuthorizationEndpoint, Client(), Redirect, request.State!, request.Nonce!).WithPkceOf(request.CodeVerifier!);
+        before.Set("redirect_uri", "https://evil.test/cb");
+        Assert.That(Wire(request), Is.EqualTo(Wire(before)), "the value is set over the built request, as the flows did before");
+        Assert.That(request.Parameters.Last().Key, Is.EqualTo("redirect_uri"));
+        Assert.That(pipeline.MutatedStep, Is.EqualTo("authorization request / redirect_uri: an unregistered URI"));
+    }
+
+    [Test]
     public void A_replaced_step_keeps_its_slot_and_a_missing_step_is_an_error()
     {
         var pipeline = TokenPipeline.AuthorizationCode(Client(), "c", Redirect, "v")
