@@ -46,6 +46,13 @@ public sealed class ScopeStep(string? scope) : RequestStep<AuthorizationRequest>
     public override void Apply(AuthorizationRequest request) => request.Set("scope", scope);
 }
 
+/// <summary>response_mode (OAuth 2.0 Multiple Response Type Encoding Practices §2.1, Form Post Response Mode §2).</summary>
+public sealed class ResponseModeStep(string responseMode) : RequestStep<AuthorizationRequest>
+{
+    public override string Part => "response_mode";
+    public override void Apply(AuthorizationRequest request) => request.Set("response_mode", responseMode);
+}
+
 /// <summary>A fresh state per request (OAuth 2.0 CSRF protection, RFC 6749 §10.12), unless a value is given.</summary>
 public sealed class StateStep(string? value = null) : RequestStep<AuthorizationRequest>
 {

@@ -236,4 +236,24 @@ public sealed class NegativeCaseStepTests
         Assert.That(change.Mutates, Is.EqualTo(mutates));
         Assert.That(change.Evidence.Label, Is.EqualTo("mutates"));
     }
+
+    [TestCase("code id_token", null, false)]
+    [TestCase("code id_token", "form_post", true)]
+    [TestCase("id_token", "fragment", true)]
+    public void Front_channel_request_without_nonce_sends_what_it_sent_before(string responseType, string? responseMode, bool pkceRequired)
+    {
+        var client = Client() with { PkceRequired = pkceRequired };
+        foreach (var withoutNonce in new[] { false, true })
+        {
+            var pipeline = FrontChannelFlow.AuthorizationSteps(client, Redirect, responseType, responseMode, withoutNonce ? p => p.Without<NonceStep>() : null);
+            var request = pipeline.Build(AuthorizationEndpoint);
+            // Before: Create, response_mode set, PKCE for a code where required, then the nonce removed from the built request.
+            var old = Before.Create(AuthorizationEndpoint, client, Redirect, request.State!, request.Nonce ?? "", responseType);
+            if (responseMode is not null) old.Set("response_mode", responseMode);
+            if (pkceRequired && responseType.Contains("code")) old.WithPkceOf(request.CodeVerifier!);
+            if (withoutNonce) old.Remove("nonce");
+            Assert.That(Wire(request), Is.EqualTo(Wire(old)));
+            Assert.That(pipeline.MutatedStep, Is.EqualTo(withoutNonce ? "authorization request / nonce: left out" : null));
+        }
+    }
 }
