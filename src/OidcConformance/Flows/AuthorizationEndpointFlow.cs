@@ -27,13 +27,13 @@ public static class AuthorizationEndpointFlow
 {
     public static async Task<AuthorizationAttempt> AttemptAsync(ConformanceRun run, Action<AuthorizationRequest>? customize = null,
         Session session = Session.LoggedIn, bool allowLogin = true, RequestMethod method = RequestMethod.Get, bool exchangeCode = false,
-        ClientProfile? client = null, Func<long?, Task>? beforeRequest = null)
+        ClientProfile? client = null, Func<long?, Task>? beforeRequest = null, Action<AuthorizationPipeline>? steps = null)
     {
         client ??= run.Profile.Confidential;
         var user = run.Profile.PrimaryUser;
         var endpoint = await run.EndpointAsync("authorization_endpoint");
-        var request = AuthorizationRequest.Create(endpoint, client, run.RedirectUri(client));
-        if (client.PkceRequired) request.WithPkce();
+        // The normal request with the case's step changes (steps), or with a positive attempt's adjustment (customize).
+        var request = CodeFlow.AuthorizationSteps(client, run.RedirectUri(client), "code", pkce: false, steps).Build(endpoint);
         customize?.Invoke(request);
 
         UserAgent ua;

@@ -21,6 +21,9 @@ public sealed record CodeFlowResult(ClientProfile Client, TestUser User, Authori
     /// <summary>The time the ID token's exp and iat are judged against: when it arrived, not when a check got round to it.</summary>
     public DateTimeOffset IdTokenReceivedAt => Token?.ReceivedAt ?? CompletedAt;
 
+    /// <summary>The steps a negative case changed in the normal request pipelines ("token request / PKCE verifier: left out"), or null.</summary>
+    public string? MutatedStep { get; init; }
+
     public TokenResponse RequireToken() => Token ?? throw new PrerequisiteException($"no token response: the authorization {Outcome.Describe()}");
 
     public TokenResponse RequireSuccessfulToken()
@@ -34,15 +37,18 @@ public static class CodeFlow
 {
     /// <summary>
     /// Logs <paramref name="user"/> in through the browser with <paramref name="client"/>, then redeems the code.
-    /// <paramref name="customize"/> changes the authorization request (the pipeline step negative tests mutate).
+    /// Negative cases change a named step of the normal pipelines: <paramref name="authorizationSteps"/> of the authorization
+    /// request, <paramref name="tokenSteps"/> of the code exchange (the result's <see cref="CodeFlowResult.MutatedStep"/> says which).
+    /// <paramref name="customize"/> adjusts the built authorization request of a positive flow (a narrower scope, prompt=none).
     /// </summary>
     public static async Task<CodeFlowResult> RunAsync(ConformanceRun run, ClientProfile client, TestUser user,
         ClientAuthentication? authentication = null, UserAgent? userAgent = null, Action<AuthorizationRequest>? customize = null,
-        bool pkce = false, bool allowLogin = true, string responseType = "code")
+        bool pkce = false, bool allowLogin = true, string responseType = "code",
+        Action<AuthorizationPipeline>? authorizationSteps = null, Action<TokenPipeline>? tokenSteps = null)
     {
         var endpoint = await run.EndpointAsync("authorization_endpoint");
-        var request = AuthorizationRequest.Create(endpoint, client, run.RedirectUri(client), responseType);
-        if (pkce || client.PkceRequired) request.WithPkce();
+        var pipeline = AuthorizationSteps(client, run.RedirectUri(client), responseType, pkce, authorizationSteps);
+        var request = pipeline.Build(endpoint);
         customize?.Invoke(request);
         userAgent ??= await run.NewUserAgentAsync();
         AuthorizationOutcome outcome;
@@ -53,15 +59,38 @@ public static class CodeFlow
         }
         finally { userAgent.Lock.Release(); }
 
+        // The exchange's pipeline is built also when no code came back, so that the result names a token-side mutation either way.
+        var code = outcome.Response?.Code;
+        var exchange = ExchangeSteps(client, code ?? "", request, authentication, tokenSteps);
         TokenRequest? tokenRequest = null;
         TokenResponse? token = null;
-        if (outcome.Response?.Code is { } code)
+        if (code is not null)
         {
             var tokenEndpoint = await run.EndpointAsync("token_endpoint");
-            tokenRequest = TokenRequest.AuthorizationCode(tokenEndpoint, client, code, request.RedirectUri!, request.CodeVerifier, authentication);
+            tokenRequest = exchange.Build(tokenEndpoint);
             token = await run.TokenAsync(tokenRequest, $"token: authorization_code ({tokenRequest.Authentication.Name()})");
         }
-        return new CodeFlowResult(client, user, request, outcome, tokenRequest, token, userAgent);
+        var mutated = string.Join("; ", new[] { pipeline.MutatedStep, exchange.MutatedStep }.OfType<string>());
+        return new CodeFlowResult(client, user, request, outcome, tokenRequest, token, userAgent) { MutatedStep = mutated.Length == 0 ? null : mutated };
+    }
+
+    /// <summary>The authorization request's pipeline: the standard steps, PKCE when asked or the client requires it, then the case's changes.</summary>
+    public static AuthorizationPipeline AuthorizationSteps(ClientProfile client, string redirectUri, string responseType, bool pkce,
+        Action<AuthorizationPipeline>? change)
+    {
+        var pipeline = AuthorizationPipeline.Standard(client, redirectUri, responseType);
+        if (pkce || client.PkceRequired) pipeline.WithPkce();
+        change?.Invoke(pipeline);
+        return pipeline;
+    }
+
+    /// <summary>The code exchange's pipeline for <paramref name="request"/> (its redirect_uri and PKCE verifier), then the case's changes.</summary>
+    public static TokenPipeline ExchangeSteps(ClientProfile client, string code, AuthorizationRequest request, ClientAuthentication? authentication,
+        Action<TokenPipeline>? change)
+    {
+        var pipeline = TokenPipeline.AuthorizationCode(client, code, request.RedirectUri!, request.CodeVerifier, authentication);
+        change?.Invoke(pipeline);
+        return pipeline;
     }
 
     /// <summary>The run's reference login: confidential client, primary user, client_secret_basic where registered.</summary>

@@ -11,6 +11,9 @@ namespace OidcConformance.Flows;
 public sealed record FrontChannelResult(string ResponseType, string? ResponseMode, ClientProfile Client, TestUser User,
     AuthorizationRequest Request, AuthorizationOutcome Outcome, TokenRequest? TokenRequest, TokenResponse? Token)
 {
+    /// <summary>The step of the normal request the attempt changed ("authorization request / nonce: left out"), or null.</summary>
+    public string? MutatedStep { get; init; }
+
     public AuthorizationResponse? Response => Outcome.Response;
 
     /// <summary>The ID token from the authorization endpoint (undecodable "no token" when none came).</summary>
@@ -108,17 +111,16 @@ public static class FrontChannelFlow
     /// <summary>The same request without nonce (the negative test), run once per run; no code is redeemed.</summary>
     public static Task<FrontChannelResult> WithoutNonceAsync(ConformanceRun run, string responseType) =>
         run.SharedAsync(SharedArtifacts.FrontChannelWithoutNonce(responseType),
-            () => RunAsync(run, responseType, null, exchangeCode: false, customize: r => r.Remove("nonce")));
+            () => RunAsync(run, responseType, null, exchangeCode: false, steps: p => p.Without<NonceStep>()));
 
     public static async Task<FrontChannelResult> RunAsync(ConformanceRun run, string responseType, string? responseMode, bool exchangeCode,
-        Action<AuthorizationRequest>? customize = null, UserAgent? userAgent = null)
+        Action<AuthorizationRequest>? customize = null, UserAgent? userAgent = null, Action<AuthorizationPipeline>? steps = null)
     {
         var client = await ClientForAsync(run, responseType, responseMode);
         var user = run.Profile.PrimaryUser;
         var endpoint = await run.EndpointAsync("authorization_endpoint");
-        var request = AuthorizationRequest.Create(endpoint, client, run.RedirectUri(client), responseType);
-        if (responseMode is not null) request.Set("response_mode", responseMode);
-        if (client.PkceRequired && ResponseTypes.HasCode(responseType)) request.WithPkce();
+        var pipeline = AuthorizationSteps(client, run.RedirectUri(client), responseType, responseMode, steps);
+        var request = pipeline.Build(endpoint);
         customize?.Invoke(request);
         var lease = userAgent is null ? await UserAgentAsync(run) : null;
         userAgent ??= lease!.Session;
@@ -142,6 +144,17 @@ public static class FrontChannelFlow
             tokenRequest = TokenRequest.AuthorizationCode(tokenEndpoint, client, code, request.RedirectUri!, request.CodeVerifier);
             token = await run.TokenAsync(tokenRequest, $"token: hybrid code exchange after {responseType} ({tokenRequest.Authentication.Name()})");
         }
-        return new FrontChannelResult(responseType, responseMode, client, user, request, outcome, tokenRequest, token);
+        return new FrontChannelResult(responseType, responseMode, client, user, request, outcome, tokenRequest, token) { MutatedStep = pipeline.MutatedStep };
+    }
+
+    /// <summary>The front-channel request's pipeline: the standard steps, response_mode when given, PKCE where the client requires it for a code, then the case's changes.</summary>
+    public static AuthorizationPipeline AuthorizationSteps(ClientProfile client, string redirectUri, string responseType, string? responseMode,
+        Action<AuthorizationPipeline>? change)
+    {
+        var pipeline = AuthorizationPipeline.Standard(client, redirectUri, responseType);
+        if (responseMode is not null) pipeline.Add(new ResponseModeStep(responseMode));
+        if (client.PkceRequired && ResponseTypes.HasCode(responseType)) pipeline.WithPkce();
+        change?.Invoke(pipeline);
+        return pipeline;
     }
 }

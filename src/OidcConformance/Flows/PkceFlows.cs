@@ -50,7 +50,9 @@ public static class PkceFlows
             // provider's page is met the same way each time (Casdoor: the "Continue with" tile, then its toast, instead of a
             // credential form whose submission the toast would answer). The unmutated attempt is also the negative's control.
             if (mutation != PkceMutation.None) await AttemptAsync(run, client, PkceMutation.None);
-            return await CodeFlow.RunAsync(run, client, run.Profile.PrimaryUser, userAgent: userAgent, pkce: true, customize: r => Mutate(r, mutation));
+            var steps = Steps(mutation);
+            return await CodeFlow.RunAsync(run, client, run.Profile.PrimaryUser, userAgent: userAgent, pkce: true,
+                authorizationSteps: steps.Authorization, tokenSteps: steps.Token);
         });
 
     /// <summary>
@@ -69,51 +71,50 @@ public static class PkceFlows
         return new PkceControl(what, flow.Outcome, flow.Token);
     }
 
-    public static void Mutate(AuthorizationRequest request, PkceMutation mutation)
+    /// <summary>
+    /// The PKCE steps of one attempt with <paramref name="mutation"/>: what it changes in the normal authorization request
+    /// (S256 challenge, <see cref="PkceChallengeStep"/>) and in the normal code exchange (its verifier, <see cref="PkceVerifierStep"/>).
+    /// A malformed verifier changes both: its own S256 hash is the challenge, so that only the verifier's form is wrong.
+    /// Made afresh per attempt (each holds its own random verifier).
+    /// </summary>
+    public static PkceSteps Steps(PkceMutation mutation)
     {
         switch (mutation)
         {
             case PkceMutation.None:
-                request.WithPkce();
-                break;
+                return PkceSteps.Unchanged;
             case PkceMutation.WrongVerifier:
-                request.WithPkce();
-                request.CodeVerifier = Pkce.NewVerifier();
-                break;
+                return new(null, t => t.Replace<PkceVerifierStep>(new PkceVerifierStep(Pkce.NewVerifier()), "a different well-formed verifier"));
             case PkceMutation.MissingVerifier:
-                request.WithPkce();
-                request.CodeVerifier = null;
-                break;
+                return new(null, t => t.Without<PkceVerifierStep>());
             case PkceMutation.Downgrade:
-                request.WithPkce();
-                request.Remove("code_challenge").Remove("code_challenge_method");
-                break;
+                return new(a => a.Without<PkceChallengeStep>(),
+                    t => t.Replace<PkceVerifierStep>(new PkceVerifierStep(Pkce.NewVerifier()), "a verifier although no challenge was sent"));
             case PkceMutation.VerifierTooShort:
-                WithS256Verifier(request, Pkce.NewVerifier(42));
-                break;
+                return Malformed(Pkce.NewVerifier(42), "42 characters (RFC 7636 §4.1: 43 to 128)");
             case PkceMutation.VerifierTooLong:
-                WithS256Verifier(request, Pkce.NewVerifier(64) + Pkce.NewVerifier(64) + "x");
-                break;
+                return Malformed(Pkce.NewVerifier(64) + Pkce.NewVerifier(64) + "x", "129 characters (RFC 7636 §4.1: 43 to 128)");
             case PkceMutation.VerifierIllegalCharacters:
-                WithS256Verifier(request, Pkce.NewVerifier(60) + "+/=!");
-                break;
+                return Malformed(Pkce.NewVerifier(60) + "+/=!", "characters outside the unreserved set (RFC 7636 §4.1)");
             case PkceMutation.Plain:
-                request.WithPkce("plain");
-                break;
+                return new(a => a.Replace<PkceChallengeStep>(new PkceChallengeStep("plain"), "code_challenge_method=plain, the verifier as challenge"), null);
             case PkceMutation.UnknownMethod:
-                request.WithPkce();
-                request.Set("code_challenge_method", UnknownMethodName);
-                break;
+                return new(a => a.Replace<PkceChallengeStep>(new PkceChallengeStep(UnknownMethodName),
+                    $"code_challenge_method={UnknownMethodName}, which no specification defines"), null);
             case PkceMutation.NoChallenge:
-                request.Remove("code_challenge").Remove("code_challenge_method");
-                request.CodeVerifier = null;
-                break;
+                return new(a => a.Without<PkceChallengeStep>("left out (the code exchange then sends no code_verifier)"), null);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(mutation), mutation, null);
         }
     }
 
-    private static void WithS256Verifier(AuthorizationRequest request, string verifier)
-    {
-        request.CodeVerifier = verifier;
-        request.Set("code_challenge", Pkce.S256(verifier)).Set("code_challenge_method", "S256");
-    }
+    private static PkceSteps Malformed(string verifier, string what) => new(
+        a => a.Replace<PkceChallengeStep>(new PkceChallengeStep("S256", verifier), "the S256 challenge of the malformed verifier the code exchange sends"),
+        t => t.Replace<PkceVerifierStep>(new PkceVerifierStep(verifier), "a verifier of " + what));
+}
+
+/// <summary>The changes one PKCE attempt makes to the normal authorization request and code exchange (null: that pipeline is unchanged).</summary>
+public sealed record PkceSteps(Action<AuthorizationPipeline>? Authorization, Action<TokenPipeline>? Token)
+{
+    public static readonly PkceSteps Unchanged = new(null, null);
 }

@@ -50,6 +50,72 @@ public static class TokenEndpointFlows
         RedirectUriOmitted, WrongPassword,
     ];
 
+    /// <summary>
+    /// The step of the normal token request each refused request changes ("token request / client authentication"), shown as
+    /// the case's "mutates" evidence. The pipeline mutations below (<see cref="Mutations"/>) name the same steps; a unit test
+    /// holds the two together. A code redeemed twice changes no step: the very same request is sent again.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> MutatedSteps = new Dictionary<string, string>
+    {
+        [WrongSecretBasic] = "token request / client authentication: a wrong secret (client_secret_basic)",
+        [WrongSecretPost] = "token request / client authentication: a wrong secret (client_secret_post)",
+        [UnknownClientBasic] = "token request / client authentication: an unknown client_id (client_secret_basic)",
+        [UnknownClientPost] = "token request / client authentication: an unknown client_id (client_secret_post)",
+        [NoClientAuthentication] = "token request / client authentication: client_id only, no secret",
+        [UnknownCode] = "token request / authorization code: a code the provider never issued",
+        [UnknownGrantType] = "token request / grant_type: a grant type no specification defines",
+        [UnregisteredGrantType] = "token request / client authentication: a client not registered for client_credentials",
+        [NoGrantType] = "token request / grant_type: left out",
+        [CodeRedeemedTwice] = "token request / authorization code: sent again after a successful redemption",
+        [OtherClientsCode] = "token request / client authentication: another client than the one the code was issued to",
+        [RedirectUriDiffers] = "token request / redirect_uri: another URI than the authorization request's",
+        [RedirectUriOmitted] = "token request / redirect_uri: left out",
+        [WrongPassword] = "token request / resource owner credentials: a wrong password",
+    };
+
+    /// <summary>The pure step changes of the refused requests (each applied to its normal token request by the flows below).</summary>
+    public static class Mutations
+    {
+        public const string UnknownGrantTypeValue = "urn:oidc-conformance:params:grant-type:unknown";
+
+        public static void WrongCredentials(TokenPipeline p, ClientProfile client, ClientAuthentication method, bool unknownClient)
+        {
+            var presented = unknownClient ? client with { ClientId = "oidc-conformance-unknown-" + Protocol.Random.Token(6) } : client;
+            p.Replace<ClientAuthenticationStep>(new ClientAuthenticationStep(presented, method, "wrong-" + Protocol.Random.Token(12)),
+                (unknownClient ? "an unknown client_id" : "a wrong secret") + $" ({method.Name()})");
+        }
+
+        // The client identifies itself like a public client would (client_id in the body) but proves nothing.
+        public static void NoClientAuthentication(TokenPipeline p, ClientProfile client) =>
+            p.Replace<ClientAuthenticationStep>(new ClientAuthenticationStep(client, ClientAuthentication.None, sendSecret: false), "client_id only, no secret");
+
+        public static void UnknownCode(TokenPipeline p) =>
+            p.Replace<AuthorizationCodeStep>(new AuthorizationCodeStep(Protocol.Random.Token(32)), "a code the provider never issued");
+
+        // Set over the built request (grant_type goes last), as before the pipeline.
+        public static void UnknownGrantType(TokenPipeline p) =>
+            p.Then<GrantTypeStep>(new GrantTypeStep(UnknownGrantTypeValue), "a grant type no specification defines");
+
+        public static void UnregisteredGrantType(TokenPipeline p, ClientProfile client) =>
+            p.Replace<ClientAuthenticationStep>(new ClientAuthenticationStep(client, ClientAuthenticationNames.Preferred(client)),
+                "a client not registered for client_credentials");
+
+        public static void NoGrantType(TokenPipeline p) => p.Without<GrantTypeStep>();
+
+        public static void OtherClient(TokenPipeline p, ClientProfile thief) =>
+            p.Replace<ClientAuthenticationStep>(new ClientAuthenticationStep(thief, ClientAuthenticationNames.Preferred(thief)),
+                "another client than the one the code was issued to");
+
+        public static void RedirectUri(TokenPipeline p, string issuedTo, bool omit)
+        {
+            if (omit) p.Without<TokenRedirectUriStep>();
+            else p.Replace<TokenRedirectUriStep>(new TokenRedirectUriStep(OtherRedirectUri(issuedTo)), "another URI than the authorization request's");
+        }
+
+        public static void WrongPassword(TokenPipeline p, TestUser user) =>
+            p.Replace<ResourceOwnerCredentialsStep>(new ResourceOwnerCredentialsStep(user.Username, "wrong-" + Protocol.Random.Token(9)), "a wrong password");
+    }
+
     public static Task<TokenResponse> RefusedAsync(ConformanceRun r, string name) => r.SharedAsync(SharedArtifacts.RefusedTokenRequest(name), () => name switch
     {
         WrongSecretBasic => WrongCredentials(r, name, ClientAuthentication.ClientSecretBasic, unknownClient: false),
@@ -58,9 +124,9 @@ public static class TokenEndpointFlows
         UnknownClientPost => WrongCredentials(r, name, ClientAuthentication.ClientSecretPost, unknownClient: true),
         NoClientAuthentication => NoClientAuth(r),
         UnknownCode => UnknownCodeAsync(r),
-        UnknownGrantType => Target(r, name, t => t.Request.Set("grant_type", "urn:oidc-conformance:params:grant-type:unknown")),
+        UnknownGrantType => Target(r, name, t => Mutations.UnknownGrantType(t.Pipeline)),
         UnregisteredGrantType => UnregisteredGrant(r),
-        NoGrantType => Target(r, name, t => t.Request.Remove("grant_type")),
+        NoGrantType => Target(r, name, t => Mutations.NoGrantType(t.Pipeline)),
         CodeRedeemedTwice => SecondRedemptionAsync(r),
         OtherClientsCode => OtherClientsCodeAsync(r),
         RedirectUriDiffers => RedirectUriAsync(r, omit: false),
@@ -86,52 +152,38 @@ public static class TokenEndpointFlows
     /// fail: the client credentials grant where offered, else the authorization code grant with a code never issued
     /// (every provider authenticates the client before it looks at the code).
     /// </summary>
-    private sealed record AuthTarget(ClientProfile Client, TokenRequest Request);
+    private sealed record AuthTarget(ClientProfile Client, TokenPipeline Pipeline);
 
-    private static async Task<AuthTarget> NewTarget(ConformanceRun r)
+    /// <summary>The normal pipeline of the target request (<see cref="AuthTarget"/>) for <paramref name="r"/>'s profile.</summary>
+    private static AuthTarget NewTarget(ConformanceRun r)
     {
-        var endpoint = await r.EndpointAsync("token_endpoint");
         if (ClientCredentialsClient(r) is { } cc)
-        {
-            var request = TokenRequest.For(endpoint, cc).Set("grant_type", "client_credentials");
-            if (!string.IsNullOrWhiteSpace(cc.Scope)) request.Set("scope", cc.Scope);
-            return new(cc, request);
-        }
+            return new(cc, TokenPipeline.ClientCredentials(cc, string.IsNullOrWhiteSpace(cc.Scope) ? null : cc.Scope));
         var conf = r.Profile.Confidential;
-        var fallback = TokenRequest.For(endpoint, conf).Set("grant_type", "authorization_code").Set("code", Protocol.Random.Token(32))
-            .Set("redirect_uri", r.RedirectUri(conf));
-        if (conf.PkceRequired) fallback.Set("code_verifier", Pkce.NewVerifier());
-        return new(conf, fallback);
+        return new(conf, TokenPipeline.AuthorizationCode(conf, Protocol.Random.Token(32), r.RedirectUri(conf), conf.PkceRequired ? Pkce.NewVerifier() : null));
     }
 
     private static async Task<TokenResponse> Target(ConformanceRun r, string name, Action<AuthTarget> change)
     {
-        var target = await NewTarget(r);
+        var target = NewTarget(r);
         change(target);
-        return await r.TokenAsync(target.Request, Purpose + name);
+        return await r.TokenAsync(target.Pipeline.Build(await r.EndpointAsync("token_endpoint")), Purpose + name);
     }
 
     private static Task<TokenResponse> WrongCredentials(ConformanceRun r, string name, ClientAuthentication method, bool unknownClient) =>
-        Target(r, name, t =>
-        {
-            var client = unknownClient ? t.Client with { ClientId = "oidc-conformance-unknown-" + Protocol.Random.Token(6) } : t.Client;
-            t.Request.AuthenticateAs(client, method, "wrong-" + Protocol.Random.Token(12));
-        });
+        Target(r, name, t => Mutations.WrongCredentials(t.Pipeline, t.Client, method, unknownClient));
 
-    private static Task<TokenResponse> NoClientAuth(ConformanceRun r) => Target(r, NoClientAuthentication, t =>
-    {
-        // The client identifies itself like a public client would (client_id in the body) but proves nothing.
-        t.Request.Authentication = ClientAuthentication.None;
-        t.Request.ClientSecret = null;
-    });
+    private static Task<TokenResponse> NoClientAuth(ConformanceRun r) =>
+        Target(r, NoClientAuthentication, t => Mutations.NoClientAuthentication(t.Pipeline, t.Client));
 
     private static async Task<TokenResponse> UnknownCodeAsync(ConformanceRun r)
     {
         if (!r.Profile.Features.AuthorizationCode) throw new PrerequisiteException("the provider does not offer the authorization code grant (profile features.authorizationCode)");
         var client = r.Profile.Confidential;
-        var request = TokenRequest.AuthorizationCode(await r.EndpointAsync("token_endpoint"), client, Protocol.Random.Token(32), r.RedirectUri(client),
-            client.PkceRequired ? Pkce.NewVerifier() : null);
-        return await r.TokenAsync(request, Purpose + UnknownCode);
+        // The normal exchange of a code ("" until the mutation puts in one the provider never issued).
+        var pipeline = TokenPipeline.AuthorizationCode(client, "", r.RedirectUri(client), client.PkceRequired ? Pkce.NewVerifier() : null);
+        Mutations.UnknownCode(pipeline);
+        return await r.TokenAsync(pipeline.Build(await r.EndpointAsync("token_endpoint")), Purpose + UnknownCode);
     }
 
     /// <summary>A client without the client credentials grant asks for it (the provider supports it: features.clientCredentials).</summary>
@@ -145,8 +197,10 @@ public static class TokenEndpointFlows
             throw new PrerequisiteException("needs a grant the provider supports without browser (client credentials, profile features.clientCredentials)");
         var client = ClientWithoutClientCredentials(r)
                      ?? throw new PrerequisiteException("every confidential client in the profile is registered for client_credentials");
-        var request = TokenRequest.For(await r.EndpointAsync("token_endpoint"), client).Set("grant_type", "client_credentials");
-        return await r.TokenAsync(request, Purpose + UnregisteredGrantType);
+        // The normal client credentials request (without scope) of the client credentials client, sent as a client without the grant.
+        var pipeline = TokenPipeline.For(ClientCredentialsClient(r) ?? client).Add(new GrantTypeStep("client_credentials"));
+        Mutations.UnregisteredGrantType(pipeline, client);
+        return await r.TokenAsync(pipeline.Build(await r.EndpointAsync("token_endpoint")), Purpose + UnregisteredGrantType);
     }
 
     // ---- authorization codes -------------------------------------------------------------------------------
@@ -194,9 +248,9 @@ public static class TokenEndpointFlows
         var owner = r.Profile.SecondConfidential ?? throw new PrerequisiteException("the profile has no second confidential client (clients.secondConfidential)");
         var thief = r.Profile.Confidential;
         var issued = await AuthorizeAsync(r, owner);
-        var request = TokenRequest.AuthorizationCode(await r.EndpointAsync("token_endpoint"), thief, issued.Code, issued.Request.RedirectUri!,
-            issued.Request.CodeVerifier);
-        return await r.TokenAsync(request, Purpose + OtherClientsCode);
+        var pipeline = TokenPipeline.AuthorizationCode(owner, issued.Code, issued.Request.RedirectUri!, issued.Request.CodeVerifier);
+        Mutations.OtherClient(pipeline, thief);
+        return await r.TokenAsync(pipeline.Build(await r.EndpointAsync("token_endpoint")), Purpose + OtherClientsCode);
     }
 
     /// <summary>A redirect URI that differs from <paramref name="uri"/> only by one extra path segment.</summary>
@@ -211,10 +265,9 @@ public static class TokenEndpointFlows
     {
         var client = r.Profile.Confidential;
         var issued = await AuthorizeAsync(r, client);
-        var request = TokenRequest.AuthorizationCode(await r.EndpointAsync("token_endpoint"), client, issued.Code,
-            OtherRedirectUri(issued.Request.RedirectUri!), issued.Request.CodeVerifier);
-        if (omit) request.Remove("redirect_uri");
-        return await r.TokenAsync(request, Purpose + (omit ? RedirectUriOmitted : RedirectUriDiffers));
+        var pipeline = TokenPipeline.AuthorizationCode(client, issued.Code, issued.Request.RedirectUri!, issued.Request.CodeVerifier);
+        Mutations.RedirectUri(pipeline, issued.Request.RedirectUri!, omit);
+        return await r.TokenAsync(pipeline.Build(await r.EndpointAsync("token_endpoint")), Purpose + (omit ? RedirectUriOmitted : RedirectUriDiffers));
     }
 
     /// <summary>
@@ -260,8 +313,8 @@ public static class TokenEndpointFlows
         r.SharedAsync(SharedArtifacts.ClientCredentials(method.Name()), async () =>
         {
             var client = RequireClientCredentialsClient(r);
-            var request = TokenRequest.For(await r.EndpointAsync("token_endpoint"), client, method).Set("grant_type", "client_credentials");
-            if (!string.IsNullOrWhiteSpace(client.Scope)) request.Set("scope", client.Scope);
+            var request = TokenPipeline.ClientCredentials(client, string.IsNullOrWhiteSpace(client.Scope) ? null : client.Scope, method)
+                .Build(await r.EndpointAsync("token_endpoint"));
             return await r.TokenAsync(request, Purpose + $"client_credentials ({method.Name()})");
         });
 
@@ -307,9 +360,9 @@ public static class TokenEndpointFlows
             if (!r.Profile.Features.Password)
                 throw new PrerequisiteException("the provider does not offer the resource owner password credentials grant (profile features.password)");
             var user = r.Profile.PrimaryUser;
-            if (wrongPassword) user = user with { Password = "wrong-" + Protocol.Random.Token(9) };
             var client = PasswordClient(r);
-            var request = TokenRequest.Password(await r.EndpointAsync("token_endpoint"), client, user);
-            return await r.TokenAsync(request, Purpose + (wrongPassword ? WrongPassword : "password grant"));
+            var pipeline = TokenPipeline.Password(client, user, client.Scope);
+            if (wrongPassword) Mutations.WrongPassword(pipeline, user);
+            return await r.TokenAsync(pipeline.Build(await r.EndpointAsync("token_endpoint")), Purpose + (wrongPassword ? WrongPassword : "password grant"));
         });
 }

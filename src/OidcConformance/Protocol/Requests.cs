@@ -35,8 +35,8 @@ public static class ClientAuthenticationNames
 }
 
 /// <summary>
-/// An ordered, mutable parameter list: the one step of the request pipeline that negative tests change (drop the
-/// code_verifier, swap the client, repeat a parameter) instead of copying HTTP code.
+/// An ordered, mutable parameter list that the steps of a request pipeline fill (<see cref="AuthorizationPipeline"/>,
+/// <see cref="TokenPipeline"/>); negative cases change a named step of the pipeline instead of copying HTTP code.
 /// </summary>
 public abstract class ParameterRequest<TSelf> where TSelf : ParameterRequest<TSelf>
 {
@@ -82,18 +82,14 @@ public sealed class AuthorizationRequest : ParameterRequest<AuthorizationRequest
 
     /// <summary>A standard request: response_type, client_id, redirect_uri, scope, a fresh state and nonce.</summary>
     public static AuthorizationRequest Create(string endpoint, ClientProfile client, string redirectUri, string responseType = "code",
-        string? scope = null)
-    {
-        var request = new AuthorizationRequest { Endpoint = endpoint };
-        request.Set("response_type", responseType).Set("client_id", client.ClientId).Set("redirect_uri", redirectUri)
-            .Set("scope", scope ?? client.Scope).Set("state", Random.Token(16)).Set("nonce", Random.Token(16));
-        return request;
-    }
+        string? scope = null) =>
+        AuthorizationPipeline.Standard(client, redirectUri, responseType, scope).Build(endpoint);
 
+    /// <summary>Adds a fresh PKCE challenge to a built request (<see cref="PkceChallengeStep"/>).</summary>
     public AuthorizationRequest WithPkce(string method = "S256")
     {
-        CodeVerifier = Pkce.NewVerifier();
-        return Set("code_challenge", method == "plain" ? CodeVerifier : Pkce.S256(CodeVerifier)).Set("code_challenge_method", method);
+        new PkceChallengeStep(method).Apply(this);
+        return this;
     }
 }
 
@@ -137,31 +133,23 @@ public sealed class TokenRequest : ParameterRequest<TokenRequest>
         return request;
     }
 
+    // The factories build through the token pipeline (TokenPipeline); negative cases take the pipeline itself and change one step.
     public static TokenRequest For(string endpoint, ClientProfile client, ClientAuthentication? method = null) =>
-        new TokenRequest { Endpoint = endpoint }.AuthenticateAs(client, method ?? ClientAuthenticationNames.Preferred(client));
+        TokenPipeline.For(client, method).Build(endpoint);
 
     public static TokenRequest AuthorizationCode(string endpoint, ClientProfile client, string code, string redirectUri,
-        string? codeVerifier, ClientAuthentication? method = null)
-    {
-        var request = For(endpoint, client, method).Set("grant_type", "authorization_code").Set("code", code).Set("redirect_uri", redirectUri);
-        if (codeVerifier is not null) request.Set("code_verifier", codeVerifier);
-        return request;
-    }
+        string? codeVerifier, ClientAuthentication? method = null) =>
+        TokenPipeline.AuthorizationCode(client, code, redirectUri, codeVerifier, method).Build(endpoint);
 
     public static TokenRequest Refresh(string endpoint, ClientProfile client, string refreshToken, string? scope = null,
-        ClientAuthentication? method = null)
-    {
-        var request = For(endpoint, client, method).Set("grant_type", "refresh_token").Set("refresh_token", refreshToken);
-        if (scope is not null) request.Set("scope", scope);
-        return request;
-    }
+        ClientAuthentication? method = null) =>
+        TokenPipeline.Refresh(client, refreshToken, scope, method).Build(endpoint);
 
     public static TokenRequest ClientCredentials(string endpoint, ClientProfile client, string? scope = null) =>
-        For(endpoint, client).Set("grant_type", "client_credentials").Set("scope", scope ?? client.Scope);
+        TokenPipeline.ClientCredentials(client, scope ?? client.Scope).Build(endpoint);
 
     public static TokenRequest Password(string endpoint, ClientProfile client, TestUser user, string? scope = null) =>
-        For(endpoint, client).Set("grant_type", "password").Set("username", user.Username).Set("password", user.Password)
-            .Set("scope", scope ?? client.Scope);
+        TokenPipeline.Password(client, user, scope ?? client.Scope).Build(endpoint);
 }
 
 /// <summary>RFC 7636 verifier and challenge.</summary>

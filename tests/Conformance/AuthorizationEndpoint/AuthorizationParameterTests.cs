@@ -50,7 +50,9 @@ public sealed class AuthorizationParameterTests : ConformanceTest
                                                    $"\nfinal URL: {a.Outcome.FinalUrl?.Split('?')[0]}" + (a.PageText is { } t ? $"\npage text: {t}" : ""));
 
     [Test] public Task Code_flow_without_nonce_succeeds() => Verify(NonceOptionalForCode, async r =>
-        EvaluateCodeReturned(NonceOptionalForCode, await AuthorizationEndpointFlow.AttemptAsync(r, q => q.Remove("nonce"))));
+        EvaluateCodeReturned(NonceOptionalForCode, await AuthorizationEndpointFlow.AttemptAsync(r, steps: NonceLeftOut.Apply)).WithEvidence(NonceLeftOut.Evidence));
+
+    private static readonly AuthorizationChange NonceLeftOut = AuthorizationChanges.Without<NonceStep>();
 
     [TestCase("query", ResponseLocation.Query)]
     [TestCase("fragment", ResponseLocation.Fragment)]
@@ -76,7 +78,8 @@ public sealed class AuthorizationParameterTests : ConformanceTest
     [TestCase("state")]
     public Task Duplicate_parameter_is_rejected(string name) => Verify(DuplicateParameters, async r =>
     {
-        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, q => q.Append(name, q.Get(name)!));
-        return EvaluateErrorNoCode(DuplicateParameters, attempt, InvalidRequest).WithCase(name);
+        var change = AuthorizationChanges.Repeated(name);
+        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, steps: change.Apply);
+        return EvaluateErrorNoCode(DuplicateParameters, attempt, InvalidRequest).WithCase(name).WithEvidence(change.Evidence);
     });
 }

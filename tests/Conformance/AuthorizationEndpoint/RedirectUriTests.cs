@@ -27,8 +27,9 @@ public sealed class RedirectUriTests : ConformanceTest
     {
         var registered = r.RedirectUri(r.Profile.Confidential);
         const string unregistered = "https://unregistered.oidc-conformance.test/callback";
-        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, q => q.Set("redirect_uri", unregistered));
-        return EvaluateNoRedirect(RedirectUriUnregistered, attempt, unregistered, registered);
+        var change = AuthorizationChanges.RedirectUri(unregistered, "a URI not registered for the client");
+        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, steps: change.Apply);
+        return EvaluateNoRedirect(RedirectUriUnregistered, attempt, unregistered, registered).WithEvidence(change.Evidence);
     });
 
     public static IEnumerable<TestCaseData> NearMisses() =>
@@ -40,8 +41,9 @@ public sealed class RedirectUriTests : ConformanceTest
         var registered = r.RedirectUri(r.Profile.Confidential);
         var v = RedirectUriCorpus.Build(variant, registered, nativeClient: r.Profile.Confidential.IsNative);
         if (v.Uri is null) return RedirectUriNearMiss.NotApplicable(v.Decision).WithCase(variant);
-        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, q => q.Set("redirect_uri", v.Uri));
-        var result = EvaluateNoRedirect(RedirectUriNearMiss, attempt, v.Uri, registered);
+        var change = AuthorizationChanges.RedirectUri(v.Uri, $"the near miss '{variant}' of the registered URI");
+        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, steps: change.Apply);
+        var result = EvaluateNoRedirect(RedirectUriNearMiss, attempt, v.Uri, registered).WithEvidence(change.Evidence);
         return (result with { Reason = $"{v.Decision}: {result.Reason}" }).WithCase(variant);
     });
 
@@ -58,19 +60,22 @@ public sealed class RedirectUriTests : ConformanceTest
         var registered = r.RedirectUri(r.Profile.Confidential);
         var forbidden = LoopbackRedirectChecks.UriFor(host);
         var control = await AuthorizationEndpointFlow.AttemptAsync(r);
-        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, q => q.Set("redirect_uri", forbidden));
-        return LoopbackRedirectChecks.Evaluate(host, control, attempt, forbidden, registered);
+        var change = AuthorizationChanges.RedirectUri(forbidden, $"an unregistered loopback URI ({host})");
+        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, steps: change.Apply);
+        return LoopbackRedirectChecks.Evaluate(host, control, attempt, forbidden, registered).WithEvidence(change.Evidence);
     });
 
     [Test] public Task Missing_client_id_is_not_redirected() => Verify(ClientIdMissing, async r =>
     {
-        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, q => q.Remove("client_id"));
-        return EvaluateNoRedirect(ClientIdMissing, attempt, r.RedirectUri(r.Profile.Confidential), registeredUri: null);
+        var change = AuthorizationChanges.Without<ClientIdStep>();
+        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, steps: change.Apply);
+        return EvaluateNoRedirect(ClientIdMissing, attempt, r.RedirectUri(r.Profile.Confidential), registeredUri: null).WithEvidence(change.Evidence);
     });
 
     [Test] public Task Unknown_client_id_is_not_redirected() => Verify(ClientIdUnknown, async r =>
     {
-        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, q => q.Set("client_id", "oidc-conformance-unknown-client"));
-        return EvaluateNoRedirect(ClientIdUnknown, attempt, r.RedirectUri(r.Profile.Confidential), registeredUri: null);
+        var change = AuthorizationChanges.ClientId("oidc-conformance-unknown-client", "a client_id the provider does not know");
+        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, steps: change.Apply);
+        return EvaluateNoRedirect(ClientIdUnknown, attempt, r.RedirectUri(r.Profile.Confidential), registeredUri: null).WithEvidence(change.Evidence);
     });
 }

@@ -22,9 +22,12 @@ public sealed class PkceTests : ConformanceTest
         catch (PrerequisiteException e) { return check.NotApplicable(e.Message).WithCase(label); }
     });
 
-    /// <summary>Attaches the (redacted) code exchange, the step the negative cases mutate.</summary>
-    private static CheckResult WithExchange(CheckResult result, CodeFlowResult flow) =>
-        flow.Token is { } token ? result.WithEvidence(new Evidence("token request and response", token.Exchange.ToRedactedString())) : result;
+    /// <summary>Attaches the step of the request pipeline the case mutates (if any) and the (redacted) code exchange.</summary>
+    private static CheckResult WithExchange(CheckResult result, CodeFlowResult flow)
+    {
+        if (flow.MutatedStep is { } mutated) result = result.WithEvidence(new Evidence("mutates", mutated));
+        return flow.Token is { } token ? result.WithEvidence(new Evidence("token request and response", token.Exchange.ToRedactedString())) : result;
+    }
 
     private static ClientProfile Client(ConformanceRun r, string role) =>
         r.Profile.Clients.GetValueOrDefault(role) ?? throw new PrerequisiteException($"the profile has no {role} client");

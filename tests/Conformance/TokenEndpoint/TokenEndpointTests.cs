@@ -18,9 +18,13 @@ public sealed class TokenEndpointTests : ConformanceTest
     /// <summary>Keeps the case label also when a prerequisite is missing (the verdict is then Inconclusive).</summary>
     private static async Task<CheckResult> Cased(CheckDefinition check, string @case, Func<Task<CheckResult>> evaluate)
     {
-        try { return (await evaluate()).WithCase(@case); }
+        try { return WithMutatedStep((await evaluate()).WithCase(@case), @case); }
         catch (PrerequisiteException e) { return check.NotApplicable(e.Message).WithCase(@case); }
     }
+
+    /// <summary>A refused request's case says which step of the normal token request it changed (<see cref="F.MutatedSteps"/>).</summary>
+    private static CheckResult WithMutatedStep(CheckResult result, string @case) =>
+        F.MutatedSteps.TryGetValue(@case, out var mutated) ? result.WithEvidence(new Evidence("mutates", mutated)) : result;
 
     // ---- grant × client authentication ---------------------------------------------------------------------
 

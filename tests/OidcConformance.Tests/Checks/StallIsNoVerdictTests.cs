@@ -1,6 +1,6 @@
 using FluentAssertions;
 using NUnit.Framework;
-using OidcConformance.Browser;
+using OidcConformance.Protocol;
 using OidcConformance.Checks;
 
 namespace OidcConformance.Tests.Checks;
