@@ -7,7 +7,7 @@ using OidcConformance.Profiles;
 using OidcConformance.Run;
 using OidcConformance.Tests.Harness;
 
-namespace OidcConformance.Tests.Profiles;
+namespace OidcConformance.Tests.Harness;
 
 /// <summary>
 /// fixtures/providers/profile.schema.json lets editors complete and validate profiles (issue #16). It must say what the
