@@ -278,9 +278,11 @@ public static class AuthorizationEndpointChecks
         if (toleratedError is not null)
             return check.Pass($"no redirect to the unverified URI; the error '{toleratedError.Get("error")}' went to the registered redirect URI");
         // A stall is no evidence that the provider refused: it may still have been about to redirect (Recorded/casdoor-3.158.0:
-        // this check once passed by a 40 s wait). A blank page is: the provider's page loaded and went quiet without redirecting.
-        if (a.Outcome.End == AuthorizationEnd.Stalled)
-            return check.NotApplicable($"no evidence of what the provider did: {a.Outcome.Describe()}");
+        // this check once passed by a 40 s wait). Nor is a blank page (issue #11 class 1): a single-page app whose bundle did not
+        // run looks the same as one that decided not to redirect, and the fault authz-refusals-blank (the provider's refusal
+        // replaced by such a page) passed this check before. A refusal is an error page or an error redirect.
+        if (a.Outcome.End is AuthorizationEnd.Stalled or AuthorizationEnd.BlankPage)
+            return check.NotApplicable($"no evidence of what the provider did (no error page, no redirect): {a.Outcome.Describe()}");
         return check.Pass($"no redirect: {a.Outcome.Describe()}");
     }
 

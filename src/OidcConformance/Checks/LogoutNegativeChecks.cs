@@ -86,7 +86,7 @@ public static class LogoutNegativeChecks
                                    (confirmed ? " (after the user was asked to confirm, or without asking)" : ", without asking the user")).WithCase(@case);
         // A stall is no evidence of a refusal: a page that failed to load or never settled says nothing about what the OP would
         // have done with the request (the confirmation prompt is the one stall that is the OP's own answer).
-        if (outcome.End == AuthorizationEnd.Stalled && !outcome.Detail.Contains("confirmation", StringComparison.Ordinal))
+        if (outcome.End is AuthorizationEnd.Stalled or AuthorizationEnd.BlankPage && !outcome.Detail.Contains("confirmation", StringComparison.Ordinal))
             return check.NotApplicable($"no evidence either way: the logout attempt ended without a redirect or a page of the OP ({outcome.Describe()})").WithCase(@case);
         var what = outcome.End switch
         {

@@ -48,10 +48,11 @@ public static class EvidenceLossFaults
             Source = "a front end that swallows the provider's error pages (a single-page app whose error route fails to load)",
             LosesEvidenceFor =
             [
-                "authz.redirect-uri-near-miss-rejected", "authz.redirect-uri-unregistered-no-redirect", "authz.client-id-missing-no-redirect",
-                "authz.client-id-unknown-no-redirect", "authz.response-type-missing-rejected", "authz.response-type-unknown-rejected",
-                "authz.error-response-state-echoed", "authz.prompt-none-login-required", "pkce.required-without-challenge-rejected",
-                "pkce.unsupported-method-rejected",
+                "authz.redirect-uri-near-miss-rejected", "authz.redirect-uri-unregistered-no-redirect", "authz.redirect-uri-unregistered-loopback-rejected",
+                "authz.client-id-missing-no-redirect", "authz.client-id-unknown-no-redirect", "authz.response-type-missing-rejected",
+                "authz.response-type-unknown-rejected", "authz.duplicate-parameters-rejected", "authz.error-response-state-echoed",
+                "authz.prompt-none-login-required", "pkce.required-without-challenge-rejected", "pkce.unsupported-method-rejected",
+                "pkce.downgrade-rejected",
             ],
             Around = async (c, q, next) =>
             {

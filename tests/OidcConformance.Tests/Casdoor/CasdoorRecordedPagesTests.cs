@@ -278,10 +278,11 @@ public sealed class CasdoorRecordedPagesTests
         outcome.Duration.Should().BeLessThan(NavigationTimeout / 2, "nothing was waited out (the timeout is 40 s)");
         outcome.Detail.Should().Contain("GET /login/oauth/authorize → 200 (document)")
             .And.Contain("GET /api/get-app-login → 200").And.Contain("\"data\":null").And.Contain("Powered by");
-        // The no-redirect check passes on this evidence (the provider answered and did not redirect), naming it.
+        // A blank page is no refusal (issue #11 class 1: an app that did not boot looks the same): the no-redirect check is
+        // Inconclusive on it, naming the evidence.
         var verdict = AuthorizationEndpointChecks.EvaluateNoRedirect(AuthorizationEndpointChecks.ClientIdMissing,
             new AuthorizationAttempt(request, outcome, []), callback!.RedirectUri, registeredUri: null);
-        verdict.Verdict.Should().Be(Verdict.Passed);
+        verdict.Verdict.Should().Be(Verdict.Inconclusive);
         verdict.Reason.Should().Contain("/api/get-app-login");
     }
 

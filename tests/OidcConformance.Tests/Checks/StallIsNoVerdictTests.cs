@@ -53,4 +53,20 @@ public sealed class StallIsNoVerdictTests
     public void Front_channel_response_parameters_on_the_providers_error_page_are_still_a_violation() =>
         ImplicitHybridChecks.EvaluateResponseParameters("code id_token", new AuthorizationOutcome(AuthorizationEnd.ProviderError, "unsupported_response_type"))
             .Verdict.Should().Be(Verdict.Failed);
+
+    [Test]
+    public void A_no_redirect_check_on_a_blank_page_is_inconclusive()
+    {
+        // authz-refusals-blank run: the provider's refusal replaced by an app shell that never booted → was Passed ("no redirect")
+        var request = new AuthorizationRequest { Endpoint = "http://127.0.0.1:4000/auth" }
+            .Set("response_type", "code").Set("client_id", "c").Set("redirect_uri", "http://127.0.0.1:5000/other").Set("state", "st-1");
+        var r = AuthorizationEndpointChecks.EvaluateNoRedirect(AuthorizationEndpointChecks.RedirectUriUnregistered,
+            new AuthorizationAttempt(request, Blank(), []), "http://127.0.0.1:5000/other", "http://127.0.0.1:5000/callback");
+        r.Verdict.Should().Be(Verdict.Inconclusive, r.Reason);
+        r.Reason.Should().Contain("no evidence");
+    }
+
+    [Test]
+    public void A_logout_no_redirect_check_on_a_blank_page_is_inconclusive() =>
+        LogoutNegativeChecks.EvaluateNoRedirect(LogoutNegativeChecks.UnregisteredUri, Blank(), [], confirmed: false).Verdict.Should().Be(Verdict.Inconclusive);
 }
