@@ -33,7 +33,9 @@ public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListe
         if (Uri.TryCreate(request.Endpoint, UriKind.Absolute, out var endpoint)) Outages?.ThrowIfDown(endpoint);
         using var failures = new NavigationFailures(ua.Page);
         var outcome = await AuthorizeInAsync(ua, request, credentials, method, failures);
-        return await BrowserEvidence.AfterAttemptAsync(ua, await ReachedAsync(outcome, failures, endpoint));
+        outcome = await ReachedAsync(outcome, failures, endpoint);
+        Reporting.CheckScope.RecordAttempt($"authorization request ({Describe(request)})", outcome.SessionState());
+        return await BrowserEvidence.AfterAttemptAsync(ua, outcome);
     }
 
     /// <summary>
@@ -190,7 +192,16 @@ public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListe
         Outages?.ThrowIfDown(endSessionUrl);
         using var failures = new NavigationFailures(ua.Page);
         var outcome = await LogoutInAsync(ua, endSessionUrl, confirm, failures);
-        return await BrowserEvidence.AfterAttemptAsync(ua, await ReachedAsync(outcome, failures, endSessionUrl));
+        outcome = await ReachedAsync(outcome, failures, endSessionUrl);
+        Reporting.CheckScope.RecordAttempt("end-session request", outcome.SessionState());
+        return await BrowserEvidence.AfterAttemptAsync(ua, outcome);
+    }
+
+    /// <summary>What distinguishes an authorization request in the session-state evidence: its prompt and max_age, if any.</summary>
+    private static string Describe(AuthorizationRequest request)
+    {
+        var parts = new[] { "prompt", "max_age", "response_type" }.Select(n => request.Get(n) is { } v ? $"{n}={v}" : null).OfType<string>();
+        return string.Join(", ", parts);
     }
 
     private async Task<AuthorizationOutcome> LogoutInAsync(UserAgent ua, Uri endSessionUrl, bool confirm, NavigationFailures failures)

@@ -42,6 +42,18 @@ public sealed record AuthorizationOutcome(AuthorizationEnd End, string Detail)
     /// sent on is the evidence (<see cref="FinalUrl"/>, <see cref="Response"/>), there is no callback hit.</summary>
     public string? TargetUnreachable { get; init; }
 
+    /// <summary>
+    /// The user-agent session state this attempt met, for the evidence of every check that drove it (issue #11 class 4: a
+    /// verdict that depends on consent or a login must say whether they happened in that very attempt).
+    /// </summary>
+    public string SessionState()
+    {
+        static string YesNo(bool b) => b ? "yes" : "no";
+        var loginShown = CredentialsSubmitted || End is AuthorizationEnd.LoginRequired or AuthorizationEnd.LoginRejected || PagesMet.Contains(ProviderPage.Login);
+        return $"login form shown: {YesNo(loginShown)}, credentials submitted: {YesNo(CredentialsSubmitted)}; " +
+               $"consent shown: {YesNo(ConsentShown || PagesMet.Contains(ProviderPage.Consent))}; ended: {End}";
+    }
+
     public string Describe() => End switch
     {
         AuthorizationEnd.Redirected when TargetUnreachable is { } failure =>

@@ -40,6 +40,35 @@ public sealed class CheckScope : IDisposable
 
     public void Add(HttpExchange exchange) => exchanges.Enqueue(exchange);
 
+    private readonly ConcurrentQueue<string> attemptStates = new();
+
+    /// <summary>The session state of each browser attempt this check drove itself, in order (<see cref="RecordAttempt"/>).</summary>
+    public IReadOnlyList<string> AttemptStates => attemptStates.ToArray();
+
+    /// <summary>
+    /// Notes a browser attempt's session state (login form shown and submitted, consent shown) for the check running on this
+    /// flow; an attempt that builds a shared artifact is noted with the artifact, for every check that uses it.
+    /// </summary>
+    public static void RecordAttempt(string what, string state)
+    {
+        var line = $"{what}: {state}";
+        if (sharedBuild.Value is { } build)
+        {
+            // A shared artifact's attempt: every check that uses the artifact gets it (UsedSharedAttempts), marked as shared.
+            for (var b = build; b is not null; b = b.Outer) b.UserAgents.AddAttempt("shared artifact, " + line);
+            return;
+        }
+        Current?.attemptStates.Enqueue(line);
+    }
+
+    /// <summary>Notes the attempts of a shared artifact the current check uses (its session state is part of the check's evidence).</summary>
+    public static void UsedSharedAttempts(UserAgentSet artifact)
+    {
+        if (Current is not { } scope) return;
+        foreach (var line in artifact.Attempts())
+            if (!scope.attemptStates.Contains(line)) scope.attemptStates.Enqueue(line);
+    }
+
     /// <summary>Hooks a recorder once: exchanges it records are added to the scope current on the recording flow.</summary>
     public static void Attach(ExchangeRecorder recorder)
     {
@@ -145,5 +174,18 @@ public sealed class UserAgentSet
     public List<UserAgent> ToList()
     {
         lock (list) return [.. list];
+    }
+
+    private readonly List<string> attempts = [];
+
+    /// <summary>The session state of the browser attempts made while building a shared artifact (CheckScope.RecordAttempt).</summary>
+    public void AddAttempt(string line)
+    {
+        lock (attempts) attempts.Add(line);
+    }
+
+    public List<string> Attempts()
+    {
+        lock (attempts) return [.. attempts];
     }
 }

@@ -166,7 +166,11 @@ public sealed class ConformanceRun : IAsyncDisposable
             shared.TryRemove(new KeyValuePair<string, Lazy<Task<object>>>(key, entry));
             throw;
         }
-        finally { CheckScope.UsedUserAgents(browsers.ToList()); }
+        finally
+        {
+            CheckScope.UsedUserAgents(browsers.ToList());
+            CheckScope.UsedSharedAttempts(browsers);
+        }
     }
 
     /// <summary>

@@ -72,6 +72,9 @@ public abstract class ConformanceTest
         var exchanges = scope.Exchanges;
         if (result.Verdict != Verdict.Passed && result.Evidence.Count == 0)
             result = result.WithEvidence([.. FailureBundle.Fallback(exchanges)]);
+        // Consent and login state of each browser attempt this execution drove (issue #11 class 4): "consent shown: yes/no".
+        if (scope.AttemptStates is { Count: > 0 } states)
+            result = result.WithEvidence(new Evidence("user-agent session state per browser attempt", string.Join("\n", states)));
         var deviation = run.Profile.Deviations.FirstOrDefault(d => d.Check == check.Id);
         if (deviation is not null && result.IsViolation) result = result with { KnownDeviation = deviation.Reason };
         var comparison = baseline?.Compare(check.Id, result.Case, result.Verdict);
