@@ -200,8 +200,8 @@ public sealed partial class BrowserAuthorizer(ILoginDriver driver, CallbackListe
     /// <summary>What distinguishes an authorization request in the session-state evidence: its prompt and max_age, if any.</summary>
     private static string Describe(AuthorizationRequest request)
     {
-        var parts = new[] { "prompt", "max_age", "response_type" }.Select(n => request.Get(n) is { } v ? $"{n}={v}" : null).OfType<string>();
-        return string.Join(", ", parts);
+        var parts = new[] { "prompt", "max_age", "response_type" }.Select(n => request.Get(n) is { } v ? $"{n}={v}" : null).OfType<string>().ToList();
+        return parts.Count == 0 ? "without response_type" : string.Join(", ", parts);
     }
 
     private async Task<AuthorizationOutcome> LogoutInAsync(UserAgent ua, Uri endSessionUrl, bool confirm, NavigationFailures failures)
