@@ -410,7 +410,6 @@ public static class DiscoveryExtraChecks
         ], RequirementLevel.Must);
 
     private const string NoApps = "the profile lists no per-application discovery documents (applicationDiscovery)";
-    private const string WellKnownSuffix = IssuerRule.WellKnownSuffix;
 
     private static string Case(IReadOnlyList<AppDiscoveryArtifacts> apps) => string.Join(",", apps.Select(a => a.App.Name));
 

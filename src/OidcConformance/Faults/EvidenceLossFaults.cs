@@ -40,12 +40,22 @@ public static class EvidenceLossFaults
                r.BodyText.Contains("name=\"error\"", StringComparison.Ordinal);
     }
 
+    private const string SwallowedErrorPages = "a front end that swallows the provider's error pages (a single-page app whose error route fails to load)";
+
+    /// <summary>The provider's refusals at <paramref name="endpoint"/> (and the pages below it) reach the browser as a blank page.</summary>
+    private static Func<FaultContext, ProxyRequest, Func<ProxyRequest, Task<ProxyResponse>>, Task<ProxyResponse>> RefusalsBecomeBlank(Endpoint endpoint) =>
+        async (c, q, next) =>
+        {
+            var r = await next(q);
+            return c.IsUnder(q, endpoint) && IsFrontChannelRefusal(r) ? Blank() : r;
+        };
+
     public static readonly IReadOnlyList<Fault> All =
     [
         new("authz-refusals-blank", "every refusal of the authorization endpoint (error page or error redirect) is replaced by a blank page",
             ["AuthorizationEndpoint", "Pkce"], [])
         {
-            Source = "a front end that swallows the provider's error pages (a single-page app whose error route fails to load)",
+            Source = SwallowedErrorPages,
             LosesEvidenceFor =
             [
                 "authz.redirect-uri-near-miss-rejected", "authz.redirect-uri-unregistered-no-redirect", "authz.redirect-uri-unregistered-loopback-rejected",
@@ -54,26 +64,18 @@ public static class EvidenceLossFaults
                 "authz.prompt-none-login-required", "pkce.required-without-challenge-rejected", "pkce.unsupported-method-rejected",
                 "pkce.downgrade-rejected",
             ],
-            Around = async (c, q, next) =>
-            {
-                var r = await next(q);
-                return c.IsUnder(q, Endpoint.Authorization) && IsFrontChannelRefusal(r) ? Blank() : r;
-            },
+            Around = RefusalsBecomeBlank(Endpoint.Authorization),
         },
         new("logout-refusals-blank", "every refusal of the end-session endpoint (error page or error redirect) is replaced by a blank page",
             ["Logout"], [])
         {
-            Source = "a front end that swallows the provider's error pages (a single-page app whose error route fails to load)",
+            Source = SwallowedErrorPages,
             LosesEvidenceFor =
             [
                 "logout.unregistered-post-logout-uri-no-redirect", "logout.query-modified-post-logout-uri-no-redirect",
                 "logout.tampered-id-token-hint-no-redirect",
             ],
-            Around = async (c, q, next) =>
-            {
-                var r = await next(q);
-                return c.IsUnder(q, Endpoint.EndSession) && IsFrontChannelRefusal(r) ? Blank() : r;
-            },
+            Around = RefusalsBecomeBlank(Endpoint.EndSession),
         },
     ];
 }
