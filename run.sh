@@ -54,7 +54,8 @@ build() {
 ensure_browser() {
   if [ -n "${OIDC_BROWSER:-}" ]; then [ -x "$OIDC_BROWSER" ] || die "OIDC_BROWSER=$OIDC_BROWSER is not an executable"; return; fi
   if ls "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium*/ >/dev/null 2>&1; then say "browser: Playwright's Chromium"; return; fi
-  for c in /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome /usr/bin/google-chrome-stable; do
+  # The headless shell first (BrowserHost.SystemCandidatesFor: the same order), the full browsers after it.
+  for c in /usr/bin/chromium-headless-shell /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome /usr/bin/google-chrome-stable; do
     if [ -x "$c" ]; then say "browser: $c"; return; fi
   done
   local pw="tests/Conformance/bin/$CONFIGURATION/net10.0/.playwright"
@@ -62,7 +63,7 @@ ensure_browser() {
     say "browser: installed Playwright's Chromium"; return
   fi
   say "Playwright's browser download is not available here; trying the system package"
-  apt_install chromium || die "no browser: install Chromium (Debian/Ubuntu: apt-get install chromium) or set OIDC_BROWSER"
+  apt_install chromium-headless-shell chromium || die "no browser: install Chromium (Debian/Ubuntu: apt-get install chromium-headless-shell chromium) or set OIDC_BROWSER"
 }
 
 # One plain closing line over all test assemblies, from the JUnit files: "N passed, N failed, N skipped".

@@ -190,6 +190,16 @@ public sealed class HarnessFailureModeTests
             .Should().Contain("/nonexistent/chromium").And.Contain("apt-get install chromium");
     }
 
+    [Test]
+    public void Headless_runs_try_the_headless_shell_first_and_headed_runs_never()
+    {
+        // The shell cannot show a window; for headless runs it is the cheaper browser (BrowserHost.SystemHeadlessShell).
+        BrowserHost.SystemCandidatesFor(headless: true).Should().StartWith(BrowserHost.SystemHeadlessShell);
+        BrowserHost.SystemCandidatesFor(headless: true).Skip(1).Should().Equal(BrowserHost.SystemChromiumCandidates);
+        BrowserHost.SystemCandidatesFor(headless: false).Should().NotContain(BrowserHost.SystemHeadlessShell)
+            .And.Equal(BrowserHost.SystemChromiumCandidates);
+    }
+
     // ---- the callback port ---------------------------------------------------------------------------------------
 
     [Test]
