@@ -29,7 +29,8 @@ public sealed class FaultTests
         var path = Path.Combine(SuiteProcess.Root, "artifacts", "mutation.md");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, MutationReport.Markdown(FaultRuns.Baseline, FaultRuns.All.Values.ToList(), FaultRuns.Elapsed));
-        TestContext.Progress.WriteLine($"[faults] mutation report: {path}");
+        File.WriteAllText(Path.ChangeExtension(path, ".json"), MutationReport.Json(FaultRuns.Baseline, FaultRuns.All.Values.ToList(), FaultRuns.Elapsed));
+        TestContext.Progress.WriteLine($"[faults] mutation report: {path} (and mutation.json)");
     }
 
     [Test]
@@ -102,7 +103,11 @@ public sealed class FaultTests
     private static string Tail(string s) => string.Join('\n', s.Split('\n').TakeLast(60));
 }
 
-/// <summary>artifacts/mutation.md: per check, the faults that kill it and the unit proofs that fail it.</summary>
+/// <summary>
+/// artifacts/mutation.md and mutation.json: per check, the faults that kill it (in the fault runs, and in the interop runs of
+/// <see cref="Interop.InteropFaultTests"/>), the unit proofs that fail it, and for a check no fault kills the reason
+/// (<see cref="ChecksNoFaultKills"/>) or "pending".
+/// </summary>
 public static class MutationReport
 {
     public static IEnumerable<FailureProof> UnitProofs() =>
@@ -110,21 +115,69 @@ public static class MutationReport
             .Where(t => typeof(IFailureProofs).IsAssignableFrom(t) && t is { IsClass: true, IsAbstract: false })
             .SelectMany(t => ((IFailureProofs)Activator.CreateInstance(t)!).Proofs());
 
-    public static string Markdown(FaultRun baseline, IReadOnlyList<FaultRun> runs, TimeSpan elapsed)
+    /// <summary>One check's line of the report.</summary>
+    public sealed record CheckLine(string Id, string Level, IReadOnlyList<string> KilledBy, IReadOnlyList<string> KilledInInterop,
+        IReadOnlyList<string> Proofs, NoKillReason? NoKill)
+    {
+        public bool Killed => KilledBy.Count > 0 || KilledInInterop.Count > 0;
+        /// <summary>Neither killed nor explained: a fault could be written for it.</summary>
+        public bool Pending => !Killed && NoKill is null;
+    }
+
+    /// <summary>Every check of the catalog with its kills (observed in <paramref name="runs"/>, declared and proven by the interop fault tests).</summary>
+    public static IReadOnlyList<CheckLine> Lines(FaultRun baseline, IReadOnlyList<FaultRun> runs)
     {
         var killers = runs.SelectMany(r => FaultDiff.Of(r, baseline).Killed.Select(id => (id, r.Fault.Name)))
             .GroupBy(p => p.id).ToDictionary(g => g.Key, g => g.Select(p => p.Name).Order().ToList());
+        var interop = Interop.InteropFaultTests.Kills.SelectMany(k => k.Broken.Select(b => (b.Check, k.Fault)))
+            .GroupBy(p => p.Check).ToDictionary(g => g.Key, g => g.Select(p => p.Fault).Distinct().Order().ToList());
         var proofs = UnitProofs().GroupBy(p => p.Check.Id).ToDictionary(g => g.Key, g => g.Select(p => p.Name).ToList());
+        return CheckCatalog.All.OrderBy(c => c.Id).Select(c => new CheckLine(c.Id, c.Level == RequirementLevel.Must ? "MUST" : "SHOULD",
+            killers.GetValueOrDefault(c.Id, []), interop.GetValueOrDefault(c.Id, []), proofs.GetValueOrDefault(c.Id, []),
+            ChecksNoFaultKills.Reasons.GetValueOrDefault(c.Id))).ToList();
+    }
+
+    private static string Percent(int n, int of) => of == 0 ? "0" : (100.0 * n / of).ToString("F0", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Json(FaultRun baseline, IReadOnlyList<FaultRun> runs, TimeSpan elapsed)
+    {
+        var lines = Lines(baseline, runs);
+        return System.Text.Json.JsonSerializer.Serialize(new
+        {
+            faults = runs.Count,
+            minutes = Math.Round(elapsed.TotalMinutes, 1),
+            checks = lines.Count,
+            killed = lines.Count(l => l.Killed),
+            killedPercent = Math.Round(lines.Count == 0 ? 0 : 100.0 * lines.Count(l => l.Killed) / lines.Count, 1),
+            notKillableWithReason = lines.Count(l => !l.Killed && l.NoKill is not null),
+            pending = lines.Count(l => l.Pending),
+            withoutUnitProof = lines.Count(l => l.Proofs.Count == 0),
+            results = lines.Select(l => new
+            {
+                id = l.Id, level = l.Level, killedBy = l.KilledBy, killedInInterop = l.KilledInInterop, unitProofs = l.Proofs,
+                noKill = l.NoKill is null ? null : new { kind = l.NoKill.Kind.ToString(), reason = l.NoKill.Reason },
+                pending = l.Pending,
+            }),
+        }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+    }
+
+    public static string Markdown(FaultRun baseline, IReadOnlyList<FaultRun> runs, TimeSpan elapsed)
+    {
+        var lines = Lines(baseline, runs);
         var sb = new StringBuilder();
         sb.AppendLine("# Mutation report");
         sb.AppendLine();
         sb.AppendLine($"{runs.Count} faults injected by the proxy (`src/OidcConformance/Faults`, docs/faults.md) into runs against node-oidc-provider, " +
-                      $"each compared with a fault-free run through the same proxy ({elapsed.TotalMinutes:F1} min in all); unit failure proofs from `tests/OidcConformance.Tests/Proofs`.");
+                      $"each compared with a fault-free run through the same proxy ({elapsed.TotalMinutes:F1} min in all); interop kills from " +
+                      "`tests/OidcConformance.Tests/Interop/InteropFaultTests.cs`; unit failure proofs from `tests/OidcConformance.Tests/Proofs`; " +
+                      "why a check cannot be killed: `src/OidcConformance/Faults/ChecksNoFaultKills.cs`.");
         sb.AppendLine();
-        var all = CheckCatalog.All.OrderBy(c => c.Id).ToList();
-        var byFault = all.Count(c => killers.ContainsKey(c.Id));
-        var unproven = all.Where(c => !killers.ContainsKey(c.Id) && !proofs.ContainsKey(c.Id)).ToList();
-        sb.AppendLine($"**{all.Count} checks**: {byFault} killed by at least one fault · {all.Count(c => proofs.ContainsKey(c.Id))} with a unit failure proof · {unproven.Count} unproven.");
+        var killed = lines.Count(l => l.Killed);
+        var unproven = lines.Where(l => !l.Killed && l.Proofs.Count == 0).ToList();
+        var explained = lines.Count(l => !l.Killed && l.NoKill is not null);
+        var pending = lines.Where(l => l.Pending).ToList();
+        sb.AppendLine($"**{lines.Count} checks**: {killed} killed by at least one fault ({Percent(killed, lines.Count)} %) · {explained} that no fault can kill, each with its reason · " +
+                      $"{pending.Count} pending (no fault yet) · {lines.Count(l => l.Proofs.Count > 0)} with a unit failure proof · {unproven.Count} unproven.");
         sb.AppendLine();
         if (unproven.Count > 0)
         {
@@ -157,12 +210,13 @@ public static class MutationReport
         }
         sb.AppendLine("## Checks");
         sb.AppendLine();
-        sb.AppendLine("| Check | Level | Killed by faults | Unit failure proofs |");
-        sb.AppendLine("|---|---|---|---|");
-        foreach (var c in all)
-            sb.AppendLine($"| `{c.Id}` | {(c.Level == RequirementLevel.Must ? "MUST" : "SHOULD")} | " +
-                          $"{string.Join(", ", killers.GetValueOrDefault(c.Id, []).Select(n => $"`{n}`"))} | " +
-                          $"{string.Join("; ", proofs.GetValueOrDefault(c.Id, []).Select(n => n.Replace("|", "\\|")))} |");
+        sb.AppendLine("| Check | Level | Killed by faults | Unit failure proofs | No fault kills it because |");
+        sb.AppendLine("|---|---|---|---|---|");
+        foreach (var l in lines)
+            sb.AppendLine($"| `{l.Id}` | {l.Level} | " +
+                          $"{string.Join(", ", l.KilledBy.Select(n => $"`{n}`").Concat(l.KilledInInterop.Select(n => $"`{n}` (interop)")))} | " +
+                          $"{string.Join("; ", l.Proofs.Select(n => n.Replace("|", "\\|")))} | " +
+                          $"{(l.Killed ? "" : l.NoKill is { } why ? $"{why.Kind}: {why.Reason.Replace("|", "\\|")}" : "pending: no fault yet")} |");
         return sb.ToString();
     }
 }

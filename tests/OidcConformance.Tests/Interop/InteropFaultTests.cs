@@ -15,38 +15,43 @@ namespace OidcConformance.Tests.Interop;
 [TestFixture, Category("InteropFaults"), Category("SuiteProcess"), NonParallelizable] // SuiteProcess: not part of `./run.sh test --fast`
 public sealed class InteropFaultTests
 {
-    /// <summary>fault → (cell check id, pattern of the library's own message) that must be Broken.</summary>
-    public static IEnumerable<TestCaseData> Faults()
-    {
-        yield return new TestCaseData("id-token-wrong-aud", new[]
+    /// <summary>One fault of the catalog and the interop cells it must turn Broken (check id, pattern of the library's own message).</summary>
+    public sealed record InteropKill(string Fault, (string Check, string Pattern)[] Broken, string Name);
+
+    /// <summary>fault → (cell check id, pattern of the library's own message) that must be Broken; the mutation report counts these kills.</summary>
+    public static readonly IReadOnlyList<InteropKill> Kills =
+    [
+        new("id-token-wrong-aud", new[]
         {
             ("interop.aspnetcore.id-token", "IDX10214"),
             ("interop.openid-client.id-token", "OAUTH_JWT_CLAIM_COMPARISON_FAILED.*aud"),
             // The fault edits the token endpoint's ID token: the hybrid rows accept the front-channel one, then refuse this one.
             ("interop.aspnetcore-hybrid.id-token", "IDX10214"),
             ("interop.openid-client-hybrid.id-token", "OAUTH_JWT_CLAIM_COMPARISON_FAILED.*aud"),
-        }).SetName("Fault id-token-wrong-aud breaks ID token validation in both libraries");
-        yield return new TestCaseData("jwks-unrelated-key", new[]
+        }, "Fault id-token-wrong-aud breaks ID token validation in both libraries"),
+        new("jwks-unrelated-key", new[]
         {
             ("interop.aspnetcore.id-token", "IDX10503|IDX10500|IDX10517"),
             ("interop.openid-client.id-token", "OAUTH_KEY_SELECTION_FAILED|signature"),
             ("interop.aspnetcore-hybrid.id-token", "IDX10503|IDX10500|IDX10517"),
             ("interop.openid-client-hybrid.id-token", "OAUTH_KEY_SELECTION_FAILED|signature"),
-        }).SetName("Fault jwks-unrelated-key breaks ID token validation in both libraries");
-        yield return new TestCaseData("userinfo-sub-differs", new[]
+        }, "Fault jwks-unrelated-key breaks ID token validation in both libraries"),
+        new("userinfo-sub-differs", new[]
         {
             ("interop.aspnetcore.userinfo", "IDX21338"),
             ("interop.openid-client.userinfo", "OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED.*sub"),
             ("interop.aspnetcore-hybrid.userinfo", "IDX21338"),
             ("interop.openid-client-hybrid.userinfo", "OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED.*sub"),
-        }).SetName("Fault userinfo-sub-differs breaks the userinfo step in both libraries");
+        }, "Fault userinfo-sub-differs breaks the userinfo step in both libraries"),
         // Only the hybrid rows see a front-channel ID token: the code rows keep working.
-        yield return new TestCaseData("c-hash-wrong", new[]
+        new("c-hash-wrong", new[]
         {
             ("interop.aspnetcore-hybrid.id-token", "IDX21347"),
             ("interop.openid-client-hybrid.id-token", "c_hash"),
-        }).SetName("Fault c-hash-wrong breaks the hybrid rows' ID token validation in both libraries");
-    }
+        }, "Fault c-hash-wrong breaks the hybrid rows' ID token validation in both libraries"),
+    ];
+
+    public static IEnumerable<TestCaseData> Faults() => Kills.Select(k => new TestCaseData(k.Fault, k.Broken).SetName(k.Name));
 
     [TestCaseSource(nameof(Faults))]
     public async Task Fault_turns_the_expected_interop_cell_broken_with_the_library_message(string fault, (string Check, string Pattern)[] broken)
