@@ -36,7 +36,7 @@ public static class LogoutFlow
         if (logout.End == AuthorizationEnd.Redirected)
         {
             var silent = await CodeFlow.RunAsync(run, client, run.Profile.PrimaryUser, userAgent: login.UserAgent,
-                customize: r => r.Set("prompt", "none"), allowLogin: false);
+                authorizationSteps: p => p.Add(new PromptStep("none")), allowLogin: false);
             after = silent.Outcome;
         }
         return new LogoutFlowResult(login, state, postLogout, logout, after) { UserInfoBeforeLogout = userinfo };
