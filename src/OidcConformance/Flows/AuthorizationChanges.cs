@@ -22,6 +22,10 @@ public static class AuthorizationChanges
 
     public static AuthorizationChange ClientId(string clientId, string change) => Named(p => p.Then<ClientIdStep>(new ClientIdStep(clientId), change));
 
+    /// <summary>response_type set over the built request (it then goes last on the wire, as the earlier fixture's Set put it).</summary>
+    public static AuthorizationChange ResponseType(string responseType, string change) =>
+        Named(p => p.Then<ResponseTypeStep>(new ResponseTypeStep(responseType), change));
+
     public static AuthorizationChange RedirectUri(string redirectUri, string change) =>
         Named(p => p.Then<RedirectUriStep>(new RedirectUriStep(redirectUri), change));
 

@@ -15,9 +15,6 @@ public sealed record LogoutFlowResult(CodeFlowResult Login, string State, string
 
 public static class LogoutFlow
 {
-    public static Uri EndSessionUrl(string endpoint, IEnumerable<KeyValuePair<string, string>> parameters) =>
-        new(endpoint + (endpoint.Contains('?') ? "&" : "?") + FormCodec.Encode(parameters));
-
     /// <summary>Logs in (own session), logs out with id_token_hint + post_logout_redirect_uri + state, then tries prompt=none.</summary>
     public static Task<LogoutFlowResult> StandardAsync(ConformanceRun run) => run.SharedAsync(SharedArtifacts.StandardLogout, async () =>
     {
@@ -30,18 +27,16 @@ public static class LogoutFlow
         HttpExchange? userinfo = null;
         if (run.Profile.Features.Userinfo && login.Token?.AccessToken is { } accessToken)
             userinfo = await run.UserInfoGetAsync(await run.EndpointAsync("userinfo_endpoint"), accessToken);
-        var state = Protocol.Random.Token(12);
         var postLogout = run.PostLogoutRedirectUri(client);
-        var url = EndSessionUrl(endpoint,
-        [
-            new("id_token_hint", idToken), new("post_logout_redirect_uri", postLogout), new("state", state), new("client_id", client.ClientId),
-        ]);
-        var logout = await run.Authorizer.LogoutAsync(login.UserAgent, url);
+        // The normal logout request: id_token_hint, post_logout_redirect_uri, a fresh state, client_id (EndSessionPipeline).
+        var request = EndSessionPipeline.Standard(idToken, postLogout, client.ClientId).Build(endpoint);
+        var state = request.State!;
+        var logout = await run.Authorizer.LogoutAsync(login.UserAgent, request.ToUri());
         AuthorizationOutcome? after = null;
         if (logout.End == AuthorizationEnd.Redirected)
         {
             var silent = await CodeFlow.RunAsync(run, client, run.Profile.PrimaryUser, userAgent: login.UserAgent,
-                customize: r => r.Set("prompt", "none"), allowLogin: false);
+                authorizationSteps: p => p.Add(new PromptStep("none")), allowLogin: false);
             after = silent.Outcome;
         }
         return new LogoutFlowResult(login, state, postLogout, logout, after) { UserInfoBeforeLogout = userinfo };

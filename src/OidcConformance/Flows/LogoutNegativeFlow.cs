@@ -11,35 +11,43 @@ namespace OidcConformance.Flows;
 
 /// <summary>A logout attempt in its own logged-in user agent, and the callback requests tagged with its state.</summary>
 public sealed record LogoutAttempt(string Case, Uri Url, string? State, bool Confirmed, AuthorizationOutcome Outcome,
-    IReadOnlyList<CallbackHit> TaggedHits, string RegisteredPostLogoutRedirectUri);
+    IReadOnlyList<CallbackHit> TaggedHits, string RegisteredPostLogoutRedirectUri)
+{
+    /// <summary>The logout request sent (its id_token_hint is the tampered token in the tampered-hint cases).</summary>
+    public required EndSessionRequest Request { get; init; }
+
+    /// <summary>"logout request / id_token_hint: left out": the step of the normal logout request the case changed.</summary>
+    public required string MutatedStep { get; init; }
+}
 
 /// <summary>
 /// RP-initiated logout negatives: each case logs in with a fresh user agent (the OP then has a session, so a provider
-/// that asks for confirmation does ask), changes one thing in the logout request and records where the browser ends.
+/// that asks for confirmation does ask), changes one named step of the normal logout request (<see cref="LogoutChanges"/>)
+/// and records where the browser ends.
 /// </summary>
 public static class LogoutNegativeFlow
 {
     /// <summary>
-    /// Logs in, builds the logout parameters with <paramref name="build"/> (given the ID token and the registered
-    /// post-logout URI) and runs the logout; <paramref name="confirm"/> says whether a confirmation prompt is accepted.
+    /// Logs in, builds the normal logout request (<see cref="LogoutChanges.Normal"/>) with <paramref name="change"/> applied
+    /// (given the ID token and the registered post-logout URI) and runs the logout; <paramref name="confirm"/> says whether
+    /// a confirmation prompt is accepted.
     /// </summary>
-    public static async Task<LogoutAttempt> RunAsync(ConformanceRun run, string @case, bool confirm,
-        Func<string, string, List<KeyValuePair<string, string>>> build)
+    public static async Task<LogoutAttempt> RunAsync(ConformanceRun run, string @case, bool confirm, LogoutChange change)
     {
         var (endpoint, client, login, idToken) = await LogoutFlow.FreshLoginAsync(run);
         await using var ua = login.UserAgent;
         var registered = run.PostLogoutRedirectUri(client);
-        var parameters = build(idToken, registered);
-        var state = parameters.Where(p => p.Key == "state").Select(p => p.Value).FirstOrDefault();
-        var url = LogoutFlow.EndSessionUrl(endpoint, parameters);
+        var inputs = new LogoutInputs(idToken, registered, client.ClientId);
+        var pipeline = LogoutChanges.Normal(inputs);
+        change.Apply(pipeline, inputs);
+        var request = pipeline.Build(endpoint);
+        var state = request.State;
+        var url = request.ToUri();
         var started = DateTimeOffset.UtcNow;
         var outcome = await run.Authorizer.LogoutAsync(ua, url, confirm);
         var tagged = state is null ? [] : run.Callback.HitsSince(started).Where(h => h.Query.Any(q => q.Key == "state" && q.Value == state)).ToList();
-        return new LogoutAttempt(@case, url, state, confirm, outcome, tagged, registered);
+        return new LogoutAttempt(@case, url, state, confirm, outcome, tagged, registered) { Request = request, MutatedStep = pipeline.MutatedStep! };
     }
-
-    public static List<KeyValuePair<string, string>> Params(params (string Key, string? Value)[] pairs) =>
-        pairs.Where(p => p.Value is not null).Select(p => new KeyValuePair<string, string>(p.Key, p.Value!)).ToList();
 
     /// <summary>The registered URI with <c>foo=bar</c> added to its query.</summary>
     public static string WithAddedQuery(string uri) => uri + (uri.Contains('?') ? "&" : "?") + "foo=bar";

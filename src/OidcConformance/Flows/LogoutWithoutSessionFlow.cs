@@ -16,8 +16,8 @@ public static class LogoutWithoutSessionFlow
         var (endpoint, client, login, idToken) = await LogoutFlow.FreshLoginAsync(run);
         await using var ua = login.UserAgent;
         var postLogout = run.PostLogoutRedirectUri(client);
-        Uri Url(string state) => LogoutFlow.EndSessionUrl(endpoint,
-            [new("id_token_hint", idToken), new("post_logout_redirect_uri", postLogout), new("state", state), new("client_id", client.ClientId)]);
+        // The standard logout request (EndSessionPipeline.Standard, with client_id) each time, with the state given.
+        Uri Url(string state) => EndSessionPipeline.Standard(idToken, postLogout, client.ClientId, state).Build(endpoint).ToUri();
 
         var controlState = Protocol.Random.Token(12);
         var control = await run.Authorizer.LogoutAsync(ua, Url(controlState));

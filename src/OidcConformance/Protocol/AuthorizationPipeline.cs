@@ -90,3 +90,17 @@ public sealed class RepeatedParameterStep(string parameter) : RequestStep<Author
     public override string Part => parameter + " repeated";
     public override void Apply(AuthorizationRequest request) => request.Append(parameter, request.Get(parameter)!);
 }
+
+/// <summary>prompt (OpenID Connect Core 1.0 §3.1.2.1): none, login, … — added by positive attempts after the normal steps.</summary>
+public sealed class PromptStep(string prompt) : RequestStep<AuthorizationRequest>
+{
+    public override string Part => "prompt";
+    public override void Apply(AuthorizationRequest request) => request.Set("prompt", prompt);
+}
+
+/// <summary>max_age in seconds (OpenID Connect Core 1.0 §3.1.2.1) — added by positive attempts after the normal steps.</summary>
+public sealed class MaxAgeStep(int seconds) : RequestStep<AuthorizationRequest>
+{
+    public override string Part => "max_age";
+    public override void Apply(AuthorizationRequest request) => request.Set("max_age", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}

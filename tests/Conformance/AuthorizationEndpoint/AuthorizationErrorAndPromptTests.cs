@@ -6,7 +6,7 @@ using OidcConformance.Protocol;
 using OidcConformance.Run;
 using static OidcConformance.Checks.AuthorizationEndpointChecks;
 
-using static OidcConformance.Suites.AuthorizationEndpoint.AuthorizationAttempts;
+using static OidcConformance.Suites.AuthorizationEndpoint.ExpectedErrors;
 
 namespace OidcConformance.Suites.AuthorizationEndpoint;
 
@@ -21,29 +21,31 @@ public sealed class AuthorizationErrorAndPromptTests : ConformanceTest
     // ---- response_type -------------------------------------------------------------------------------------
 
     [Test] public Task Missing_response_type_is_rejected() => Verify(ResponseTypeMissing, async r =>
-        EvaluateErrorNoCode(ResponseTypeMissing, await MissingResponseType(r), ResponseTypeErrors));
+        EvaluateErrorNoCode(ResponseTypeMissing, await AuthorizationAttempts.MissingResponseType(r), ResponseTypeErrors)
+            .WithEvidence(AuthorizationAttempts.WithoutResponseType.Evidence));
 
     [Test] public Task Unknown_response_type_is_rejected() => Verify(ResponseTypeUnknown, async r =>
-        EvaluateErrorNoCode(ResponseTypeUnknown, await UnknownResponseType(r), ResponseTypeErrors));
+        EvaluateErrorNoCode(ResponseTypeUnknown, await AuthorizationAttempts.UnknownResponseType(r), ResponseTypeErrors)
+            .WithEvidence(AuthorizationAttempts.WithUnknownResponseType.Evidence));
 
     // ---- prompt and max_age --------------------------------------------------------------------------------
 
     [Test] public Task Prompt_none_without_session_returns_login_required() => Verify(PromptNoneWithoutSession, async r =>
-        EvaluateErrorNoCode(PromptNoneWithoutSession, await PromptNone(r), PromptNoneErrors, errorPageAllowed: false));
+        EvaluateErrorNoCode(PromptNoneWithoutSession, await AuthorizationAttempts.PromptNone(r), PromptNoneErrors, errorPageAllowed: false));
 
     [Test] public Task Prompt_login_forces_a_new_login() => Verify(PromptLogin, async r =>
     {
-        var attempt = await AuthorizationEndpointFlow.AttemptAsync(r, q => q.Set("prompt", "login"), exchangeCode: true);
+        var attempt = await AuthorizationAttempts.PromptLogin(r);
         return EvaluateReauthentication(PromptLogin, attempt, attempt.IdToken.NumericDate("auth_time"));
     });
 
     [Test] public Task Max_age_zero_reauthenticates() => Verify(MaxAgeReauthenticates, async r =>
     {
-        var attempt = await MaxAgeZero(r);
+        var attempt = await AuthorizationAttempts.MaxAgeZero(r);
         return EvaluateReauthentication(MaxAgeReauthenticates, attempt, attempt.IdToken.NumericDate("auth_time"));
     });
 
-    [Test] public Task Max_age_id_token_has_auth_time() => Verify(MaxAgeAuthTime, async r => EvaluateAuthTime(MaxAgeAuthTime, await MaxAgeZero(r)));
+    [Test] public Task Max_age_id_token_has_auth_time() => Verify(MaxAgeAuthTime, async r => EvaluateAuthTime(MaxAgeAuthTime, await AuthorizationAttempts.MaxAgeZero(r)));
 
     // ---- error responses carry state -----------------------------------------------------------------------
 
@@ -52,12 +54,14 @@ public sealed class AuthorizationErrorAndPromptTests : ConformanceTest
     [TestCase("response-type-missing")]
     public Task Error_response_echoes_state(string scenario) => Verify(ErrorStateEchoed, async r =>
     {
-        var attempt = scenario switch
+        // The response_type cases are negatives and name the step they change; prompt=none is a positive attempt.
+        var (attempt, change) = scenario switch
         {
-            "prompt-none" => await PromptNone(r),
-            "response-type-unknown" => await UnknownResponseType(r),
-            _ => await MissingResponseType(r),
+            "prompt-none" => (await AuthorizationAttempts.PromptNone(r), null),
+            "response-type-unknown" => (await AuthorizationAttempts.UnknownResponseType(r), AuthorizationAttempts.WithUnknownResponseType),
+            _ => (await AuthorizationAttempts.MissingResponseType(r), AuthorizationAttempts.WithoutResponseType),
         };
-        return EvaluateErrorStateEchoed(attempt).WithCase(scenario);
+        var result = EvaluateErrorStateEchoed(attempt).WithCase(scenario);
+        return change is null ? result : result.WithEvidence(change.Evidence);
     });
 }

@@ -6,7 +6,7 @@ using OidcConformance.Protocol;
 using OidcConformance.Run;
 using static OidcConformance.Checks.AuthorizationEndpointChecks;
 
-using static OidcConformance.Suites.AuthorizationEndpoint.AuthorizationAttempts;
+using static OidcConformance.Suites.AuthorizationEndpoint.ExpectedErrors;
 
 namespace OidcConformance.Suites.AuthorizationEndpoint;
 

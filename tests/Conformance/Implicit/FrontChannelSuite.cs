@@ -79,7 +79,9 @@ internal static class FrontChannelSuite
     public static async Task<CheckResult> NonceRequiredAsync(ConformanceRun r, string responseType)
     {
         var flow = await FrontChannelFlow.WithoutNonceAsync(r, responseType);
-        return ImplicitHybridChecks.EvaluateNonceRequired(flow.Request, flow.Outcome).WithCase(flow.Case);
+        var result = ImplicitHybridChecks.EvaluateNonceRequired(flow.Request, flow.Outcome).WithCase(flow.Case);
+        // The negative case names the step it changes: "authorization request / nonce: left out" (FrontChannelFlow.WithoutNonceAsync).
+        return flow.MutatedStep is { } mutates ? result.WithEvidence(new Evidence("mutates", mutates)) : result;
     }
 
     public static async Task<CheckResult> NoRefreshTokenAsync(ConformanceRun r, string responseType)

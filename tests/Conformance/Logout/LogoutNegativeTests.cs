@@ -17,42 +17,38 @@ namespace OidcConformance.Suites.Logout;
 [TestFixture, Category("Logout"), Category("LogoutNegative"), Parallelizable(ParallelScope.Self)]
 public sealed class LogoutNegativeTests : ConformanceTest
 {
+    /// <summary>The request sent, the step of the normal logout request it changes, and where the browser ended.</summary>
     internal static CheckResult WithEvidence(CheckResult result, LogoutAttempt a) =>
-        result.WithEvidence(new Evidence("logout request", Redactor.Redact(a.Url.ToString())),
+        result.WithEvidence(new Evidence("logout request", Redactor.Redact(a.Url.ToString())), new Evidence("mutates", a.MutatedStep),
             new Evidence("outcome", $"{a.Outcome.Describe()}; final URL {Redactor.Redact(a.Outcome.FinalUrl)}; confirmed prompt: {a.Confirmed}"));
 
     [Test] public Task Unregistered_post_logout_redirect_uri_is_not_used() => Verify(LogoutNegativeChecks.UnregisteredUri, async r =>
     {
-        var a = await F.RunAsync(r, "unregistered", confirm: true, (idToken, registered) =>
-            F.Params(("id_token_hint", idToken), ("post_logout_redirect_uri", F.Unregistered(registered)), ("state", Protocol.Random.Token(12))));
+        var a = await F.RunAsync(r, "unregistered", confirm: true, LogoutChanges.UnregisteredPostLogoutUri);
         return WithEvidence(LogoutNegativeChecks.EvaluateNoRedirect(LogoutNegativeChecks.UnregisteredUri, a.Outcome, a.TaggedHits, a.Confirmed), a);
     });
 
     [Test] public Task Query_modified_post_logout_redirect_uri_is_not_used() => Verify(LogoutNegativeChecks.QueryModifiedUri, async r =>
     {
-        var a = await F.RunAsync(r, "query-added", confirm: true, (idToken, registered) =>
-            F.Params(("id_token_hint", idToken), ("post_logout_redirect_uri", F.WithAddedQuery(registered)), ("state", Protocol.Random.Token(12))));
+        var a = await F.RunAsync(r, "query-added", confirm: true, LogoutChanges.QueryAddedPostLogoutUri);
         return WithEvidence(LogoutNegativeChecks.EvaluateNoRedirect(LogoutNegativeChecks.QueryModifiedUri, a.Outcome, a.TaggedHits, a.Confirmed), a);
     });
 
     [Test] public Task No_id_token_hint_no_silent_redirect() => Verify(LogoutNegativeChecks.NoIdTokenHint, async r =>
     {
-        var a = await F.RunAsync(r, "no-hint", confirm: false, (_, registered) =>
-            F.Params(("post_logout_redirect_uri", registered), ("state", Protocol.Random.Token(12))));
+        var a = await F.RunAsync(r, "no-hint", confirm: false, LogoutChanges.WithoutIdTokenHint);
         return WithEvidence(LogoutNegativeChecks.EvaluateNoRedirect(LogoutNegativeChecks.NoIdTokenHint, a.Outcome, a.TaggedHits, a.Confirmed), a);
     });
 
     [Test] public Task Client_id_without_hint_no_silent_redirect() => Verify(LogoutNegativeChecks.ClientIdWithoutHint, async r =>
     {
-        var a = await F.RunAsync(r, "client-id-only", confirm: false, (_, registered) =>
-            F.Params(("client_id", r.Profile.Confidential.ClientId), ("post_logout_redirect_uri", registered), ("state", Protocol.Random.Token(12))));
+        var a = await F.RunAsync(r, "client-id-only", confirm: false, LogoutChanges.ClientIdInsteadOfHint);
         return WithEvidence(LogoutNegativeChecks.EvaluateNoRedirect(LogoutNegativeChecks.ClientIdWithoutHint, a.Outcome, a.TaggedHits, a.Confirmed), a);
     });
 
     [Test] public Task Logout_without_state_still_redirects() => Verify(LogoutNegativeChecks.RedirectWithoutState, async r =>
     {
-        var a = await F.RunAsync(r, "no-state", confirm: true, (idToken, registered) =>
-            F.Params(("id_token_hint", idToken), ("post_logout_redirect_uri", registered)));
+        var a = await F.RunAsync(r, "no-state", confirm: true, LogoutChanges.WithoutState);
         return WithEvidence(LogoutNegativeChecks.EvaluateRedirectWithoutState(a.Outcome, a.RegisteredPostLogoutRedirectUri), a);
     });
 }
@@ -64,13 +60,8 @@ public sealed class TamperedIdTokenHintTests : ConformanceTest
     [TestCaseSource(typeof(LogoutNegativeChecks), nameof(LogoutNegativeChecks.TamperCases))]
     public Task Tampered_id_token_hint_prevents_the_redirect(string @case) => Verify(LogoutNegativeChecks.TamperedIdTokenHint, async r =>
     {
-        string? header = null;
-        var a = await F.RunAsync(r, @case, confirm: true, (idToken, registered) =>
-        {
-            var tampered = F.Tamper(idToken, @case);
-            header = F.HeaderOf(tampered);
-            return F.Params(("id_token_hint", tampered), ("post_logout_redirect_uri", registered), ("state", Protocol.Random.Token(12)));
-        });
+        var a = await F.RunAsync(r, @case, confirm: true, LogoutChanges.TamperedIdTokenHint(@case));
+        var header = a.Request.IdTokenHint is { } tampered ? F.HeaderOf(tampered) : null;
         return LogoutNegativeTests.WithEvidence(LogoutNegativeChecks.EvaluateNoRedirect(LogoutNegativeChecks.TamperedIdTokenHint, a.Outcome, a.TaggedHits, a.Confirmed, @case), a)
             .WithEvidence(new Evidence("tampered id_token_hint header", header ?? "(none)"));
     });

@@ -8,7 +8,7 @@ namespace OidcConformance.Tests.Pipeline;
 /// TokenEndpointFlows up to commit 2125e6a), kept verbatim except that the random values are parameters: the pipeline
 /// tests build the same request both ways and compare the bytes on the wire.
 /// </summary>
-internal static class PrePipelineRequests
+internal static partial class PrePipelineRequests
 {
     public static AuthorizationRequest Create(string endpoint, ClientProfile client, string redirectUri, string state, string nonce,
         string responseType = "code", string? scope = null)
