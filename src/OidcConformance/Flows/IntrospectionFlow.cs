@@ -44,20 +44,25 @@ public static class IntrospectionFlow
         var at = token.AccessToken!;
         var rt = token.RefreshToken;
         var wrong = client.ClientSecret + "-wrong";
+        // The normal request: the client introspects its access token with the right hint; the negatives change one step of it.
+        TokenManagementPipeline Access() => TokenManagementPipeline.Introspection(client, at, "access_token");
         return new IntrospectionScenario(flow)
         {
             At = DateTimeOffset.UtcNow,
-            AccessHinted = await TokenManagementCalls.IntrospectAsync(run, at, "access_token", client),
+            AccessHinted = await TokenManagementCalls.IntrospectAsync(run, Access()),
             AccessNoHint = await TokenManagementCalls.IntrospectAsync(run, at, null, client),
-            AccessWrongHint = await TokenManagementCalls.IntrospectAsync(run, at, "refresh_token", client),
+            AccessWrongHint = await TokenManagementCalls.IntrospectAsync(run, Access().WrongHint("refresh_token")),
             RefreshHinted = rt is null ? null : await TokenManagementCalls.IntrospectAsync(run, rt, "refresh_token", client),
-            RefreshWrongHint = rt is null ? null : await TokenManagementCalls.IntrospectAsync(run, rt, "access_token", client),
-            NoCredentials = await TokenManagementCalls.IntrospectAsync(run, at, "access_token", null),
+            RefreshWrongHint = rt is null ? null
+                : await TokenManagementCalls.IntrospectAsync(run, TokenManagementPipeline.Introspection(client, rt, "refresh_token").WrongHint("access_token")),
+            NoCredentials = await TokenManagementCalls.IntrospectAsync(run, Access().WithoutCredentials()),
             WrongSecretBasic = client.Supports("client_secret_basic")
-                ? await TokenManagementCalls.IntrospectAsync(run, at, "access_token", client, ClientAuthentication.ClientSecretBasic, wrong) : null,
+                ? await TokenManagementCalls.IntrospectAsync(run, Access().WrongSecret(client, ClientAuthentication.ClientSecretBasic, wrong)) : null,
             WrongSecretPost = client.Supports("client_secret_post")
-                ? await TokenManagementCalls.IntrospectAsync(run, at, "access_token", client, ClientAuthentication.ClientSecretPost, wrong) : null,
-            Garbage = await TokenManagementCalls.IntrospectAsync(run, TokenManagementCalls.GarbageToken(), null, client),
+                ? await TokenManagementCalls.IntrospectAsync(run, Access().WrongSecret(client, ClientAuthentication.ClientSecretPost, wrong)) : null,
+            // The access token without hint (AccessNoHint's request) with a token the provider never issued.
+            Garbage = await TokenManagementCalls.IntrospectAsync(run,
+                TokenManagementPipeline.Introspection(client, at, null).GarbageToken(TokenManagementCalls.GarbageToken())),
         };
     });
 
@@ -68,7 +73,9 @@ public static class IntrospectionFlow
         var second = run.Profile.SecondConfidential ?? throw new PrerequisiteException("the profile has no secondConfidential client");
         var caller = run.Profile.Confidential;
         var flow = await TokenManagementCalls.FreshLoginAsync(run, Owner, second);
-        var response = await TokenManagementCalls.IntrospectAsync(run, flow.RequireSuccessfulToken().AccessToken!, "access_token", caller);
+        // The second client's own introspection of its token, sent by the confidential client instead.
+        var response = await TokenManagementCalls.IntrospectAsync(run,
+            TokenManagementPipeline.Introspection(second, flow.RequireSuccessfulToken().AccessToken!, "access_token").AsOtherClient(caller));
         return new ForeignIntrospection(second.ClientId, caller.ClientId, response);
     });
 
@@ -78,7 +85,8 @@ public static class IntrospectionFlow
         RequireFeature(run);
         var (cc, token) = await ClientCredentialsTokenOf(run);
         var caller = run.Profile.Confidential;
-        return new ForeignIntrospection(cc.ClientId, caller.ClientId, await TokenManagementCalls.IntrospectAsync(run, token, "access_token", caller));
+        return new ForeignIntrospection(cc.ClientId, caller.ClientId,
+            await TokenManagementCalls.IntrospectAsync(run, TokenManagementPipeline.Introspection(cc, token, "access_token").AsOtherClient(caller)));
     });
 
     /// <summary>The client-credentials client's token, introspected by that client itself.</summary>

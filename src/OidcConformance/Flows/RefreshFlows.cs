@@ -45,6 +45,50 @@ public static class RefreshFlows
 {
     private static readonly string[] WidenCandidates = ["email", "phone", "address", "profile"];
 
+    // The negative refresh cases (each a change of the normal refresh request, TokenPipeline.Refresh).
+    public const string WithoutClientAuthentication = "without client authentication";
+    public const string WrongClientSecret = "wrong client secret";
+    public const string PresentedByOtherClient = "presented by another client";
+    public const string WidenedScope = "widened scope";
+    public const string ReuseOfRotatedToken = "reuse of the rotated token";
+    public const string InvalidToken = "invalid token";
+
+    /// <summary>
+    /// The step of the normal refresh request each negative case changes, shown as the case's "mutates" evidence; the
+    /// pipeline mutations below (<see cref="Mutations"/>) name the same steps, and a unit test holds the two together.
+    /// Reuse of a rotated token changes no step: the first refresh's very request is sent again.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> MutatedSteps = new Dictionary<string, string>
+    {
+        [WithoutClientAuthentication] = "token request / client authentication: client_id only, no secret",
+        [WrongClientSecret] = "token request / client authentication: a wrong secret (the client's own method)",
+        [PresentedByOtherClient] = "token request / client authentication: another client than the one the token was issued to",
+        [WidenedScope] = "token request / scope: the granted scope and one more",
+        [ReuseOfRotatedToken] = "token request / refresh_token: sent again after a refresh rotated it away",
+        [InvalidToken] = "token request / refresh_token: a refresh token the provider never issued",
+    };
+
+    /// <summary>The pure step changes of the negative refresh cases, each applied to the normal refresh pipeline.</summary>
+    public static class Mutations
+    {
+        // The client identifies itself like a public client would (client_id in the body) but proves nothing.
+        public static TokenPipeline WithoutClientAuthentication(TokenPipeline p, ClientProfile client) =>
+            p.Replace<ClientAuthenticationStep>(new ClientAuthenticationStep(client, ClientAuthentication.None, sendSecret: false), "client_id only, no secret");
+
+        public static TokenPipeline WrongClientSecret(TokenPipeline p, ClientProfile client, ClientAuthentication method, string wrongSecret) =>
+            p.Replace<ClientAuthenticationStep>(new ClientAuthenticationStep(client, method, wrongSecret), "a wrong secret (the client's own method)");
+
+        public static TokenPipeline PresentedByOtherClient(TokenPipeline p, ClientProfile other) =>
+            p.Replace<ClientAuthenticationStep>(new ClientAuthenticationStep(other, ClientAuthenticationNames.Preferred(other)),
+                "another client than the one the token was issued to");
+
+        public static TokenPipeline WidenedScope(TokenPipeline p, string widened) =>
+            p.Replace<TokenScopeStep>(new TokenScopeStep(widened), "the granted scope and one more");
+
+        public static TokenPipeline InvalidToken(TokenPipeline p, string garbage) =>
+            p.Replace<RefreshTokenStep>(new RefreshTokenStep(garbage), "a refresh token the provider never issued");
+    }
+
     public static ClientProfile RequireClient(ConformanceRun run, string role)
     {
         if (!run.Profile.Features.RefreshToken) throw new PrerequisiteException("the profile does not offer refresh tokens (features.refreshToken)");
@@ -84,28 +128,30 @@ public static class RefreshFlows
             scenario.FirstUserInfo = await run.UserInfoGetAsync(userinfo, scenario.First.AccessToken!);
         scenario.Narrow = await Send(TokenRequest.Refresh(endpoint, client, latest, narrow), "narrowed scope");
         scenario.NarrowIndependent = await IndependentScopeAsync(run, client, scenario.Narrow, added, "narrowed");
-        scenario.Widen = await Send(TokenRequest.Refresh(endpoint, client, latest, granted + " " + added), "widened scope");
+        scenario.Widen = await Send(Mutations.WidenedScope(TokenPipeline.Refresh(client, latest), granted + " " + added).Build(endpoint), WidenedScope);
         scenario.WidenIndependent = await IndependentScopeAsync(run, client, scenario.Widen, added, "widened");
         if (!client.IsPublic)
         {
-            scenario.WithoutClientAuthentication = await Send(TokenRequest.Refresh(endpoint, client, latest, method: ClientAuthentication.None),
-                "without client authentication");
+            scenario.WithoutClientAuthentication = await Send(
+                Mutations.WithoutClientAuthentication(TokenPipeline.Refresh(client, latest), client).Build(endpoint), WithoutClientAuthentication);
             var method = ClientAuthenticationNames.Preferred(client);
             scenario.WrongSecretSentWithBasic = method == ClientAuthentication.ClientSecretBasic;
-            scenario.WithWrongSecret = await Send(TokenRequest.Refresh(endpoint, client, latest, method: method)
-                .AuthenticateAs(client, method, "wrong-" + Protocol.Random.Token(12)), "wrong client secret");
+            scenario.WithWrongSecret = await Send(Mutations.WrongClientSecret(TokenPipeline.Refresh(client, latest, method: method), client, method,
+                "wrong-" + Protocol.Random.Token(12)).Build(endpoint), WrongClientSecret);
         }
         if (run.Profile.SecondConfidential is { } other && other.ClientId != client.ClientId)
         {
             scenario.OtherClient = other;
-            scenario.ByOtherClient = await run.TokenAsync(TokenRequest.Refresh(endpoint, other, latest), $"refresh: presented by another client ({role})");
+            scenario.ByOtherClient = await run.TokenAsync(Mutations.PresentedByOtherClient(TokenPipeline.Refresh(client, latest), other).Build(endpoint),
+                $"refresh: {PresentedByOtherClient} ({role})");
             // A provider that wrongly served the other client may have rotated the token away: what follows cannot trust 'latest'.
             if (scenario.ByOtherClient.IsSuccess) scenario.LatestUnreliable = "the refresh token was served to another client, which may have rotated it away";
         }
         if (scenario.Rotated)
         {
             var active = latest;
-            scenario.Reuse = await Send(TokenRequest.Refresh(endpoint, client, refreshToken), "reuse of the rotated token");
+            // The first refresh's request again (no step changed; see MutatedSteps).
+            scenario.Reuse = await Send(TokenRequest.Refresh(endpoint, client, refreshToken), ReuseOfRotatedToken);
             if (scenario.LatestUnreliable is null)
                 scenario.ActiveAfterReuse = await Send(TokenRequest.Refresh(endpoint, client, active), "active token after the reuse");
         }
@@ -140,6 +186,8 @@ public static class RefreshFlows
     {
         var client = RequireClient(run, role);
         var endpoint = await run.EndpointAsync("token_endpoint");
-        return await run.TokenAsync(TokenRequest.Refresh(endpoint, client, "not-a-refresh-token-" + Protocol.Random.Token(24)), $"refresh: invalid token ({role})");
+        // The normal refresh ("" until the mutation puts in a token the provider never issued).
+        var request = Mutations.InvalidToken(TokenPipeline.Refresh(client, ""), "not-a-refresh-token-" + Protocol.Random.Token(24)).Build(endpoint);
+        return await run.TokenAsync(request, $"refresh: {InvalidToken} ({role})");
     });
 }

@@ -7,17 +7,24 @@ namespace OidcConformance.Flows;
 
 /// <summary>A fresh refresh token: used, revoked, used again; and the grant's access token before and after.</summary>
 public sealed record RefreshRevocation(TokenResponse ControlRefresh, AccessTokenProbe AccessBefore, HttpExchange Revoke,
-    TokenResponse AfterRefresh, AccessTokenProbe AccessAfter, HttpExchange RevokeAgain);
+    TokenResponse AfterRefresh, AccessTokenProbe AccessAfter, HttpExchange RevokeAgain)
+{
+    /// <summary>The step the revocation request changed (the wrong hint), or null for the normal request.</summary>
+    public string? RevokeMutatedStep { get; init; }
+}
 
 /// <summary>A fresh access token: used, revoked, used again.</summary>
 public sealed record AccessRevocation(AccessTokenProbe Before, HttpExchange Revoke, AccessTokenProbe After);
 
-/// <summary>One revocation attempt without valid credentials, and whether the refresh token still worked right before and after.</summary>
-public sealed record UnauthenticatedAttempt(string Case, HttpExchange Attempt, bool ControlWorked, TokenResponse AfterRefresh);
+/// <summary>
+/// One revocation attempt without valid credentials, the step of the normal request it changed ("revocation request /
+/// client authentication: no credentials"), and whether the refresh token still worked right before and after.
+/// </summary>
+public sealed record UnauthenticatedAttempt(string Case, HttpExchange Attempt, bool ControlWorked, TokenResponse AfterRefresh, string MutatedStep);
 
-/// <summary>Another client's attempt to revoke the confidential client's tokens.</summary>
+/// <summary>Another client's attempt to revoke the confidential client's tokens (each attempt changes the same step: the client authentication).</summary>
 public sealed record OtherClientAttempt(string Attacker, IReadOnlyList<HttpExchange> Attempts, bool RefreshControlWorked, bool AccessControlWorked,
-    TokenResponse? AfterRefresh, AccessTokenProbe? AfterAccess);
+    TokenResponse? AfterRefresh, AccessTokenProbe? AfterAccess, string MutatedStep);
 
 public static class RevocationFlow
 {
@@ -25,6 +32,48 @@ public static class RevocationFlow
 
     /// <summary>Cases of the revocation-without-credentials test.</summary>
     public static readonly string[] UnauthenticatedCases = ["no credentials", "client_id without secret", "wrong secret (basic)", "wrong secret (post)"];
+
+    /// <summary>
+    /// The normal revocation of <paramref name="token"/> (a refresh token) with the client authentication of one
+    /// <see cref="UnauthenticatedCases"/> case; null when the client is not registered for the case's method.
+    /// </summary>
+    public static TokenManagementPipeline? UnauthenticatedRequest(string @case, ClientProfile client, string token, string wrongSecret)
+    {
+        var normal = TokenManagementPipeline.Revocation(client, token, "refresh_token");
+        return @case switch
+        {
+            "no credentials" => normal.WithoutCredentials(),
+            "client_id without secret" => normal.ClientIdOnly(client),
+            "wrong secret (basic)" when client.Supports("client_secret_basic") => normal.WrongSecret(client, ClientAuthentication.ClientSecretBasic, wrongSecret),
+            "wrong secret (post)" when client.Supports("client_secret_post") => normal.WrongSecret(client, ClientAuthentication.ClientSecretPost, wrongSecret),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The revocation of a refresh token with <paramref name="hint"/>: the normal request for refresh_token or no hint,
+    /// the normal request (hint refresh_token) with a wrong hint for access_token.
+    /// </summary>
+    public static TokenManagementPipeline RefreshTokenRequest(ClientProfile client, string refreshToken, string? hint) =>
+        hint == "access_token"
+            ? TokenManagementPipeline.Revocation(client, refreshToken, "refresh_token").WrongHint(hint)
+            : TokenManagementPipeline.Revocation(client, refreshToken, hint);
+
+    /// <summary>
+    /// A token the server never issued, revoked by <paramref name="client"/> with <paramref name="hint"/>: the normal
+    /// request ("" as the token, which the mutation replaces) with a garbage token.
+    /// </summary>
+    public static TokenManagementPipeline GarbageRequest(ClientProfile client, string? hint, string garbage) =>
+        TokenManagementPipeline.Revocation(client, "", hint).GarbageToken(garbage);
+
+    /// <summary>What <see cref="GarbageRequest"/> changes, shown as "mutates" evidence (a unit test holds it to the pipeline).</summary>
+    public const string GarbageMutatedStep = TokenManagementPipeline.RevocationRequest + " / token: " + TokenManagementPipeline.GarbageTokenChange;
+
+    /// <summary>
+    /// The second revocation of an already revoked refresh token changes no step: the very same request is sent again
+    /// (like a code redeemed twice at the token endpoint).
+    /// </summary>
+    public const string RevokedAgainMutatedStep = TokenManagementPipeline.RevocationRequest + " / token: sent again after a successful revocation";
 
     private static async Task<ClientProfile> PrepareAsync(ConformanceRun run, bool needsRefresh = false)
     {
@@ -55,11 +104,12 @@ public static class RevocationFlow
         // The newest access token of the grant (a refresh may retire the earlier one), used before and after.
         var at = (control.IsSuccess ? control.AccessToken : null) ?? token.AccessToken!;
         var accessBefore = await TokenManagementCalls.ProbeAccessTokenAsync(run, at, client);
-        var revoke = await TokenManagementCalls.RevokeAsync(run, rt, hint, client);
+        var request = RefreshTokenRequest(client, rt, hint);
+        var revoke = await TokenManagementCalls.RevokeAsync(run, request);
         var after = await TokenManagementCalls.RefreshAsync(run, tokenEndpoint, client, rt, "after revocation");
         var accessAfter = await TokenManagementCalls.ProbeAccessTokenAsync(run, at, client);
-        var again = await TokenManagementCalls.RevokeAsync(run, rt, hint, client);
-        return new RefreshRevocation(control, accessBefore, revoke, after, accessAfter, again);
+        var again = await TokenManagementCalls.RevokeAsync(run, request);
+        return new RefreshRevocation(control, accessBefore, revoke, after, accessAfter, again) { RevokeMutatedStep = request.MutatedStep };
     });
 
     public static Task<AccessRevocation> AccessAsync(ConformanceRun run, string? hint) => run.SharedAsync(SharedArtifacts.RevokedAccessToken(hint), async () =>
@@ -77,7 +127,7 @@ public static class RevocationFlow
     public static Task<HttpExchange> GarbageAsync(ConformanceRun run, string? hint) => run.SharedAsync(SharedArtifacts.RevokedGarbage(hint), async () =>
     {
         var client = await PrepareAsync(run);
-        return await TokenManagementCalls.RevokeAsync(run, TokenManagementCalls.GarbageToken(), hint, client);
+        return await TokenManagementCalls.RevokeAsync(run, GarbageRequest(client, hint, TokenManagementCalls.GarbageToken()));
     });
 
     /// <summary>
@@ -98,19 +148,10 @@ public static class RevocationFlow
             var results = new List<UnauthenticatedAttempt>();
             foreach (var c in UnauthenticatedCases)
             {
-                HttpExchange? attempt = c switch
-                {
-                    "no credentials" => await TokenManagementCalls.RevokeAsync(run, rt, "refresh_token", null),
-                    "client_id without secret" => await TokenManagementCalls.RevokeAsync(run, rt, "refresh_token", client, clientIdOnly: true),
-                    "wrong secret (basic)" when client.Supports("client_secret_basic") =>
-                        await TokenManagementCalls.RevokeAsync(run, rt, "refresh_token", client, ClientAuthentication.ClientSecretBasic, wrong),
-                    "wrong secret (post)" when client.Supports("client_secret_post") =>
-                        await TokenManagementCalls.RevokeAsync(run, rt, "refresh_token", client, ClientAuthentication.ClientSecretPost, wrong),
-                    _ => null,
-                };
-                if (attempt is null) continue;
+                if (UnauthenticatedRequest(c, client, rt, wrong) is not { } request) continue;
+                var attempt = await TokenManagementCalls.RevokeAsync(run, request);
                 var after = await TokenManagementCalls.RefreshAsync(run, tokenEndpoint, client, rt, $"after revocation attempt: {c}");
-                results.Add(new UnauthenticatedAttempt(c, attempt, worked, after));
+                results.Add(new UnauthenticatedAttempt(c, attempt, worked, after, request.MutatedStep!));
                 worked = after.IsSuccess;
                 rt = Current(rt, after);
             }
@@ -135,12 +176,15 @@ public static class RevocationFlow
             if (rt is not null && refreshControl is not null) rt = Current(rt, refreshControl);
             var at = (refreshControl is { IsSuccess: true } ? refreshControl.AccessToken : null) ?? token.AccessToken!;
             var accessControl = await TokenManagementCalls.ProbeAccessTokenAsync(run, at, client);
+            // The owner's normal revocations, sent by the attacker.
             var attempts = new List<HttpExchange>();
-            if (rt is not null) attempts.Add(await TokenManagementCalls.RevokeAsync(run, rt, "refresh_token", attacker));
-            attempts.Add(await TokenManagementCalls.RevokeAsync(run, at, "access_token", attacker));
+            if (rt is not null)
+                attempts.Add(await TokenManagementCalls.RevokeAsync(run, TokenManagementPipeline.Revocation(client, rt, "refresh_token").AsOtherClient(attacker)));
+            var accessAttempt = TokenManagementPipeline.Revocation(client, at, "access_token").AsOtherClient(attacker);
+            attempts.Add(await TokenManagementCalls.RevokeAsync(run, accessAttempt));
             var afterAccess = await TokenManagementCalls.ProbeAccessTokenAsync(run, at, client);
             var afterRefresh = rt is null ? null : await TokenManagementCalls.RefreshAsync(run, tokenEndpoint, client, rt, "after the other client's attempt");
             return new OtherClientAttempt(attacker.ClientId, attempts, refreshControl?.IsSuccess == true, accessControl.Works == true,
-                afterRefresh, afterAccess);
+                afterRefresh, afterAccess, accessAttempt.MutatedStep!);
         });
 }

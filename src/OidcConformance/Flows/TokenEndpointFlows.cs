@@ -1,4 +1,3 @@
-using BasicAuthenticationOAuthHeaderValue = Duende.IdentityModel.Client.BasicAuthenticationOAuthHeaderValue;
 using OidcConformance.Browser;
 using OidcConformance.Checks;
 using OidcConformance.Http;
@@ -336,18 +335,22 @@ public static class TokenEndpointFlows
         })).Value;
 
 
-    /// <summary>A GET to the token endpoint with a client credentials request in the URL and HTTP Basic authentication.</summary>
+    /// <summary>
+    /// A GET to the token endpoint: the client credentials request (scope only when the client has one) with HTTP Basic
+    /// authentication, its parameters moved from the body into the URL.
+    /// </summary>
+    public static TokenPipeline GetRequest(ClientProfile client) =>
+        TokenPipeline.ClientCredentials(client, string.IsNullOrWhiteSpace(client.Scope) ? null : client.Scope, ClientAuthentication.ClientSecretBasic)
+            .Replace<HttpMethodStep>(new HttpMethodStep(HttpMethod.Get), "GET with the parameters in the URL");
+
+    /// <summary>What <see cref="GetRequest"/> changes, shown as the case's "mutates" evidence (a unit test holds it to the pipeline).</summary>
+    public const string GetRequestMutatedStep = "token request / HTTP method: GET with the parameters in the URL";
+
     public static Task<TokenResponse> GetRequestAsync(ConformanceRun r) => r.SharedAsync(SharedArtifacts.TokenRequestWithGet, async () =>
     {
         var client = ClientCredentialsClient(r) ?? throw new PrerequisiteException(
             "needs a grant that can succeed without a browser: the provider offers no client credentials grant (features.clientCredentials / clients.clientCredentials)");
-        var endpoint = await r.EndpointAsync("token_endpoint");
-        var query = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
-        if (!string.IsNullOrWhiteSpace(client.Scope)) query.Add(new("scope", client.Scope));
-        var url = endpoint + (endpoint.Contains('?') ? "&" : "?") + FormCodec.Encode(query);
-        var exchange = await r.Http.GetAsync(url, Purpose + "GET with the request in the URL",
-            new BasicAuthenticationOAuthHeaderValue(client.ClientId, client.ClientSecret ?? ""));
-        return new TokenResponse(exchange, JsonBody.From(exchange));
+        return await r.TokenAsync(GetRequest(client).Build(await r.EndpointAsync("token_endpoint")), Purpose + "GET with the request in the URL");
     });
 
     /// <summary>The client for the password grant: one registered for it, else the confidential client.</summary>

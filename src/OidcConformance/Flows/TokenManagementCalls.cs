@@ -14,39 +14,33 @@ namespace OidcConformance.Flows;
 public static class TokenManagementCalls
 {
     /// <summary>
-    /// A POST with <c>token</c> (and <c>token_type_hint</c>) authenticated as <paramref name="client"/> (null: no
-    /// credentials at all). <paramref name="secretOverride"/> sends a wrong secret; <paramref name="clientIdOnly"/>
-    /// sends client_id without any secret.
+    /// Sends the request <paramref name="pipeline"/> builds (a POST with <c>token</c> and <c>token_type_hint</c>) to
+    /// <paramref name="endpoint"/>. The purpose names the caller and the hint, as it did before the pipeline (the
+    /// Casdoor recordings and baselines key on it): "revocation (client-1, wrong secret, hint refresh_token)".
     /// </summary>
-    public static Task<HttpExchange> PostAsync(ConformanceRun run, string endpoint, string purpose, string token, string? hint,
-        ClientProfile? client, ClientAuthentication? method = null, string? secretOverride = null, bool clientIdOnly = false)
-    {
-        var request = new TokenRequest { Endpoint = endpoint };
-        if (client is not null)
-        {
-            if (clientIdOnly) request.AuthenticateAs(client, ClientAuthentication.None);
-            else request.AuthenticateAs(client, method ?? ClientAuthenticationNames.Preferred(client), secretOverride);
-        }
-        else request.Authentication = ClientAuthentication.None;
-        request.Set("token", token);
-        if (hint is not null) request.Set("token_type_hint", hint);
-        var who = client is null ? "no credentials" : clientIdOnly ? $"{client.ClientId}, no secret" : $"{client.ClientId}{(secretOverride is null ? "" : ", wrong secret")}";
-        return run.Http.SendAsync(request.Build(), $"{purpose} ({who}, hint {hint ?? "none"})");
-    }
+    public static Task<HttpExchange> PostAsync(ConformanceRun run, string endpoint, string purpose, TokenManagementPipeline pipeline) =>
+        run.Http.SendAsync(pipeline.Build(endpoint).Build(), $"{purpose} ({pipeline.Caller}, hint {pipeline.Hint ?? "none"})");
 
-    public static async Task<IntrospectionResponse> IntrospectAsync(ConformanceRun run, string token, string? hint, ClientProfile? client,
-        ClientAuthentication? method = null, string? secretOverride = null)
+    /// <summary>The introspection <paramref name="pipeline"/> builds; the answer carries the step a negative case changed.</summary>
+    public static async Task<IntrospectionResponse> IntrospectAsync(ConformanceRun run, TokenManagementPipeline pipeline)
     {
         var endpoint = await run.EndpointAsync("introspection_endpoint");
-        return IntrospectionResponse.From(await PostAsync(run, endpoint, "introspection", token, hint, client, method, secretOverride));
+        return IntrospectionResponse.From(await PostAsync(run, endpoint, "introspection", pipeline)) with { MutatedStep = pipeline.MutatedStep };
     }
 
-    public static async Task<HttpExchange> RevokeAsync(ConformanceRun run, string token, string? hint, ClientProfile? client,
-        ClientAuthentication? method = null, string? secretOverride = null, bool clientIdOnly = false)
+    /// <summary>The normal introspection: <paramref name="client"/> introspects <paramref name="token"/> with <paramref name="hint"/> (none when null).</summary>
+    public static Task<IntrospectionResponse> IntrospectAsync(ConformanceRun run, string token, string? hint, ClientProfile client) =>
+        IntrospectAsync(run, TokenManagementPipeline.Introspection(client, token, hint));
+
+    public static async Task<HttpExchange> RevokeAsync(ConformanceRun run, TokenManagementPipeline pipeline)
     {
         var endpoint = await run.EndpointAsync("revocation_endpoint");
-        return await PostAsync(run, endpoint, "revocation", token, hint, client, method, secretOverride, clientIdOnly);
+        return await PostAsync(run, endpoint, "revocation", pipeline);
     }
+
+    /// <summary>The normal revocation: <paramref name="client"/> revokes <paramref name="token"/> with <paramref name="hint"/> (none when null).</summary>
+    public static Task<HttpExchange> RevokeAsync(ConformanceRun run, string token, string? hint, ClientProfile client) =>
+        RevokeAsync(run, TokenManagementPipeline.Revocation(client, token, hint));
 
     /// <summary>
     /// Uses an access token the way a resource server would: UserInfo where the provider offers it, otherwise an

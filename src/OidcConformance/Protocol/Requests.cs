@@ -100,6 +100,9 @@ public sealed class TokenRequest : ParameterRequest<TokenRequest>
     public string? ClientId { get; set; }
     public string? ClientSecret { get; set; }
 
+    /// <summary>POST with a form body (RFC 6749 §3.2); GET puts the parameters into the URL instead (the POST-only negative case).</summary>
+    public HttpMethod Method { get; set; } = HttpMethod.Post;
+
     /// <summary>Authenticates as <paramref name="client"/> with <paramref name="method"/>, replacing any earlier client authentication.</summary>
     public TokenRequest AuthenticateAs(ClientProfile client, ClientAuthentication method, string? secretOverride = null)
     {
@@ -128,7 +131,9 @@ public sealed class TokenRequest : ParameterRequest<TokenRequest>
                 form.Add(new("client_id", ClientId));
                 break;
         }
-        var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new FormUrlEncodedContent(form) };
+        var request = Method == HttpMethod.Get
+            ? new HttpRequestMessage(HttpMethod.Get, Endpoint + (Endpoint.Contains('?') ? "&" : "?") + FormCodec.Encode(form))
+            : new HttpRequestMessage(Method, Endpoint) { Content = new FormUrlEncodedContent(form) };
         request.Headers.Authorization = header;
         return request;
     }

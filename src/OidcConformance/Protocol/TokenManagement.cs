@@ -8,6 +8,12 @@ public sealed record IntrospectionResponse(HttpExchange Exchange, JsonBody Body)
 {
     public static IntrospectionResponse From(HttpExchange exchange) => new(exchange, JsonBody.From(exchange));
 
+    /// <summary>
+    /// The step of the normal introspection request this one changed ("introspection request / client authentication:
+    /// no credentials"), or null for a normal request; shown as the case's "mutates" evidence.
+    /// </summary>
+    public string? MutatedStep { get; init; }
+
     /// <summary>The "active" member when it is a JSON boolean; null when missing or of another type.</summary>
     public bool? Active => Body.Get("active") is { ValueKind: JsonValueKind.True or JsonValueKind.False } a ? a.GetBoolean() : null;
 

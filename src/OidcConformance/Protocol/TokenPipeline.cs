@@ -11,9 +11,13 @@ public sealed class TokenPipeline : RequestPipeline<TokenRequest, TokenPipeline>
 {
     public override string RequestName => "token request";
 
-    /// <summary>Only the client authentication (<paramref name="method"/>, else the client's preferred one); grant steps are added after it.</summary>
+    /// <summary>
+    /// The HTTP method (POST) and the client authentication (<paramref name="method"/>, else the client's preferred one);
+    /// grant steps are added after them.
+    /// </summary>
     public static TokenPipeline For(ClientProfile client, ClientAuthentication? method = null) =>
-        new TokenPipeline().Add(new ClientAuthenticationStep(client, method ?? ClientAuthenticationNames.Preferred(client)));
+        new TokenPipeline().Add(new HttpMethodStep(HttpMethod.Post))
+            .Add(new ClientAuthenticationStep(client, method ?? ClientAuthenticationNames.Preferred(client)));
 
     /// <summary>The code exchange: grant_type, code, redirect_uri, and code_verifier when the authorization request had a challenge.</summary>
     public static TokenPipeline AuthorizationCode(ClientProfile client, string code, string redirectUri, string? codeVerifier,
@@ -43,11 +47,26 @@ public sealed class ClientAuthenticationStep(ClientProfile client, ClientAuthent
 {
     public override string Part => "client authentication";
 
+    /// <summary>Who the request says it is from, as exchange purposes name it: "client-1", "client-1, wrong secret", "client-1, no secret".</summary>
+    public string Caller => !sendSecret ? $"{client.ClientId}, no secret"
+        : secretOverride is null ? client.ClientId : $"{client.ClientId}, wrong secret";
+
     public override void Apply(TokenRequest request)
     {
         request.AuthenticateAs(client, method, secretOverride);
         if (!sendSecret) request.ClientSecret = null;
     }
+}
+
+/// <summary>
+/// The request's HTTP method: POST with a form body (RFC 6749 §3.2), or GET with the parameters in the URL
+/// (<see cref="TokenRequest.Build"/>). Like the client authentication it is a property of the request, so its place in
+/// the list does not change the wire order.
+/// </summary>
+public sealed class HttpMethodStep(HttpMethod method) : RequestStep<TokenRequest>
+{
+    public override string Part => "HTTP method";
+    public override void Apply(TokenRequest request) => request.Method = method;
 }
 
 public sealed class GrantTypeStep(string grantType) : RequestStep<TokenRequest>

@@ -26,9 +26,12 @@ public sealed class IntrospectionTests : ConformanceTest
         _ => Judge(IntrospectionChecks.EvaluateActive, await IntrospectionFlow.ClientCredentialsOwnAsync(r)),
     } with { Case = @case });
 
-    /// <summary>Evaluates one introspection response and attaches it as evidence unless the check passed.</summary>
+    /// <summary>
+    /// Evaluates one introspection response and attaches it as evidence unless the check passed; a negative case's
+    /// response (another client, no or wrong credentials, a garbage token) names the step it changed.
+    /// </summary>
     private static CheckResult Judge(Func<IntrospectionResponse, CheckResult> evaluate, IntrospectionResponse response) =>
-        evaluate(response).Because(("introspection", response.Exchange));
+        evaluate(response).Because(("introspection", response.Exchange)).Mutates(response.MutatedStep);
 
     [Test] public Task Refresh_token_is_active() => Verify(IntrospectionChecks.RefreshTokenActive, async r =>
     {
@@ -122,7 +125,7 @@ public sealed class IntrospectionTests : ConformanceTest
             ? (s.AccessHinted, s.AccessWrongHint, "access token")
             : (s.RefreshHinted, s.RefreshWrongHint, "refresh token");
         return IntrospectionChecks.EvaluateWrongHint(right, wrong, kind)
-            .Because(("right hint", right?.Exchange), ("wrong hint", wrong?.Exchange)).WithCase(@case);
+            .Because(("right hint", right?.Exchange), ("wrong hint", wrong?.Exchange)).Mutates(wrong?.MutatedStep).WithCase(@case);
     });
 
     [Test] public Task Request_without_credentials_is_refused() => Verify(IntrospectionChecks.AuthRequired, async r =>

@@ -26,6 +26,9 @@ public sealed class RefreshTests : ConformanceTest
     private static CheckResult WithExchange(CheckResult result, OidcConformance.Protocol.TokenResponse? response) =>
         response is null ? result : result.WithEvidence(new Evidence("refresh request and response", response.Exchange.ToRedactedString()));
 
+    /// <summary>A negative case names the step of the normal refresh request it changed (<see cref="RefreshFlows.MutatedSteps"/>).</summary>
+    private static CheckResult Mutates(CheckResult result, string negativeCase) => result.Mutates(RefreshFlows.MutatedSteps[negativeCase]);
+
     private static async Task<RefreshScenario> Refreshed(ConformanceRun r, string role)
     {
         var scenario = await RefreshFlows.ScenarioAsync(r, role);
@@ -71,7 +74,8 @@ public sealed class RefreshTests : ConformanceTest
     public Task Rotated_refresh_token_cannot_be_reused(string role) => Case(RefreshChecks.RotatedReuseRejected, role, async r =>
     {
         var scenario = await Refreshed(r, role);
-        return WithExchange(RefreshChecks.EvaluateRotatedReuseRejected(scenario.Rotated, scenario.Reuse), scenario.Reuse);
+        var result = WithExchange(RefreshChecks.EvaluateRotatedReuseRejected(scenario.Rotated, scenario.Reuse), scenario.Reuse);
+        return scenario.Reuse is null ? result : Mutates(result, RefreshFlows.ReuseOfRotatedToken);
     });
 
     [TestCaseSource(nameof(Clients))]
@@ -90,7 +94,7 @@ public sealed class RefreshTests : ConformanceTest
         var response = scenario.ByOtherClient ?? throw new PrerequisiteException("the profile has no clients.secondConfidential to present the token");
         if (!scenario.OtherClient!.GrantTypes.Contains("refresh_token"))
             throw new PrerequisiteException("clients.secondConfidential is not registered for the refresh_token grant, so its refusal would prove nothing");
-        return WithExchange(RefreshChecks.EvaluateBoundToClient(response), response);
+        return Mutates(WithExchange(RefreshChecks.EvaluateBoundToClient(response), response), RefreshFlows.PresentedByOtherClient);
     });
 
     [TestCase("no client authentication")]
@@ -100,8 +104,9 @@ public sealed class RefreshTests : ConformanceTest
         var scenario = await Refreshed(r, "confidential");
         var response = (variant == "wrong client secret" ? scenario.WithWrongSecret : scenario.WithoutClientAuthentication)
                        ?? throw new PrerequisiteException("the request was not sent");
-        return WithExchange(RefreshChecks.EvaluateClientAuthenticationRequired(!scenario.Client.IsPublic, response,
-            variant == "wrong client secret" && scenario.WrongSecretSentWithBasic), response);
+        return Mutates(WithExchange(RefreshChecks.EvaluateClientAuthenticationRequired(!scenario.Client.IsPublic, response,
+            variant == "wrong client secret" && scenario.WrongSecretSentWithBasic), response),
+            variant == "wrong client secret" ? RefreshFlows.WrongClientSecret : RefreshFlows.WithoutClientAuthentication);
     });
 
     [TestCaseSource(nameof(Clients))]
@@ -115,7 +120,8 @@ public sealed class RefreshTests : ConformanceTest
     public Task Scope_cannot_be_widened(string role) => Case(RefreshChecks.ScopeNotWidened, role, async r =>
     {
         var scenario = await Refreshed(r, role);
-        return WithExchange(RefreshChecks.EvaluateScopeNotWidened(scenario.GrantedScope, scenario.AddedScope, scenario.Widen!, scenario.WidenIndependent), scenario.Widen);
+        return Mutates(WithExchange(RefreshChecks.EvaluateScopeNotWidened(scenario.GrantedScope, scenario.AddedScope, scenario.Widen!, scenario.WidenIndependent),
+            scenario.Widen), RefreshFlows.WidenedScope);
     });
 
     public static IEnumerable<TestCaseData> ScopeSteps() =>
@@ -134,13 +140,14 @@ public sealed class RefreshTests : ConformanceTest
             var (response, requested, independent) = step == "narrowed"
                 ? (scenario.Narrow!, scenario.NarrowScope, scenario.NarrowIndependent)
                 : (scenario.Widen!, scenario.GrantedScope + " " + scenario.AddedScope, scenario.WidenIndependent);
-            return WithExchange(ClientCredentialsChecks.EvaluateScopeReported(response, requested, independent?.Introspected), response);
+            var result = WithExchange(ClientCredentialsChecks.EvaluateScopeReported(response, requested, independent?.Introspected), response);
+            return step == "widened" ? Mutates(result, RefreshFlows.WidenedScope) : result;
         });
 
     [TestCaseSource(nameof(Clients))]
     public Task Unknown_refresh_token_is_refused(string role) => Case(RefreshChecks.InvalidTokenRejected, role, async r =>
     {
         var response = await RefreshFlows.GarbageAsync(r, role);
-        return WithExchange(RefreshChecks.EvaluateInvalidTokenRejected(response), response);
+        return Mutates(WithExchange(RefreshChecks.EvaluateInvalidTokenRejected(response), response), RefreshFlows.InvalidToken);
     });
 }

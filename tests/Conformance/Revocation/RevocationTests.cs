@@ -23,6 +23,7 @@ public sealed class RevocationTests : ConformanceTest
         var s = await RevocationFlow.RefreshAsync(r, hint);
         return RevocationChecks.EvaluateRefreshRevoked(s.ControlRefresh, s.Revoke, s.AfterRefresh)
             .Because(("control refresh", s.ControlRefresh.Exchange), ("revocation", s.Revoke), ("refresh after revocation", s.AfterRefresh.Exchange))
+            .Mutates(s.RevokeMutatedStep)
             .WithCase(hint == "access_token" ? "wrong hint access_token" : HintCase(hint));
     });
 
@@ -55,7 +56,8 @@ public sealed class RevocationTests : ConformanceTest
             "garbage token, hint refresh_token" => await RevocationFlow.GarbageAsync(r, "refresh_token"),
             _ => await AlreadyRevoked(r),
         };
-        return RevocationChecks.EvaluateInvalidToken200(exchange).Because(("revocation", exchange)).WithCase(@case);
+        var mutates = @case.StartsWith("garbage", StringComparison.Ordinal) ? RevocationFlow.GarbageMutatedStep : RevocationFlow.RevokedAgainMutatedStep;
+        return RevocationChecks.EvaluateInvalidToken200(exchange).Because(("revocation", exchange)).Mutates(mutates).WithCase(@case);
     });
 
     private static async Task<OidcConformance.Http.HttpExchange> AlreadyRevoked(OidcConformance.Run.ConformanceRun r)
@@ -73,7 +75,7 @@ public sealed class RevocationTests : ConformanceTest
         return (attempt is null
             ? RevocationChecks.InvalidClient.NotApplicable($"the confidential client is not registered for this method ({@case})")
             : RevocationChecks.EvaluateInvalidClient(attempt.Attempt, @case.Contains("basic", StringComparison.Ordinal))
-                .Because(("revocation", attempt.Attempt))).WithCase(@case);
+                .Because(("revocation", attempt.Attempt)).Mutates(attempt.MutatedStep)).WithCase(@case);
     });
 
     public static IEnumerable<string> UnauthenticatedCases => RevocationFlow.UnauthenticatedCases;
@@ -85,7 +87,7 @@ public sealed class RevocationTests : ConformanceTest
         return (attempt is null
             ? RevocationChecks.ClientAuthRequired.NotApplicable($"the confidential client is not registered for this method ({@case})")
             : RevocationChecks.EvaluateClientAuthRequired(attempt.Attempt, attempt.AfterRefresh, attempt.ControlWorked)
-                .Because(("revocation attempt", attempt.Attempt), ("refresh afterwards", attempt.AfterRefresh.Exchange))).WithCase(@case);
+                .Because(("revocation attempt", attempt.Attempt), ("refresh afterwards", attempt.AfterRefresh.Exchange)).Mutates(attempt.MutatedStep)).WithCase(@case);
     });
 
     [TestCase("secondConfidential")]
@@ -96,6 +98,7 @@ public sealed class RevocationTests : ConformanceTest
         return RevocationChecks.EvaluateOtherClient(s.Attempts, s.AfterRefresh, s.AfterAccess, s.RefreshControlWorked, s.AccessControlWorked)
             .Because([.. s.Attempts.Select(a => ("other client's revocation", (OidcConformance.Http.HttpExchange?)a)),
                 ("owner's refresh afterwards", s.AfterRefresh?.Exchange), ("owner's access token afterwards", s.AfterAccess?.Exchange)])
+            .Mutates(s.MutatedStep)
             .WithCase($"{attackerRole} ({s.Attacker}) revokes the confidential client's tokens");
     });
 

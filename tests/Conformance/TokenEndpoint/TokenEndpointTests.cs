@@ -101,7 +101,7 @@ public sealed class TokenEndpointTests : ConformanceTest
         TokenEndpointChecks.EvaluateMissingGrantType(await F.RefusedAsync(r, F.NoGrantType)));
 
     [Test] public Task Get_issues_no_token() => Verify(TokenEndpointChecks.PostOnly, async r =>
-        TokenEndpointChecks.EvaluatePostOnly(await F.GetRequestAsync(r)));
+        TokenEndpointChecks.EvaluatePostOnly(await F.GetRequestAsync(r)).WithEvidence(new Evidence("mutates", F.GetRequestMutatedStep)));
 
     // ---- authorization code binding ------------------------------------------------------------------------
 

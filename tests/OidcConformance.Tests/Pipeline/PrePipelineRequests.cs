@@ -51,6 +51,37 @@ internal static partial class PrePipelineRequests
         For(endpoint, client).Set("grant_type", "password").Set("username", user.Username).Set("password", user.Password)
             .Set("scope", scope ?? client.Scope);
 
+    /// <summary>
+    /// TokenManagementCalls.PostAsync before the pipeline (up to commit c0b61e3): the introspection / revocation request
+    /// (<paramref name="client"/> null: no credentials) and its exchange purpose.
+    /// </summary>
+    public static (TokenRequest Request, string Purpose) TokenManagementPost(string endpoint, string purpose, string token, string? hint,
+        ClientProfile? client, ClientAuthentication? method = null, string? secretOverride = null, bool clientIdOnly = false)
+    {
+        var request = new TokenRequest { Endpoint = endpoint };
+        if (client is not null)
+        {
+            if (clientIdOnly) request.AuthenticateAs(client, ClientAuthentication.None);
+            else request.AuthenticateAs(client, method ?? ClientAuthenticationNames.Preferred(client), secretOverride);
+        }
+        else request.Authentication = ClientAuthentication.None;
+        request.Set("token", token);
+        if (hint is not null) request.Set("token_type_hint", hint);
+        var who = client is null ? "no credentials" : clientIdOnly ? $"{client.ClientId}, no secret" : $"{client.ClientId}{(secretOverride is null ? "" : ", wrong secret")}";
+        return (request, $"{purpose} ({who}, hint {hint ?? "none"})");
+    }
+
+    /// <summary>TokenEndpointFlows.GetRequestAsync before the pipeline (up to commit c0b61e3): the GET it sent through ProtocolHttpClient.GetAsync.</summary>
+    public static HttpRequestMessage GetRequest(string endpoint, ClientProfile client)
+    {
+        var query = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
+        if (!string.IsNullOrWhiteSpace(client.Scope)) query.Add(new("scope", client.Scope));
+        var url = endpoint + (endpoint.Contains('?') ? "&" : "?") + Http.FormCodec.Encode(query);
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new Duende.IdentityModel.Client.BasicAuthenticationOAuthHeaderValue(client.ClientId, client.ClientSecret ?? "");
+        return request;
+    }
+
     /// <summary>TokenEndpointFlows.NewTarget's client credentials request (scope only when the client has one).</summary>
     public static TokenRequest ClientCredentialsTarget(string endpoint, ClientProfile cc)
     {

@@ -30,8 +30,12 @@ public sealed class RequestPipelineTests
     internal static string Wire(TokenRequest request)
     {
         using var message = request.Build();
-        return $"{message.Method} {message.RequestUri}\nAuthorization: {message.Headers.Authorization}\n{message.Content!.ReadAsStringAsync().Result}";
+        return Wire(message);
     }
+
+    /// <summary>Method, URL, Authorization header and body (none for a GET) of a built request.</summary>
+    internal static string Wire(HttpRequestMessage message) =>
+        $"{message.Method} {message.RequestUri}\nAuthorization: {message.Headers.Authorization}\n{message.Content?.ReadAsStringAsync().Result ?? "(no body)"}";
 
     internal static string Wire(AuthorizationRequest request) => request.ToUri().AbsoluteUri;
 
@@ -135,7 +139,8 @@ public sealed class RequestPipelineTests
     {
         var pipeline = TokenPipeline.AuthorizationCode(Client(), "c", Redirect, null)
             .AddAfter<GrantTypeStep>(new AuthorizationCodeStep("second"), "code set twice");
-        Assert.That(pipeline.Steps.Select(s => s.GetType().Name).ToList().IndexOf(nameof(AuthorizationCodeStep)), Is.EqualTo(2));
+        Assert.That(pipeline.Steps.Select(s => s.GetType().Name).ToList().IndexOf(nameof(AuthorizationCodeStep)), Is.EqualTo(3),
+            "HTTP method, client authentication, grant_type, then the added step");
         Assert.That(pipeline.MutatedStep, Is.EqualTo("token request / grant_type: code set twice"));
     }
 
