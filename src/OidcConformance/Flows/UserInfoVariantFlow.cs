@@ -32,13 +32,16 @@ public static class UserInfoVariantFlow
     }
 
     public static Task<HttpExchange> PostHeaderAsync(ConformanceRun run, string endpoint, string accessToken) =>
-        run.Http.PostFormAsync(endpoint, [], "userinfo POST (bearer header)", new AuthenticationHeaderValue("Bearer", accessToken));
+        run.Http.SendAsync(UserInfoPipeline.Post(accessToken, BearerLocation.Header).Build(endpoint), "userinfo POST (bearer header)");
 
     public static Task<HttpExchange> PostBodyAsync(ConformanceRun run, string endpoint, string accessToken) =>
-        run.Http.PostFormAsync(endpoint, [new("access_token", accessToken)], "userinfo POST (form body)");
+        run.Http.SendAsync(UserInfoPipeline.Post(accessToken, BearerLocation.FormBody).Build(endpoint), "userinfo POST (form body)");
+
+    /// <summary>The normal GET without its access token (the token it would carry does not matter: it is left out).</summary>
+    public static UserInfoPipeline NoToken() => UserInfoPipeline.Get("").Without<BearerTokenStep>();
 
     public static Task<HttpExchange> NoTokenAsync(ConformanceRun run, string endpoint) =>
-        run.Http.GetAsync(endpoint, "userinfo GET (no token)");
+        run.Http.SendAsync(NoToken().Build(endpoint), "userinfo GET (no token)");
 
     /// <summary>Invalid token variants: a random string, and the real token with one character changed.</summary>
     public static readonly string[] InvalidTokenCases = ["random-string", "modified-valid-token"];
@@ -58,8 +61,24 @@ public static class UserInfoVariantFlow
         return token[..i] + c + token[(i + 1)..];
     }
 
-    public static Task<HttpExchange> InvalidTokenAsync(ConformanceRun run, string endpoint, string token, string @case) =>
-        run.Http.GetAsync(endpoint, $"userinfo GET (invalid token: {@case})", new AuthenticationHeaderValue("Bearer", token));
+    /// <summary>The normal GET with its access token replaced by <paramref name="invalid"/> (one of <see cref="InvalidTokenCases"/>).</summary>
+    public static UserInfoPipeline WithInvalidToken(string validToken, string invalid, string @case) =>
+        UserInfoPipeline.Get(validToken).Replace<BearerTokenStep>(new BearerTokenStep(invalid), @case switch
+        {
+            "random-string" => "a random string",
+            "modified-valid-token" => "the valid token with one character changed",
+            _ => @case,
+        });
+
+    public static Task<HttpExchange> InvalidTokenAsync(ConformanceRun run, string endpoint, UserInfoPipeline pipeline, string @case) =>
+        run.Http.SendAsync(pipeline.Build(endpoint), $"userinfo GET (invalid token: {@case})");
+
+    /// <summary>The normal GET with the ID token in place of the access token (RFC 6750 §2.1 carries access tokens only).</summary>
+    public static UserInfoPipeline WithIdToken(string accessToken, string idToken) =>
+        UserInfoPipeline.Get(accessToken).Replace<BearerTokenStep>(new BearerTokenStep(idToken), "the ID token instead of the access token");
+
+    public static Task<HttpExchange> IdTokenAsBearerAsync(ConformanceRun run, string endpoint, UserInfoPipeline pipeline) =>
+        run.Http.SendAsync(pipeline.Build(endpoint), "userinfo GET (the ID token as bearer token)");
 
     /// <summary>
     /// One code flow per scope subset in a user agent dedicated to the matrix: the first subset logs in, the others are

@@ -236,7 +236,7 @@ public sealed class ConformanceRun : IAsyncDisposable
 
     /// <param name="purpose">the exchange's label (a check that presents something other than an access token says so)</param>
     public Task<HttpExchange> UserInfoGetAsync(string endpoint, string accessToken, string purpose = "userinfo GET") =>
-        Http.GetAsync(endpoint, purpose, new AuthenticationHeaderValue("Bearer", accessToken));
+        Http.SendAsync(Protocol.UserInfoPipeline.Get(accessToken).Build(endpoint), purpose);
 
     /// <summary>
     /// With <c>OIDC_RECORD_DIR</c> set, writes the provider's responses (bodies and headers, no request credentials)

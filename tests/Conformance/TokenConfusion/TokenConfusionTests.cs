@@ -28,7 +28,9 @@ public sealed class TokenConfusionTests : ConformanceTest
         var idToken = token.IdToken ?? throw new PrerequisiteException("the token response has no id_token (see token.id-token-issued)");
         var endpoint = await r.EndpointAsync("userinfo_endpoint");
         var control = await r.UserInfoGetAsync(endpoint, token.AccessToken!);
-        var withIdToken = await r.UserInfoGetAsync(endpoint, idToken, "userinfo GET (the ID token as bearer token)");
-        return TokenConfusionChecks.EvaluateUserInfoRejectsIdToken(control, withIdToken, token.AccessToken!, idToken);
+        var changed = UserInfoVariantFlow.WithIdToken(token.AccessToken!, idToken);
+        var withIdToken = await UserInfoVariantFlow.IdTokenAsBearerAsync(r, endpoint, changed);
+        return TokenConfusionChecks.EvaluateUserInfoRejectsIdToken(control, withIdToken, token.AccessToken!, idToken)
+            .WithEvidence(new Evidence("mutates", changed.MutatedStep!));
     });
 }

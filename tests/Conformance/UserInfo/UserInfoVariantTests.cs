@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using OidcConformance.Checks;
 using OidcConformance.Flows;
+using OidcConformance.Protocol;
 using OidcConformance.Http;
 
 namespace OidcConformance.Suites.UserInfo;
@@ -26,26 +27,33 @@ public sealed class UserInfoVariantTests : ConformanceTest
     private static Task<HttpExchange> NoToken(Run.ConformanceRun r) => r.SharedAsync(SharedArtifacts.UserInfoWithoutToken, async () =>
         await UserInfoVariantFlow.NoTokenAsync(r, await UserInfoVariantFlow.EndpointAsync(r)));
 
+    /// <summary>The step of the normal UserInfo GET the case changed ("userinfo request / access token: left out").</summary>
+    private static Evidence Mutates(UserInfoPipeline changed) => new("mutates", changed.MutatedStep!);
+
     [Test] public Task Missing_token_gets_a_bearer_challenge() => Verify(UserInfoVariantChecks.NoTokenChallenge, async r =>
-        UserInfoVariantChecks.EvaluateNoTokenChallenge(await NoToken(r)));
+        UserInfoVariantChecks.EvaluateNoTokenChallenge(await NoToken(r)).WithEvidence(Mutates(UserInfoVariantFlow.NoToken())));
 
     [Test] public Task Missing_token_challenge_has_no_error_code() => Verify(UserInfoVariantChecks.NoTokenNoErrorCode, async r =>
-        UserInfoVariantChecks.EvaluateNoTokenNoErrorCode(await NoToken(r)));
+        UserInfoVariantChecks.EvaluateNoTokenNoErrorCode(await NoToken(r)).WithEvidence(Mutates(UserInfoVariantFlow.NoToken())));
 
     private static Task<HttpExchange> InvalidToken(Run.ConformanceRun r, string @case) => r.SharedAsync(SharedArtifacts.UserInfoWithInvalidToken(@case), async () =>
     {
         var endpoint = await UserInfoVariantFlow.EndpointAsync(r);
         var (token, _) = await UserInfoVariantFlow.ReferenceTokenAsync(r);
-        return await UserInfoVariantFlow.InvalidTokenAsync(r, endpoint, UserInfoVariantFlow.InvalidToken(@case, token), @case);
+        return await UserInfoVariantFlow.InvalidTokenAsync(r, endpoint,
+            UserInfoVariantFlow.WithInvalidToken(token, UserInfoVariantFlow.InvalidToken(@case, token), @case), @case);
     });
+
+    // The label depends on the case only (the tokens are not part of it).
+    private static Evidence InvalidTokenMutates(string @case) => Mutates(UserInfoVariantFlow.WithInvalidToken("", "", @case));
 
     [TestCaseSource(typeof(UserInfoVariantFlow), nameof(UserInfoVariantFlow.InvalidTokenCases))]
     public Task Invalid_token_gets_a_bearer_challenge(string @case) => Verify(UserInfoVariantChecks.InvalidTokenChallenge, async r =>
-        UserInfoVariantChecks.EvaluateInvalidTokenChallenge(await InvalidToken(r, @case), @case));
+        UserInfoVariantChecks.EvaluateInvalidTokenChallenge(await InvalidToken(r, @case), @case).WithEvidence(InvalidTokenMutates(@case)));
 
     [TestCaseSource(typeof(UserInfoVariantFlow), nameof(UserInfoVariantFlow.InvalidTokenCases))]
     public Task Invalid_token_gets_401_invalid_token(string @case) => Verify(UserInfoVariantChecks.InvalidTokenErrorCode, async r =>
-        UserInfoVariantChecks.EvaluateInvalidTokenErrorCode(await InvalidToken(r, @case), @case));
+        UserInfoVariantChecks.EvaluateInvalidTokenErrorCode(await InvalidToken(r, @case), @case).WithEvidence(InvalidTokenMutates(@case)));
 }
 
 /// <summary>
