@@ -306,6 +306,16 @@ public static class BackChannelFaults
                 if (c.Is(q, Endpoint.Revocation) && r.Status == 401) { r.Status = 400; r.SetHeader("WWW-Authenticate", null); }
             },
         },
+        new("revocation-without-auth-accepted", "revocation without client credentials is accepted and revokes the token", ["Revocation"],
+            [K("revocation.client-auth-required", "accepted|revoked")])
+        {
+            Source = "models providers that revoke whatever token they are shown (RFC 7009 §2.1 requires client authentication)",
+            // the attempts share one grant (RevocationFlow.UnauthenticatedAsync): once the first revoked it, the later cases have no
+            // working refresh token to start from
+            MayTurnInconclusive = ["revocation.client-auth-required"],
+            OnRequest = AsOwner(Endpoint.Revocation, "token", SameClientWithoutCredentials),
+            OnResponse = RememberIssued,
+        },
         new("revocation-other-client-accepted", "revocation by another client is accepted and revokes the owner's token", ["Revocation"],
             [K("revocation.other-client", "another client revoked")])
         {
