@@ -823,6 +823,7 @@ public static class FaultCatalog
             },
         },
         .. EvidenceLossFaults.All,
+        .. BackChannelFaults.All,
     ];
 
     /// <summary>The client that authenticates the request (HTTP Basic or client_id in the form), or null.</summary>
