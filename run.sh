@@ -128,7 +128,7 @@ case "${1:-}" in
       require_dotnet; require_node
       t0=$(date +%s.%N); build; t1=$(date +%s.%N)
       ensure_browser
-      BENCH_BUILD_SECONDS=$(awk "BEGIN{print $t1 - $t0}") exec bash bench/test.sh "${@:3}"
+      BENCH_BUILD_SECONDS=$(awk "BEGIN{printf \"%.3f\", $t1 - $t0}") exec bash bench/test.sh "${@:3}"
     fi
     prepare
     exec bash bench/run.sh "${2:-runsettings/node-oidc-provider.runsettings}"

@@ -17,7 +17,9 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 marker=$(mktemp); trap 'rm -f "$marker"' EXIT
 # The build: timed by ./run.sh bench test (BENCH_BUILD_SECONDS), else here.
 if [ -n "${BENCH_BUILD_SECONDS:-}" ]; then
-  built=$(date +%s.%N); start=$(awk "BEGIN{print $built - $BENCH_BUILD_SECONDS}")
+  # printf, not print: awk prints numbers with 6 significant digits, which turns an epoch time into 1.79691e+09 (off by
+  # up to an hour; the bench once reported a 46-minute build for a 37-second one).
+  built=$(date +%s.%N); start=$(awk "BEGIN{printf \"%.3f\", $built - $BENCH_BUILD_SECONDS}")
 else
   start=$(date +%s.%N)
   dotnet build OidcConformance.sln -c "$CONFIGURATION" -nologo -v quiet >&2
