@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
 
+using static OidcConformance.Faults.FaultCatalog;
+
 namespace OidcConformance.Faults;
 
 /// <summary>
@@ -13,7 +15,6 @@ namespace OidcConformance.Faults;
 /// </summary>
 public static class BackChannelFaults
 {
-    private static Kill K(string check, string pattern) => new(check, pattern);
 
     // ------------------------------------------------------------------ helpers
 
@@ -259,10 +260,7 @@ public static class BackChannelFaults
             [K("introspection.invalid-client", "401")])
         {
             Source = "Casdoor #3162 (invalid_client with HTTP 400), at the introspection endpoint",
-            OnResponse = (c, q, r) =>
-            {
-                if (c.Is(q, Endpoint.Introspection) && r.Status == 401) { r.Status = 400; r.SetHeader("WWW-Authenticate", null); }
-            },
+            OnResponse = FaultCatalog.InvalidClientAs400(Endpoint.Introspection),
         },
         new("introspection-foreign-token-error", "introspection of another client's token is answered 403 instead of active false", ["Introspection"],
             [K("introspection.foreign-token", "not an error")])
@@ -301,10 +299,7 @@ public static class BackChannelFaults
             [K("revocation.invalid-client", "401")])
         {
             Source = "Casdoor #3162 (invalid_client with HTTP 400), at the revocation endpoint",
-            OnResponse = (c, q, r) =>
-            {
-                if (c.Is(q, Endpoint.Revocation) && r.Status == 401) { r.Status = 400; r.SetHeader("WWW-Authenticate", null); }
-            },
+            OnResponse = FaultCatalog.InvalidClientAs400(Endpoint.Revocation),
         },
         new("revocation-without-auth-accepted", "revocation without client credentials is accepted and revokes the token", ["Revocation"],
             [K("revocation.client-auth-required", "accepted|revoked")])

@@ -16,7 +16,13 @@ public static class FaultCatalog
 
     public static Fault? Find(string name) => name == None.Name ? None : All.Concat(OutageFaults.All).FirstOrDefault(f => f.Name == name);
 
-    private static Kill K(string check, string pattern) => new(check, pattern);
+    internal static Kill K(string check, string pattern) => new(check, pattern);
+
+    /// <summary>Casdoor #3162: a failed client authentication at <paramref name="endpoint"/> answered 400 (without its challenge) instead of 401.</summary>
+    internal static Action<FaultContext, ProxyRequest, ProxyResponse> InvalidClientAs400(Endpoint endpoint) => (c, q, r) =>
+    {
+        if (c.Is(q, endpoint) && r.Status == 401) { r.Status = 400; r.SetHeader("WWW-Authenticate", null); }
+    };
 
     // ------------------------------------------------------------------ helpers
 
@@ -398,10 +404,7 @@ public static class FaultCatalog
             [K("token.invalid-client-basic-401", "401|400")])
         {
             Source = "Casdoor #3162",
-            OnResponse = (c, q, r) =>
-            {
-                if (c.Is(q, Endpoint.Token) && r.Status == 401) { r.Status = 400; r.SetHeader("WWW-Authenticate", null); }
-            },
+            OnResponse = InvalidClientAs400(Endpoint.Token),
         },
         new("token-get-accepted", "the token endpoint accepts GET with the parameters in the query", ["TokenEndpoint"], [K("token.post-only", "GET")])
         {
