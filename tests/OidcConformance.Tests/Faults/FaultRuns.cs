@@ -57,10 +57,13 @@ public sealed record FaultDiff(FaultRun Run, IReadOnlyList<(Execution Now, Execu
 
 /// <summary>
 /// Runs the conformance suite once without a fault (the control run, on every selected fault's categories) and then once
-/// per fault through the proxy (OIDC_FAULT), on the fault's categories minus the expensive tests that report none of its
-/// checks (<see cref="FaultScope"/>; a scoped run that does not kill exactly the declared checks is replaced by a run on the
-/// whole categories). Runs are shared by all fault tests; OIDC_FAULT_PARALLELISM (default 3) runs go at once and
-/// OIDC_FAULTS=a,b limits the faults (for iterating).
+/// per fault through the proxy (OIDC_FAULT), on the tests of the fault's categories that report one of its declared checks
+/// (<see cref="FaultScope"/>; a scoped run that does not kill exactly the declared checks is replaced by a run on the whole
+/// categories). The runs go to a pool of warm suite hosts (<see cref="SuiteHostPool"/>, OIDC_FAULT_PARALLELISM at a time,
+/// default 3; the control run is split over them by category); OIDC_SUITE_HOST=0 runs each with its own `dotnet test`
+/// instead. Runs are shared by all fault tests; OIDC_FAULTS=a,b limits the faults (for iterating). The last fault each host
+/// ran (after every other fault of that host) is run again alone, with `dotnet test`, to prove that faults run one after
+/// another in a host give the verdicts they give alone (<see cref="Isolation"/>).
 /// </summary>
 public static class FaultRuns
 {
@@ -69,7 +72,14 @@ public static class FaultRuns
     private static readonly ConcurrentDictionary<string, FaultRun> Runs = new();
     /// <summary>Per fault: whether its run was scoped (FaultScope) or on its whole categories.</summary>
     private static readonly ConcurrentDictionary<string, string> Scopes = new();
+    /// <summary>Per fault: which host ran it and as which of its runs (1 = first).</summary>
+    private static readonly ConcurrentDictionary<string, (int Host, int Position)> Hosts = new();
     public static TimeSpan Elapsed { get; private set; }
+
+    /// <summary>A fault run in a host after other faults, and the same fault run alone in its own `dotnet test`.</summary>
+    public sealed record IsolationSample(Fault Fault, int Host, int Position, FaultRun Hosted, FaultRun Alone);
+    private static readonly ConcurrentBag<IsolationSample> isolation = new();
+    public static IReadOnlyList<IsolationSample> Isolation => isolation.OrderBy(i => i.Fault.Name).ToList();
 
     public static IReadOnlyList<Fault> Selected()
     {
@@ -82,25 +92,89 @@ public static class FaultRuns
     public static FaultRun Baseline => baseline ?? throw new InvalidOperationException("the baseline did not run");
     public static IReadOnlyDictionary<string, FaultRun> All => Runs;
 
+    private static bool UseHosts => Environment.GetEnvironmentVariable("OIDC_SUITE_HOST") != "0";
+
     /// <summary>artifacts/faults-timing.json: the catalog's wall time and each run's, read by bench/test.sh (the "fault catalog" phase).</summary>
-    private static void WriteTiming(int faults, int parallelism)
+    private static void WriteTiming(int faults, int parallelism, TimeSpan controlWall)
     {
         var path = Path.Combine(SuiteProcess.Root, "artifacts", "faults-timing.json");
-        var runs = Runs.Values.OrderBy(r => r.Fault.Name).Select(r => new { fault = r.Fault.Name, seconds = Math.Round(r.Elapsed.TotalSeconds, 1), executions = r.Executions.Count, scope = Scopes.GetValueOrDefault(r.Fault.Name) });
+        var runs = Runs.Values.OrderBy(r => r.Fault.Name).Select(r => new
+        {
+            fault = r.Fault.Name, seconds = Math.Round(r.Elapsed.TotalSeconds, 1), executions = r.Executions.Count, scope = Scopes.GetValueOrDefault(r.Fault.Name),
+            host = Hosts.TryGetValue(r.Fault.Name, out var h) ? h.Host : (int?)null, position = Hosts.TryGetValue(r.Fault.Name, out var q) ? q.Position : (int?)null,
+        });
         File.WriteAllText(path, JsonSerializer.Serialize(new
         {
             wallSeconds = Math.Round(Elapsed.TotalSeconds, 1),
             faults,
             parallelism,
+            suiteHosts = UseHosts,
             wallSecondsPerFault = faults == 0 ? 0 : Math.Round(Elapsed.TotalSeconds / faults, 2),
             scoped = Scopes.Values.Count(v => v == "scoped"),
             wholeCategoriesAfterScoped = Scopes.Values.Count(v => v.Contains("after a scoped run")),
-            controlSeconds = Math.Round(Baseline.Elapsed.TotalSeconds, 1),
+            controlSeconds = Math.Round(controlWall.TotalSeconds, 1),
+            isolationSamples = Isolation.Select(i => new { fault = i.Fault.Name, i.Host, i.Position, same = IsolationDifferences(i).Count == 0 }),
             runs,
         }, new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    private static string Filter(IEnumerable<string> categories) => string.Join("|", categories.Distinct().Select(c => $"Category={c}"));
+    /// <summary>Where a fault's hosted run and its run alone disagree: the killed checks, or the verdict of an execution both have.</summary>
+    public static IReadOnlyList<string> IsolationDifferences(IsolationSample sample)
+    {
+        var problems = new List<string>();
+        var hostedKilled = FaultDiff.Of(sample.Hosted, Baseline).Killed;
+        var aloneKilled = FaultDiff.Of(sample.Alone, Baseline).Killed;
+        if (!hostedKilled.SetEquals(aloneKilled))
+            problems.Add($"killed in the host: {string.Join(", ", hostedKilled.Order())}; alone: {string.Join(", ", aloneKilled.Order())}");
+        var alone = sample.Alone.Executions.GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.First());
+        foreach (var e in sample.Hosted.Executions)
+            if (!alone.TryGetValue(e.Key, out var a)) problems.Add($"{e.Key}: ran in the host, not alone");
+            else if (a.Verdict != e.Verdict) problems.Add($"{e.Key}: {e.Verdict} in the host ({e.Reason}) ≠ {a.Verdict} alone ({a.Reason})");
+        return problems;
+    }
+
+    /// <summary>One run: in a host of the pool (or its own `dotnet test` without hosts); a run that could not start is tried once
+    /// more with `dotnet test` (a loaded machine can starve the start-up).</summary>
+    private static async Task<FaultRun> RunAsync(SuiteHostPool pool, Fault fault, (string VsTest, string NUnit) selection,
+        Action<SuiteHostPool.Result>? hosted = null)
+    {
+        var environment = new Dictionary<string, string> { [FaultProxy.EnvironmentVariable] = fault.Name };
+        FaultRun run;
+        SuiteProcess.Result result;
+        if (UseHosts)
+        {
+            var r = await pool.RunAsync(environment, selection.NUnit, TimeSpan.FromMinutes(10));
+            result = r.Run;
+            run = FaultRun.Read(fault, result);
+            // A filter that selects no test runs nothing (and writes no report): no reason to try again with `dotnet test`.
+            if (r.Error is null && (r.Cases.Count == 0 || !(run.SetupError is not null && run.Executions.Count == 0)))
+            {
+                hosted?.Invoke(r);
+                if (fault != FaultCatalog.None) Hosts[fault.Name] = (r.Host, r.Position);
+                return Cleaned(run, result);
+            }
+            TestContext.Progress.WriteLine($"[faults] {fault.Name}: the suite host's run failed ({r.Error ?? run.SetupError}); running it with dotnet test");
+            Cleaned(run, result);
+        }
+        result = await SuiteProcess.RunAsync(environment, selection.VsTest, TimeSpan.FromMinutes(20));
+        run = FaultRun.Read(fault, result);
+        if (run.SetupError is not null && run.Executions.Count == 0)
+        {
+            TestContext.Progress.WriteLine($"[faults] {fault.Name}: setup failed ({run.SetupError}); retrying once");
+            Cleaned(run, result);
+            result = await SuiteProcess.RunAsync(environment, selection.VsTest, TimeSpan.FromMinutes(20));
+            run = FaultRun.Read(fault, result);
+        }
+        hosted?.Invoke(new SuiteHostPool.Result(result, [], 0, 0, null));
+        return Cleaned(run, result);
+    }
+
+    private static FaultRun Cleaned(FaultRun run, SuiteProcess.Result result)
+    {
+        if (run.Executions.Count > 0) try { Directory.Delete(result.ArtifactsDirectory, true); } catch (IOException) { }
+        else TestContext.Progress.WriteLine($"[faults] {run.Fault.Name}: no executions, kept {result.ArtifactsDirectory}");
+        return run;
+    }
 
     public static async Task EnsureAsync()
     {
@@ -111,70 +185,73 @@ public static class FaultRuns
             var clock = Stopwatch.StartNew();
             var faults = Selected();
             var parallelism = int.TryParse(Environment.GetEnvironmentVariable("OIDC_FAULT_PARALLELISM"), out var p) && p > 0 ? p : 3;
-            var throttle = new SemaphoreSlim(parallelism);
-            // controlTests: the control run's tests (from its TRX), which scope each fault's run once it is known (FaultScope).
-            IReadOnlyList<ControlTest>? controlTests = null;
-            // filterFor is read when the run gets its slot: a fault that starts while the control run is still going runs on its whole categories.
-            async Task<(FaultRun Run, string Filter)> RunOne(Fault fault, Func<string> filterFor)
-            {
-                await throttle.WaitAsync();
-                try
+            await using var pool = new SuiteHostPool(parallelism);
+
+            // The control run, split by category over the hosts (verdicts do not depend on which tests share a run: the
+            // order-independence test proves it); one run of all categories without hosts, whose TRX says which test reports what.
+            var categories = faults.SelectMany(f => f.Categories).Distinct().Order(StringComparer.Ordinal).ToList();
+            var chunks = UseHosts ? Math.Max(1, Math.Min(parallelism, categories.Count)) : 1;
+            var controlCases = new ConcurrentBag<SuiteHostPool.CaseResult>();
+            IReadOnlyList<ControlTest>? fromTrx = null;
+            var parts = await Task.WhenAll(Enumerable.Range(0, chunks).Select(i => RunAsync(pool, FaultCatalog.None,
+                FaultScope.Categories(categories.Where((_, k) => k % chunks == i)), r =>
                 {
-                    var filter = filterFor();
-                    var result = await SuiteProcess.RunAsync(new Dictionary<string, string> { [FaultProxy.EnvironmentVariable] = fault.Name },
-                        filter, TimeSpan.FromMinutes(20));
-                    var run = FaultRun.Read(fault, result);
-                    if (run.SetupError is not null && run.Executions.Count == 0)
-                    {
-                        // a loaded machine can starve the start-up; one retry, then the setup error stands
-                        TestContext.Progress.WriteLine($"[faults] {fault.Name}: setup failed ({run.SetupError}); retrying once");
-                        result = await SuiteProcess.RunAsync(new Dictionary<string, string> { [FaultProxy.EnvironmentVariable] = fault.Name },
-                            filter, TimeSpan.FromMinutes(20));
-                        run = FaultRun.Read(fault, result);
-                    }
-                    TestContext.Progress.WriteLine($"[faults] {fault.Name}: {run.Executions.Count} executions in {result.Elapsed.TotalSeconds:F0} s");
-                    if (fault == FaultCatalog.None)
-                    {
-                        controlTests = FaultScope.ReadControl(Path.Combine(result.ArtifactsDirectory, "suite.trx"));
-                        if (controlTests is null) TestContext.Progress.WriteLine("[faults] the control run left no readable TRX: every fault runs on its whole categories");
-                    }
-                    if (run.Executions.Count > 0) try { Directory.Delete(result.ArtifactsDirectory, true); } catch (IOException) { }
-                    else TestContext.Progress.WriteLine($"[faults] {fault.Name}: no executions, kept {result.ArtifactsDirectory}");
-                    return (run, filter);
-                }
-                finally { throttle.Release(); }
-            }
-            // The control run takes the first slot (the first WaitAsync on a free semaphore completes at once); the faults share the others.
-            var controlTask = RunOne(FaultCatalog.None, () => Filter(faults.SelectMany(f => f.Categories)));
+                    foreach (var c in r.Cases) controlCases.Add(c);
+                    if (r.Cases.Count == 0) fromTrx = FaultScope.ReadControl(Path.Combine(r.Run.ArtifactsDirectory, "suite.trx"));
+                })));
+            var controlWall = clock.Elapsed;
+            baseline = new FaultRun(FaultCatalog.None, parts.SelectMany(r => r.Executions).GroupBy(e => e.Key).Select(g => g.First()).ToList(),
+                parts.All(r => r.Complete), parts.Select(r => r.SetupError).FirstOrDefault(e => e is not null), controlWall,
+                string.Join("\n", parts.Select(r => r.Output)));
+            var controlTests = controlCases.IsEmpty ? fromTrx : FaultScope.FromCases(controlCases);
+            if (controlTests is null) TestContext.Progress.WriteLine("[faults] the control run said nothing about its tests: every fault runs on its whole categories");
+            TestContext.Progress.WriteLine($"[faults] control: {baseline.Executions.Count} executions in {controlWall.TotalSeconds:F0} s ({chunks} part(s))");
+
             var log = Path.Combine(SuiteProcess.Root, "artifacts", "faults.log");
             Directory.CreateDirectory(Path.GetDirectoryName(log)!);
             File.WriteAllText(log, "");
+            var control = baseline;
             var tasks = faults.Select(async f =>
             {
-                var whole = Filter(f.Categories);
-                var (run, used) = await RunOne(f, () => FaultScope.Filter(f, controlTests));
-                var control = (await controlTask).Run;
-                var scope = used == whole ? "whole categories" : "scoped";
-                if (used != whole && !FaultDiff.Of(run, control).KillsExactly(f))
+                var whole = FaultScope.Categories(f.Categories);
+                var scoped = (FaultScope.Filter(f, controlTests), FaultScope.Where(f, controlTests));
+                var run = await RunAsync(pool, f, scoped);
+                var scope = scoped.Item1 == whole.VsTest ? "whole categories" : "scoped";
+                if (scope == "scoped" && !FaultDiff.Of(run, control).KillsExactly(f))
                 {
                     // Not trusted alone: the tests left out might be where the kill shows. The whole categories decide, as before scoping.
                     TestContext.Progress.WriteLine($"[faults] {f.Name}: the scoped run killed {string.Join(", ", FaultDiff.Of(run, control).Killed.Order())}; running its whole categories");
                     var first = run.Elapsed;
-                    run = (await RunOne(f, () => whole)).Run;
+                    run = await RunAsync(pool, f, whole);
                     run = run with { Elapsed = run.Elapsed + first };
                     scope = "whole categories after a scoped run that did not kill exactly its checks";
                 }
                 Runs[f.Name] = run;
                 Scopes[f.Name] = scope;
+                TestContext.Progress.WriteLine($"[faults] {f.Name}: {run.Executions.Count} executions in {run.Elapsed.TotalSeconds:F0} s ({scope})");
                 var diff = FaultDiff.Of(run, control);
                 lock (Runs) File.AppendAllText(log, $"== {f.Name} ({run.Elapsed.TotalSeconds:F0} s, {run.Executions.Count} executions, setup {run.SetupError ?? "ok"}, {scope}) " +
                     $"killed: {string.Join(", ", diff.Killed.Order())}\n{diff.Describe()}\n");
             }).ToList();
-            baseline = (await controlTask).Run;
             await Task.WhenAll(tasks);
+
+            // Isolation: the last fault of each host (it ran after all the others there), again alone with `dotnet test`.
+            if (UseHosts)
+            {
+                var samples = Hosts.Where(h => h.Value.Position > 1).GroupBy(h => h.Value.Host)
+                    .Select(g => g.MaxBy(h => h.Value.Position)).Select(h => faults.First(f => f.Name == h.Key)).ToList();
+                await Task.WhenAll(samples.Select(async f =>
+                {
+                    var result = await SuiteProcess.RunAsync(new Dictionary<string, string> { [FaultProxy.EnvironmentVariable] = f.Name },
+                        FaultScope.Filter(f, Scopes[f.Name] == "scoped" ? controlTests : null), TimeSpan.FromMinutes(20));
+                    var alone = Cleaned(FaultRun.Read(f, result), result);
+                    var (host, position) = Hosts[f.Name];
+                    isolation.Add(new IsolationSample(f, host, position, Runs[f.Name], alone));
+                }));
+            }
             Elapsed = clock.Elapsed;
-            TestContext.Progress.WriteLine($"[faults] {faults.Count} faults + baseline in {Elapsed.TotalSeconds:F0} s");
-            WriteTiming(faults.Count, parallelism);
+            TestContext.Progress.WriteLine($"[faults] {faults.Count} faults + control in {Elapsed.TotalSeconds:F0} s");
+            WriteTiming(faults.Count, parallelism, controlWall);
         }
         finally { Gate.Release(); }
     }

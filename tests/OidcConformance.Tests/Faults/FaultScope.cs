@@ -8,19 +8,16 @@ namespace OidcConformance.Tests.Faults;
 public sealed record ControlTest(string Method, double Seconds, IReadOnlySet<string> Checks);
 
 /// <summary>
-/// Which tests a fault run needs. The control run (no fault, every selected fault's categories) is read from its TRX:
-/// each test's standard output carries one line per verdict, "Verdict: check-id …" (ConformanceTest.Apply). A fault then
-/// runs on its categories minus the expensive tests (≥ <see cref="ExpensiveSeconds"/> in the control run) that report
-/// none of its declared checks (Kills, MayTurnInconclusive). Cheap tests, mostly checks over artifacts the run shares,
-/// stay as neighbours: the isolation assertion still covers them. A scoped run whose kills differ from the declared ones
-/// is not trusted alone: FaultRuns runs the whole categories again and that run stands, as before this scoping.
+/// Which tests a fault run needs. The control run (no fault, every selected fault's categories) says, per test method, which
+/// check ids its executions reported (the suite host's answer, or the verdict lines of a TRX: "Verdict: check-id …",
+/// ConformanceTest.Apply). A fault then runs only the tests of its categories that report one of its declared checks (Kills,
+/// MayTurnInconclusive, LosesEvidenceFor): the checks that read what it breaks (issue #15). Its other tests would only
+/// repeat the control run's verdicts; the isolation assertion covers the executions of the tests that run. A scoped run whose
+/// kills differ from the declared ones is not trusted alone: FaultRuns runs the whole categories again and that run stands.
+/// A fault whose declared checks no control test reported runs on its whole categories.
 /// </summary>
 public static class FaultScope
 {
-    /// <summary>A test method whose executions took this long in the control run is left out unless it reports a declared check
-    /// (the split is at a gap: 41 methods of ~400 take ≥ 2 s and ~90 % of the tests' time; the rest are checks over shared artifacts).</summary>
-    public const double ExpensiveSeconds = 2.0;
-
     private static readonly XNamespace Trx = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
     private static readonly string[] Verdicts = ["Passed", "Failed", "Warning", "Inconclusive", "Error"];
 
@@ -33,15 +30,28 @@ public static class FaultScope
         var methods = doc.Descendants(Trx + "UnitTest").ToDictionary(
             t => (string)t.Attribute("id")!,
             t => t.Element(Trx + "TestMethod") is { } m ? $"{(string?)m.Attribute("className")}.{MethodName((string?)m.Attribute("name") ?? "")}" : null);
-        var byMethod = new Dictionary<string, (double Seconds, HashSet<string> Checks)>();
+        var cases = new List<(string Method, double Seconds, IEnumerable<string> Checks)>();
         foreach (var r in doc.Descendants(Trx + "UnitTestResult"))
         {
             if (methods.GetValueOrDefault((string?)r.Attribute("testId") ?? "") is not { } method) continue;
             var seconds = TimeSpan.TryParse((string?)r.Attribute("duration"), out var d) ? d.TotalSeconds : 0;
+            cases.Add((method, seconds, ((string?)r.Element(Trx + "Output")?.Element(Trx + "StdOut") ?? "").Split('\n').Select(CheckOf).OfType<string>()));
+        }
+        return ByMethod(cases);
+    }
+
+    /// <summary>The control run's tests by method, from the suite host's answers (one list per control run).</summary>
+    public static IReadOnlyList<ControlTest> FromCases(IEnumerable<Harness.SuiteHostPool.CaseResult> cases) =>
+        ByMethod(cases.Select(c => (c.Method, c.Seconds, (IEnumerable<string>)c.Checks)));
+
+    private static IReadOnlyList<ControlTest> ByMethod(IEnumerable<(string Method, double Seconds, IEnumerable<string> Checks)> cases)
+    {
+        var byMethod = new Dictionary<string, (double Seconds, HashSet<string> Checks)>();
+        foreach (var (method, seconds, checks) in cases)
+        {
             var entry = byMethod.GetValueOrDefault(method, (0, new HashSet<string>()));
             entry.Seconds += seconds;
-            foreach (var line in ((string?)r.Element(Trx + "Output")?.Element(Trx + "StdOut") ?? "").Split('\n'))
-                if (CheckOf(line) is { } id) entry.Checks.Add(id);
+            entry.Checks.UnionWith(checks);
             byMethod[method] = entry;
         }
         return byMethod.Select(p => new ControlTest(p.Key, p.Value.Seconds, p.Value.Checks)).ToList();
@@ -59,24 +69,43 @@ public static class FaultScope
 
     private static string MethodName(string name) => name.IndexOf('(') is var i and >= 0 ? name[..i] : name;
 
-    /// <summary>The expensive control tests this fault's run leaves out: none of their checks is one the fault declares.</summary>
-    public static IReadOnlyList<string> LeftOut(Fault fault, IReadOnlyList<ControlTest> control)
+    private static HashSet<string> Declared(Fault fault) =>
+        fault.Kills.Select(k => k.CheckId).Concat(fault.MayTurnInconclusive).Concat(fault.LosesEvidenceFor).ToHashSet();
+
+    /// <summary>The control tests a fault's run keeps: those that reported one of its declared checks (empty: run the whole categories).</summary>
+    public static IReadOnlyList<string> Kept(Fault fault, IReadOnlyList<ControlTest>? control)
     {
-        var declared = fault.Kills.Select(k => k.CheckId).Concat(fault.MayTurnInconclusive).Concat(fault.LosesEvidenceFor).ToHashSet();
-        // A test that reported no verdict at all (no check ids) is kept: nothing says what it does.
-        bool Candidate(ControlTest t) => t.Seconds >= ExpensiveSeconds && t.Checks.Count > 0 && !t.Checks.Overlaps(declared);
-        var kept = control.Where(t => !Candidate(t)).Select(t => t.Method).ToList();
-        // "!~" excludes by substring: never exclude a name that is part of a kept test's name (Foo would also drop FooBar).
-        return control.Where(Candidate).Select(t => t.Method)
-            .Where(m => !kept.Any(k => k.Contains(m, StringComparison.Ordinal)))
-            .Order().ToList();
+        if (control is null) return [];
+        var declared = Declared(fault);
+        return control.Where(t => t.Checks.Overlaps(declared)).Select(t => t.Method).Order(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The vstest filter of a fault run: its categories, minus the tests left out.</summary>
+    /// <summary>The vstest filter of a fault run (for <c>dotnet test</c>): its categories, narrowed to the kept tests.
+    /// "~" matches by substring, so a kept name that is part of another's also keeps that one: more tests, never fewer.</summary>
     public static string Filter(Fault fault, IReadOnlyList<ControlTest>? control)
     {
         var categories = string.Join("|", fault.Categories.Distinct().Select(c => $"Category={c}"));
-        var leftOut = control is null ? [] : LeftOut(fault, control);
-        return leftOut.Count == 0 ? categories : $"({categories}){string.Concat(leftOut.Select(m => $"&FullyQualifiedName!~{m}"))}";
+        var kept = Kept(fault, control);
+        return kept.Count == 0 ? categories : $"({categories})&({string.Join("|", kept.Select(m => $"FullyQualifiedName~{m}"))})";
     }
+
+    /// <summary>The same selection as an NUnit filter (XML, for the suite host): a test's full name is its method's name,
+    /// followed by its case arguments in parentheses.</summary>
+    public static string Where(Fault fault, IReadOnlyList<ControlTest>? control)
+    {
+        var categories = string.Concat(fault.Categories.Distinct().Select(c => $"<cat>{SecurityElement(c)}</cat>"));
+        var kept = Kept(fault, control);
+        if (kept.Count == 0) return $"<filter><or>{categories}</or></filter>";
+        var tests = string.Concat(kept.Select(m => $"<test re=\"1\">{SecurityElement("^" + System.Text.RegularExpressions.Regex.Escape(m) + @"(\(|$)")}</test>"));
+        return $"<filter><and><or>{categories}</or><or>{tests}</or></and></filter>";
+    }
+
+    /// <summary>The filter of whole categories, both forms.</summary>
+    public static (string VsTest, string NUnit) Categories(IEnumerable<string> categories)
+    {
+        var list = categories.Distinct().ToList();
+        return (string.Join("|", list.Select(c => $"Category={c}")), $"<filter><or>{string.Concat(list.Select(c => $"<cat>{SecurityElement(c)}</cat>"))}</or></filter>");
+    }
+
+    private static string SecurityElement(string s) => System.Security.SecurityElement.Escape(s);
 }

@@ -5,8 +5,8 @@ using OidcConformance.Faults;
 namespace OidcConformance.Tests.Faults;
 
 /// <summary>
-/// Which tests a fault run leaves out (FaultScope): only expensive control tests that report none of the fault's declared
-/// checks, never one whose name is part of a kept test's name; the check ids come from the verdict lines of the TRX.
+/// Which tests a fault run keeps (FaultScope): the control tests that report one of the fault's declared checks; the check
+/// ids come from the verdict lines of the TRX or from the suite host's answer.
 /// </summary>
 [TestFixture]
 public sealed class FaultScopeTests
@@ -60,23 +60,37 @@ public sealed class FaultScopeTests
     }
 
     [Test]
-    public void Expensive_tests_without_a_declared_check_are_left_out_cheap_ones_stay()
+    public void A_fault_runs_only_the_tests_that_report_one_of_its_declared_checks()
     {
-        var leftOut = FaultScope.LeftOut(FaultOn("logout.tampered-id-token-hint-no-redirect"), Control());
-        // Logout_redirects_with_state (28 s) is left out; End_session… (0.2 s) stays as a cheap neighbour; Preflight reports no check.
-        // Logout_redirects (5 s) is part of Logout_redirects_with_state's name, so it is only left out while that one is too.
-        leftOut.Should().BeEquivalentTo("S.LogoutTests.Logout_redirects", "S.LogoutTests.Logout_redirects_with_state");
-        FaultScope.Filter(FaultOn("logout.tampered-id-token-hint-no-redirect"), Control()).Should().Be(
-            "(Category=Logout)&FullyQualifiedName!~S.LogoutTests.Logout_redirects&FullyQualifiedName!~S.LogoutTests.Logout_redirects_with_state");
+        var fault = FaultOn("logout.tampered-id-token-hint-no-redirect");
+        FaultScope.Kept(fault, Control()).Should().Equal("S.Tampered.Tampered");
+        FaultScope.Filter(fault, Control()).Should().Be("(Category=Logout)&(FullyQualifiedName~S.Tampered.Tampered)");
+        // NUnit's filter matches the method exactly (its cases' full names add "(arguments)"), not a method whose name starts with it.
+        FaultScope.Where(fault, Control()).Should().Be(@"<filter><and><or><cat>Logout</cat></or><or><test re=""1"">^S\.Tampered\.Tampered(\(|$)</test></or></and></filter>");
     }
 
     [Test]
-    public void A_test_that_reports_a_declared_check_or_may_turn_inconclusive_is_kept()
+    public void A_check_that_may_turn_inconclusive_or_loses_evidence_keeps_its_tests_too()
     {
-        FaultScope.LeftOut(FaultOn("logout.redirect-with-state"), Control()).Should().BeEquivalentTo(["S.Tampered.Tampered"],
-            "Logout_redirects (5 s) is part of the kept Logout_redirects_with_state's name: excluding it by substring would drop the kept test too");
         var inconclusive = FaultOn("logout.end-session-endpoint") with { MayTurnInconclusive = ["logout.tampered-id-token-hint-no-redirect", "logout.redirect-plain"] };
-        FaultScope.LeftOut(inconclusive, Control()).Should().BeEquivalentTo(["S.LogoutTests.Logout_redirects_with_state"]);
+        FaultScope.Kept(inconclusive, Control()).Should().Equal("S.LogoutTests.End_session_endpoint_is_advertised", "S.LogoutTests.Logout_redirects", "S.Tampered.Tampered");
+        var losing = new Fault("f", "test fault", ["Logout"], []) { LosesEvidenceFor = ["logout.redirect-with-state"] };
+        FaultScope.Kept(losing, Control()).Should().Equal("S.LogoutTests.Logout_redirects_with_state");
+    }
+
+    [Test]
+    public void The_suite_hosts_answer_gives_the_same_control_as_a_TRX()
+    {
+        var cases = new[]
+        {
+            new Harness.SuiteHostPool.CaseResult("S.Tampered.Tampered", 9.6, new HashSet<string> { "logout.tampered-id-token-hint-no-redirect" }),
+            new Harness.SuiteHostPool.CaseResult("S.Tampered.Tampered", 10.1, new HashSet<string> { "logout.tampered-id-token-hint-no-redirect" }),
+            new Harness.SuiteHostPool.CaseResult("S.PreflightTests.Preflight", 3, new HashSet<string>()),
+        };
+        var control = FaultScope.FromCases(cases).ToDictionary(t => t.Method);
+        control["S.Tampered.Tampered"].Seconds.Should().BeApproximately(19.7, 0.01);
+        control["S.Tampered.Tampered"].Checks.Should().BeEquivalentTo(Control().Single(t => t.Method == "S.Tampered.Tampered").Checks);
+        control["S.PreflightTests.Preflight"].Checks.Should().BeEmpty();
     }
 
     [Test]
@@ -97,7 +111,9 @@ public sealed class FaultScopeTests
     public void Without_a_control_TRX_a_fault_runs_on_its_whole_categories()
     {
         FaultScope.ReadControl(Path.Combine(Path.GetTempPath(), "no-such-control.trx")).Should().BeNull();
-        FaultScope.Filter(FaultOn("logout.redirect-with-state") with { Categories = ["Logout", "Discovery", "Logout"] }, null)
-            .Should().Be("Category=Logout|Category=Discovery");
+        var fault = FaultOn("logout.redirect-with-state") with { Categories = ["Logout", "Discovery", "Logout"] };
+        FaultScope.Filter(fault, null).Should().Be("Category=Logout|Category=Discovery");
+        FaultScope.Where(fault, null).Should().Be("<filter><or><cat>Logout</cat><cat>Discovery</cat></or></filter>");
+        FaultScope.Kept(FaultOn("no.such-check"), Control()).Should().BeEmpty("no control test reported it: the whole categories run");
     }
 }

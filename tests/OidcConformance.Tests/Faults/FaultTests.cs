@@ -58,6 +58,21 @@ public sealed class FaultTests
         b.Executions.Where(e => e.Verdict == "Error").Should().BeEmpty();
     }
 
+    [Test]
+    public void Faults_run_one_after_another_in_a_suite_host_give_the_verdicts_they_give_alone()
+    {
+        if (Environment.GetEnvironmentVariable("OIDC_SUITE_HOST") == "0") Assert.Ignore("OIDC_SUITE_HOST=0: every fault ran alone");
+        var samples = FaultRuns.Isolation;
+        if (samples.Count == 0) Assert.Ignore("no host ran more than one fault (too few faults selected)");
+        foreach (var sample in samples)
+        {
+            sample.Position.Should().BeGreaterThan(1, "the sample ran after other faults in its host");
+            sample.Alone.Complete.Should().BeTrue(sample.Alone.Output);
+            FaultRuns.IsolationDifferences(sample).Should().BeEmpty(
+                $"{sample.Fault.Name} ran as run {sample.Position} of suite host {sample.Host}; alone it must give the same verdicts");
+        }
+    }
+
     [TestCaseSource(nameof(Faults))]
     public void Fault_turns_exactly_its_checks_red(Fault fault)
     {
