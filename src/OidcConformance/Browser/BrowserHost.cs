@@ -38,8 +38,9 @@ public sealed class BrowserHost : IAsyncDisposable
     public string Description { get; }
     private readonly string? hostResolverRules;
 
-    private BrowserHost(IPlaywright playwright, IBrowser browser, string description, string? hostResolverRules, string traceDirectory)
+    private BrowserHost(IPlaywright playwright, IBrowser browser, string description, string? hostResolverRules, string traceDirectory, bool ownsBrowser = true)
     {
+        this.ownsBrowser = ownsBrowser;
         this.playwright = playwright;
         Browser = browser;
         Description = description;
@@ -47,9 +48,63 @@ public sealed class BrowserHost : IAsyncDisposable
         TraceDirectory = traceDirectory;
     }
 
+    /// <summary>
+    /// Set by a process that runs the suite many times (the suite host of the fault catalog, tests/Conformance/Infrastructure/SuiteHost.cs):
+    /// the first run's browser stays open and later runs with the same launch settings get it again, each in its own
+    /// contexts (a context is one user agent's cookie jar, so nothing of one run's sessions reaches the next); a run's end
+    /// closes the contexts left open instead of the browser. Launching Playwright's driver and Chromium costs about a second
+    /// of CPU per run. <see cref="CloseSharedAsync"/> closes it when the process is done.
+    /// </summary>
+    public static bool ShareAcrossRuns { get; set; }
+
+    private sealed record SharedBrowser(string Key, IPlaywright Playwright, IBrowser Browser, string Description, string TraceDirectory);
+    private static SharedBrowser? shared;
+    private static readonly SemaphoreSlim SharedGate = new(1, 1);
+    private readonly bool ownsBrowser = true;
+
+    /// <summary>Closes the browser kept by <see cref="ShareAcrossRuns"/>.</summary>
+    public static async Task CloseSharedAsync()
+    {
+        await SharedGate.WaitAsync();
+        try
+        {
+            if (shared is null) return;
+            try { await shared.Browser.CloseAsync(); shared.Playwright.Dispose(); }
+            finally { DeleteDirectory(shared.TraceDirectory); shared = null; }
+        }
+        finally { SharedGate.Release(); }
+    }
+
     /// <param name="systemCandidates">system Chromium paths to try; default <see cref="SystemCandidatesFor"/>.</param>
     /// <param name="tryPlaywrightBrowser">whether to try Playwright's own Chromium (tests turn it off to simulate a bare machine).</param>
     public static async Task<BrowserHost> LaunchAsync(string? configuredExecutable, string? hostResolverRules, bool headless = true,
+        IEnumerable<string>? systemCandidates = null, bool tryPlaywrightBrowser = true)
+    {
+        if (!ShareAcrossRuns) return await LaunchOwnAsync(configuredExecutable, hostResolverRules, headless, systemCandidates, tryPlaywrightBrowser);
+        var key = string.Join("\n", configuredExecutable, hostResolverRules, headless, tryPlaywrightBrowser,
+            systemCandidates is null ? "" : string.Join(",", systemCandidates));
+        await SharedGate.WaitAsync();
+        try
+        {
+            if (shared is { } s && (s.Key != key || !s.Browser.IsConnected))
+            {
+                try { await s.Browser.CloseAsync(); s.Playwright.Dispose(); } catch (PlaywrightException) { }
+                DeleteDirectory(s.TraceDirectory);
+                shared = null;
+            }
+            if (shared is null)
+            {
+                var own = await LaunchOwnAsync(configuredExecutable, hostResolverRules, headless, systemCandidates, tryPlaywrightBrowser);
+                shared = new SharedBrowser(key, own.playwright, own.Browser, own.Description, own.TraceDirectory);
+            }
+            // Each run exports its trace chunks to a folder of its own, deleted at its end.
+            return new BrowserHost(shared.Playwright, shared.Browser, shared.Description, hostResolverRules,
+                Directory.CreateTempSubdirectory("oidc-conformance-traces-").FullName, ownsBrowser: false);
+        }
+        finally { SharedGate.Release(); }
+    }
+
+    private static async Task<BrowserHost> LaunchOwnAsync(string? configuredExecutable, string? hostResolverRules, bool headless = true,
         IEnumerable<string>? systemCandidates = null, bool tryPlaywrightBrowser = true)
     {
         var playwright = await Playwright.CreateAsync();
@@ -169,8 +224,14 @@ public sealed class BrowserHost : IAsyncDisposable
     {
         try
         {
-            await Browser.CloseAsync();
-            playwright.Dispose();
+            if (ownsBrowser)
+            {
+                await Browser.CloseAsync();
+                playwright.Dispose();
+            }
+            else
+                foreach (var context in Browser.Contexts.ToList()) // the run's user agents; the browser stays for the next run
+                    try { await context.CloseAsync(); } catch (PlaywrightException) { }
         }
         finally { DeleteDirectory(TraceDirectory); }
     }

@@ -21,7 +21,8 @@ namespace OidcConformance.Suites;
 /// starts with <see cref="AnswerPrefix"/>: <c>{"id":"…","seconds":…,"tests":[{"method","seconds","checks"}…],"error":null}</c>. Everything else the run
 /// prints (progress, provider logs) goes to standard error. The process ends when standard input closes.
 /// Nothing a run leaves in the process changes the next run's verdicts: the suite keeps its state in the run it starts
-/// (<see cref="RunSetup.Current"/> is replaced, the provider and browser are new); FaultTests proves it by comparing
+/// (<see cref="RunSetup.Current"/> is replaced, the provider and proxy are new, the browser's contexts are new: the
+/// Chromium process itself is kept, <see cref="OidcConformance.Browser.BrowserHost.ShareAcrossRuns"/>); FaultTests proves it by comparing
 /// faults run in a host with the same faults run alone.
 /// </remarks>
 public static class SuiteHost
@@ -40,12 +41,14 @@ public static class SuiteHost
         // the process's own standard output stream, and everything else is pointed at standard error.
         var answers = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
         Console.SetOut(Console.Error);
+        OidcConformance.Browser.BrowserHost.ShareAcrossRuns = true; // one Chromium for all runs, new contexts per run
         string? line;
         while ((line = Console.In.ReadLine()) is not null)
         {
             if (string.IsNullOrWhiteSpace(line)) continue;
             answers.WriteLine(AnswerPrefix + Serve(line).ToJsonString());
         }
+        OidcConformance.Browser.BrowserHost.CloseSharedAsync().GetAwaiter().GetResult();
         return 0;
     }
 
