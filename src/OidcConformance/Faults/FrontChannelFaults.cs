@@ -282,7 +282,7 @@ public static partial class FrontChannelFaults
             [K("authz.response-mode-honoured", "not in the form_post body"), K("frontchannel.form-post", "instead of an HTTP POST")])
         {
             Source = "Casdoor 3.158.0 web/src/auth/LoginPage.js postCodeLoginAction (docs/casdoor.md form-post-ignored-for-code, A-16: response_mode " +
-                     "is ignored for code)",
+                     "is ignored for code); the fault ignores it for the implicit and hybrid types too, where Casdoor does auto-POST (A-18)",
             OnRequest = (c, q) =>
             {
                 if (IsAuthorizationRequest(c, q) && q.Param("response_mode") == "form_post") SetQuery(q, "response_mode", null);
@@ -349,7 +349,8 @@ public static partial class FrontChannelFaults
         new("pkce-plain-verified-as-s256", "discovery lists the PKCE method plain, but a plain challenge is stored and verified as S256",
             ["Pkce"], [K("pkce.plain-accepted-when-advertised", "plain is advertised but the code exchange failed")])
         {
-            Source = "Casdoor 3.158.0 (docs/casdoor.md pkce-missing-method-treated-as-s256, A-15: a challenge is verified as S256 whatever the method)",
+            Source = "models a provider that lists plain but verifies every challenge as S256 (Casdoor 3.158.0 lists only S256, A-4, and verifies a " +
+                     "challenge sent without a method as S256: docs/casdoor.md pkce-missing-method-treated-as-s256, A-15)",
             // plain is now advertised, so the unsupported-method check has no unadvertised plain to send
             MayTurnInconclusive = ["pkce.unsupported-method-rejected"],
             OnResponse = (c, q, r) =>
@@ -365,8 +366,9 @@ public static partial class FrontChannelFaults
         new("pkce-any-method-accepted", "an unadvertised code_challenge_method (plain, S512) is accepted and the challenge stored as S256",
             ["Pkce"], [K("pkce.unsupported-method-rejected", "accepted at the authorization endpoint and a code was issued")])
         {
-            Source = "Casdoor 3.158.0 (docs/casdoor.md pkce-missing-method-treated-as-s256, A-15); RFC 7636 §4.4.1 requires invalid_request for an " +
-                     "unsupported method",
+            Source = "models providers that verify every challenge as S256 whatever code_challenge_method names (Casdoor 3.158.0 does so for a " +
+                     "challenge without a method: docs/casdoor.md pkce-missing-method-treated-as-s256, A-15); RFC 7636 §4.4.1 requires invalid_request " +
+                     "for an unsupported method",
             OnRequest = (c, q) =>
             {
                 if (IsAuthorizationRequest(c, q) && q.Param("code_challenge_method") is { } m && m != "S256") SetQuery(q, "code_challenge_method", "S256");
@@ -488,7 +490,7 @@ public static partial class FrontChannelFaults
         new("implicit-id-token-claims-retyped", "the ID token of response_type=id_token carries email_verified as the string \"true\"",
             ["Implicit"], [K("implicit.id-token-scope-claims", "email_verified")])
         {
-            Source = "Casdoor #4796 (email_verified as a string), in the ID token that stands in for UserInfo when no access token is issued (OIDC Core §5.4)",
+            Source = "Casdoor #4796 (email_verified), in the ID token that stands in for UserInfo when no access token is issued (OIDC Core §5.4)",
             OnResponse = (c, q, r) =>
             {
                 if (c.Is(q, Endpoint.Token)) return;
@@ -510,7 +512,7 @@ public static partial class FrontChannelFaults
         new("hybrid-token-endpoint-iss-differs", "the token endpoint's ID token has another iss (a trailing slash) than the authorization endpoint's",
             ["Hybrid"], [K("hybrid.iss-sub-identical", "iss is")])
         {
-            Source = "Casdoor #5582 (the issuer of the tokens differs from the one the provider announces elsewhere); OIDC Core §3.3.3.6",
+            Source = "the class of Casdoor #5582 (an issuer spelled differently in different places: there discovery and the tokens); OIDC Core §3.3.3.6",
             OnResponse = CodeExchangeIdToken((_, p) => { if (p["iss"]?.GetValue<string>() is { } iss) p["iss"] = iss.TrimEnd('/') + "/"; }),
         },
     ];
