@@ -68,7 +68,7 @@ const testCommand = {
   exitCode: +status,
   projects,
   phases,
-  faultCatalog: faults ? { faults: faults.faults, parallelism: faults.parallelism, wallSecondsPerFault: faults.wallSecondsPerFault, controlSeconds: faults.controlSeconds } : null,
+  faultCatalog: faults ? { faults: faults.faults, parallelism: faults.parallelism, suiteHosts: faults.suiteHosts ?? false, wallSecondsPerFault: faults.wallSecondsPerFault, controlSeconds: faults.controlSeconds, scoped: faults.scoped } : null,
   loadAverageBefore: loadBefore, loadAverageAfter: loadAfter, cpus: require('os').cpus().length,
 };
 const benchFile = dir + '/bench.json';
@@ -83,7 +83,7 @@ const lines = [
   `  build                                      ${f(phases.build)}`,
   ...Object.entries(projects).map(([n, p]) => `  project ${n.padEnd(34)} ${f(p.wallSeconds)}   (${p.tests} tests, ${p.failed} failed)`),
   `  phase unit, proof and harness tests        ${f(phases.unitAndHarnessTests)}`,
-  `  phase fault catalog                        ${f(phases.faultCatalog)}${faults ? `   (${faults.faults} faults, ${faults.wallSecondsPerFault} s per fault, ${faults.parallelism} at once)` : ''}`,
+  `  phase fault catalog                        ${f(phases.faultCatalog)}${faults ? `   (${faults.faults} faults, ${faults.wallSecondsPerFault} s per fault, ${faults.parallelism} at once${faults.suiteHosts ? ' in warm suite hosts' : ''})` : ''}`,
   `  phase conformance suite                    ${f(phases.conformanceSuite)}`,
   `load average before / after                  ${loadBefore} / ${loadAfter}   (${testCommand.cpus} CPUs)`,
 ];
