@@ -19,7 +19,7 @@ public static class BackChannelFaults
     // ------------------------------------------------------------------ helpers
 
     /// <summary>How a request authenticated its client: the Authorization header and/or client_id and client_secret in the form.</summary>
-    private sealed record Credentials(string? Authorization, string? ClientId, string? ClientSecret)
+    internal sealed record Credentials(string? Authorization, string? ClientId, string? ClientSecret)
     {
         /// <summary>The client named by the request (HTTP Basic user, or client_id in the form), authenticated or not.</summary>
         public string? Client
@@ -52,17 +52,17 @@ public static class BackChannelFaults
         }
     }
 
-    private static ConcurrentDictionary<string, Credentials> Owners(FaultContext c) =>
+    internal static ConcurrentDictionary<string, Credentials> Owners(FaultContext c) =>
         (ConcurrentDictionary<string, Credentials>)c.State.GetOrAdd("back-channel:owners", _ => new ConcurrentDictionary<string, Credentials>());
 
-    private static ConcurrentDictionary<string, bool> RefreshTokens(FaultContext c) =>
+    internal static ConcurrentDictionary<string, bool> RefreshTokens(FaultContext c) =>
         (ConcurrentDictionary<string, bool>)c.State.GetOrAdd("back-channel:refresh-tokens", _ => new ConcurrentDictionary<string, bool>());
 
-    private static ConcurrentDictionary<string, bool> Codes(FaultContext c) =>
+    internal static ConcurrentDictionary<string, bool> Codes(FaultContext c) =>
         (ConcurrentDictionary<string, bool>)c.State.GetOrAdd("back-channel:codes", _ => new ConcurrentDictionary<string, bool>());
 
     /// <summary>Remembers the tokens a successful token response issued, with the credentials of the request that got them.</summary>
-    private static void RememberIssued(FaultContext c, ProxyRequest q, ProxyResponse r)
+    internal static void RememberIssued(FaultContext c, ProxyRequest q, ProxyResponse r)
     {
         if (!c.Is(q, Endpoint.Token) || r.Status != 200 || r.Json is not { } json || !q.IsForm) return;
         var credentials = Credentials.Of(q);
@@ -75,10 +75,10 @@ public static class BackChannelFaults
     }
 
     /// <summary>Remembers the authorization codes the front channel delivered (redirects and form_post pages).</summary>
-    private static void RememberCodes(FaultContext c, ProxyResponse r) =>
+    internal static void RememberCodes(FaultContext c, ProxyResponse r) =>
         c.EditFrontChannel(r, (name, value) => { if (name == "code") Codes(c)[value] = true; return value; });
 
-    private static ProxyResponse Error(int status, string error, string description)
+    internal static ProxyResponse Error(int status, string error, string description)
     {
         var r = ProxyResponse.JsonResponse(status, new JsonObject { ["error"] = error, ["error_description"] = description });
         r.SetHeader("Cache-Control", "no-store");

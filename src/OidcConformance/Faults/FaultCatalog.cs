@@ -828,6 +828,7 @@ public static class FaultCatalog
         .. EvidenceLossFaults.All,
         .. BackChannelFaults.All,
         .. FrontChannelFaults.All,
+        .. KeyAndTokenFaults.All,
     ];
 
     /// <summary>The client that authenticates the request (HTTP Basic or client_id in the form), or null.</summary>

@@ -35,6 +35,9 @@ public sealed partial class FaultContext(string upstreamOrigin, HttpClient clien
     public string? RegisteredPostLogoutRedirectUri { get; set; }
     /// <summary>Client ids of public clients (PKCE is mandatory for them).</summary>
     public HashSet<string> PublicClients { get; } = [];
+    /// <summary>The secrets of the profile's confidential clients, by client id: a fault that models a provider which does not check
+    /// which client redeems a code presents the request to the provider as the code's own client (KeyAndTokenFaults).</summary>
+    public Dictionary<string, string> ClientSecrets { get; } = [];
 
     public Endpoint Classify(ProxyRequest r)
     {

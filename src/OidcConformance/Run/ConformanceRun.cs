@@ -66,6 +66,7 @@ public sealed class ConformanceRun : IAsyncDisposable
                     faultProxy.Context.RegisteredRedirectUri = callback.RedirectUri;
                     faultProxy.Context.RegisteredPostLogoutRedirectUri = callback.PostLogoutRedirectUri;
                     foreach (var c in profile.Clients.Values.Where(c => c.TokenEndpointAuthMethods.Contains("none"))) faultProxy.Context.PublicClients.Add(c.ClientId);
+                    foreach (var c in profile.Clients.Values.Where(c => c.ClientSecret is not null)) faultProxy.Context.ClientSecrets[c.ClientId] = c.ClientSecret!;
                 }
                 log.WriteLine($"[run] starting {profile.Name} ({string.Join(' ', profile.Start.Command)})");
                 process = await ProviderProcess.StartAsync(profile, Expand, log, environmentOverrides: faultProxy?.ProviderEnvironment);
