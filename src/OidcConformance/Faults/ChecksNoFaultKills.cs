@@ -40,7 +40,7 @@ public static class ChecksNoFaultKills
     private const string AspNetCoreClaims =
         "the cell is Broken only when the app's nameidentifier claim is not the ID token's sub, or the app has no signed-in user after the " +
         "handler accepted the login. The handler maps nameidentifier from the sub of the ID token it validated, and refuses first an ID token " +
-        "without sub (IDX21314) or with another issuer, audience or key (id-token cell), a userinfo sub that differs (IDX21338, userinfo cell) " +
+        "without sub (IDX21314, at the ID token or the userinfo step) or with another issuer, audience or key (id-token cell), a userinfo sub that differs (IDX21338, userinfo cell) " +
         "and, hybrid, a token endpoint ID token whose sub differs from the front-channel one; the signed-in user is the app's own cookie, " +
         "which no provider answer removes once the handler accepted it (short of tokens too large for a cookie, which no check judges)";
 
