@@ -10,6 +10,9 @@ public enum NoKillKind
     NotOfferedByFaultProvider,
     /// <summary>node-oidc-provider already violates the check without any fault (its baseline says so): a fault cannot turn it red.</summary>
     AlreadyViolatedWithoutFault,
+    /// <summary>An interop cell whose relying-party library refuses, at an earlier step of the same login, every provider answer
+    /// that could break it: the cell is then Not reached (Inconclusive), never Broken, whatever the proxy rewrites.</summary>
+    CaughtByLibraryEarlier,
 }
 
 public sealed record NoKillReason(NoKillKind Kind, string Reason);
@@ -34,8 +37,18 @@ public static class ChecksNoFaultKills
         "node-oidc-provider does not implement the resource owner password credentials grant (profile features.password is false), so " +
         "there is no successful grant for a fault to break";
 
+    private const string AspNetCoreClaims =
+        "the cell is Broken only when the app's nameidentifier claim is not the ID token's sub, or the app has no signed-in user after the " +
+        "handler accepted the login. The handler maps nameidentifier from the sub of the ID token it validated, and refuses first an ID token " +
+        "without sub (IDX21314, at the ID token or the userinfo step) or with another issuer, audience or key (id-token cell), a userinfo sub that differs (IDX21338, userinfo cell) " +
+        "and, hybrid, a token endpoint ID token whose sub differs from the front-channel one; the signed-in user is the app's own cookie, " +
+        "which no provider answer removes once the handler accepted it (short of tokens too large for a cookie, which no check judges)";
+
     public static readonly IReadOnlyDictionary<string, NoKillReason> Reasons = new Dictionary<string, NoKillReason>
     {
+        ["interop.aspnetcore.claims"] = new(NoKillKind.CaughtByLibraryEarlier, AspNetCoreClaims),
+        ["interop.aspnetcore-hybrid.claims"] = new(NoKillKind.CaughtByLibraryEarlier, AspNetCoreClaims),
+
         ["casdoor.app-discovery-issuer-matches-tokens"] = new(NoKillKind.ProviderSpecific, CasdoorOnly),
         ["casdoor.app-jwks-verifies-tokens"] = new(NoKillKind.ProviderSpecific, CasdoorOnly),
         ["casdoor.get-account-full-user"] = new(NoKillKind.ProviderSpecific, CasdoorOnly),

@@ -508,7 +508,8 @@ public static class FaultCatalog
             OnRequest = PostLogoutUriSwap((given, registered) => WithoutQuery(given) == WithoutQuery(registered)),
             OnResponse = PostLogoutUriSwapBack,
         },
-        new("logout-state-dropped", "the post-logout redirect omits the state the RP sent", ["Logout"], [K("logout.redirect-with-state", "state")])
+        new("logout-state-dropped", "the post-logout redirect omits the state the RP sent", ["Logout", "EndToEnd"],
+            [K("logout.redirect-with-state", "state"), K("e2e.relying-party-login-logout", "step 'logout' failed.*state")])
         {
             OnResponse = (c, q, r) =>
             {
@@ -829,6 +830,7 @@ public static class FaultCatalog
         .. BackChannelFaults.All,
         .. FrontChannelFaults.All,
         .. KeyAndTokenFaults.All,
+        .. InteropFaults.All,
     ];
 
     /// <summary>The client that authenticates the request (HTTP Basic or client_id in the form), or null.</summary>

@@ -458,20 +458,6 @@ public static class KeyAndTokenFaults
             Source = "models a framework default content type on a hand-written handler",
             OnResponse = (c, q, r) => { if (c.Is(q, Endpoint.UserInfo) && q.Method == "GET" && r.Status == 200) r.SetHeader("Content-Type", "text/html; charset=utf-8"); },
         },
-        new("introspection-active-string", "introspection reports active as the string \"true\"", ["Introspection"],
-            [K("introspection.active-token", "not a boolean"), K("introspection.foreign-token", "without a boolean active"),
-             K("introspection.refresh-token-active", "active \"true\"")])
-        {
-            // with no boolean active member no answer counts as active, so the checks of an active answer have nothing to judge
-            MayTurnInconclusive = ["introspection.active-members", "introspection.client-id-of-token", "introspection.exp-future", "introspection.inactive-token",
-                "introspection.scope-granted", "introspection.sub-of-token", "introspection.wrong-hint"],
-            Source = "models a token store that serializes the flag as text (RFC 7662 §2.2: active is a boolean)",
-            OnResponse = (c, q, r) =>
-            {
-                if (c.Is(q, Endpoint.Introspection) && r.Status == 200 && r.Json?["active"] is JsonValue v && v.TryGetValue<bool>(out var a) && a)
-                    r.EditJson(j => j["active"] = "true");
-            },
-        },
     ];
 
 }
