@@ -251,6 +251,14 @@ public static partial class FrontChannelFaults
                      "OPTIONAL to honour)",
             Around = RefuseWith(q => q.Param("login_hint") is not null, "invalid_request", "login_hint: no user with this e-mail address"),
         },
+        new("authz-claim-scope-without-profile-refused", "a claim scope (email, address, phone) requested without profile is refused with invalid_scope",
+            ["Advertised"], [K("discovery.advertised-scopes-work", "but refused")])
+        {
+            Source = "models providers whose scope handling assumes profile comes with every other claim scope (OIDC Core §5.4: each scope value " +
+                     "can be requested on its own; scopes_supported advertises them one by one)",
+            Around = RefuseWith(q => q.Param("scope")?.Split(' ') is { } v && !v.Contains("profile") && v.Any(x => x is "email" or "address" or "phone"),
+                "invalid_scope", "this scope requires profile"),
+        },
         new("authz-nonce-required-for-code", "a response_type=code request without nonce is refused with invalid_request",
             ["AuthorizationEndpoint"], [K("authz.nonce-optional-code-flow", "answered error 'invalid_request'")])
         {
