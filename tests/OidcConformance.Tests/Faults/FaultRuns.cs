@@ -83,7 +83,7 @@ public static class FaultRuns
 
     public static IReadOnlyList<Fault> Selected()
     {
-        var only = Environment.GetEnvironmentVariable("OIDC_FAULTS");
+        var only = System.Environment.GetEnvironmentVariable("OIDC_FAULTS");
         if (string.IsNullOrWhiteSpace(only)) return FaultCatalog.All;
         var names = only.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
         return FaultCatalog.All.Where(f => names.Contains(f.Name)).ToList();
@@ -92,7 +92,7 @@ public static class FaultRuns
     public static FaultRun Baseline => baseline ?? throw new InvalidOperationException("the baseline did not run");
     public static IReadOnlyDictionary<string, FaultRun> All => Runs;
 
-    private static bool UseHosts => Environment.GetEnvironmentVariable("OIDC_SUITE_HOST") != "0";
+    private static bool UseHosts => System.Environment.GetEnvironmentVariable("OIDC_SUITE_HOST") != "0";
 
     /// <summary>artifacts/faults-timing.json: the catalog's wall time and each run's, read by bench/test.sh (the "fault catalog" phase).</summary>
     private static void WriteTiming(int faults, int parallelism, TimeSpan controlWall)
@@ -138,7 +138,7 @@ public static class FaultRuns
     private static async Task<FaultRun> RunAsync(SuiteHostPool pool, Fault fault, (string VsTest, string NUnit) selection,
         Action<SuiteHostPool.Result>? hosted = null)
     {
-        var environment = new Dictionary<string, string> { [FaultProxy.EnvironmentVariable] = fault.Name };
+        var environment = Environment(fault);
         FaultRun run;
         SuiteProcess.Result result;
         if (UseHosts)
@@ -169,6 +169,14 @@ public static class FaultRuns
         return Cleaned(run, result);
     }
 
+    /// <summary>A fault run's environment: the fault, and no browser traces (a fault run is judged by its verdicts; failure bundles
+    /// still get their screenshots, and tracing every context costs about a tenth of a run's CPU).</summary>
+    private static Dictionary<string, string> Environment(Fault fault) => new()
+    {
+        [FaultProxy.EnvironmentVariable] = fault.Name,
+        [OidcConformance.Browser.BrowserTrace.EnvironmentVariable] = "off",
+    };
+
     private static FaultRun Cleaned(FaultRun run, SuiteProcess.Result result)
     {
         if (run.Executions.Count > 0) try { Directory.Delete(result.ArtifactsDirectory, true); } catch (IOException) { }
@@ -184,7 +192,7 @@ public static class FaultRuns
             if (baseline is not null) return;
             var clock = Stopwatch.StartNew();
             var faults = Selected();
-            var parallelism = int.TryParse(Environment.GetEnvironmentVariable("OIDC_FAULT_PARALLELISM"), out var p) && p > 0 ? p : 3;
+            var parallelism = int.TryParse(System.Environment.GetEnvironmentVariable("OIDC_FAULT_PARALLELISM"), out var p) && p > 0 ? p : 3;
             await using var pool = new SuiteHostPool(parallelism);
 
             // The control run, split by category over the hosts (verdicts do not depend on which tests share a run: the
@@ -242,7 +250,7 @@ public static class FaultRuns
                     .Select(g => g.MaxBy(h => h.Value.Position)).Select(h => faults.First(f => f.Name == h.Key)).ToList();
                 await Task.WhenAll(samples.Select(async f =>
                 {
-                    var result = await SuiteProcess.RunAsync(new Dictionary<string, string> { [FaultProxy.EnvironmentVariable] = f.Name },
+                    var result = await SuiteProcess.RunAsync(Environment(f),
                         FaultScope.Filter(f, Scopes[f.Name] == "scoped" ? controlTests : null), TimeSpan.FromMinutes(20));
                     var alone = Cleaned(FaultRun.Read(f, result), result);
                     var (host, position) = Hosts[f.Name];
