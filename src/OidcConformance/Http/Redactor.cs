@@ -74,10 +74,14 @@ public static partial class Redactor
     [GeneratedRegex(@"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?")]
     private static partial Regex JwtPattern();
 
-    [GeneratedRegex(@"(?<scheme>\b(?:Bearer|Basic|DPoP))\s+(?!\[redacted)[A-Za-z0-9._~+/=-]+", RegexOptions.IgnoreCase)]
+    // A credential after an authentication scheme (RFC 9110 §11.4: token68). Left alone, because they carry no credential: an
+    // auth-param of a challenge (`Bearer realm="…"`, `error=invalid_token`: a name, "=" and a value) and a plain lower-case word
+    // (prose such as "HTTP Basic authentication"; tokens and base64 credentials are not spelled that way).
+    [GeneratedRegex(@"(?<scheme>\b(?:Bearer|Basic|DPoP))\s+(?!\[redacted)(?![A-Za-z0-9_-]+=[^=\s,])(?!(?-i:[a-z]+)(?![A-Za-z0-9._~+/=-]))[A-Za-z0-9._~+/=-]+", RegexOptions.IgnoreCase)]
     private static partial Regex AuthHeaderPattern();
 
-    [GeneratedRegex(@"(?<![A-Za-z0-9_])(?<name>access_token|refresh_token|id_token|code|client_secret|password|code_verifier|client_assertion|token|id_token_hint|logout_token|device_code|assertion|subject_token|accessToken)=(?!\[redacted)[^&\s""'#<]+")]
+    // A credential in a form or query; the booleans true and false are values of settings (features.password=false), never credentials.
+    [GeneratedRegex(@"(?<![A-Za-z0-9_])(?<name>access_token|refresh_token|id_token|code|client_secret|password|code_verifier|client_assertion|token|id_token_hint|logout_token|device_code|assertion|subject_token|accessToken)=(?!\[redacted)(?!(?:true|false)(?![^&\s""'#<]))[^&\s""'#<]+")]
     private static partial Regex FormFieldPattern();
 
     [GeneratedRegex(@"""(?<name>access_token|refresh_token|id_token|code|client_secret|password|code_verifier|client_assertion|token|id_token_hint|logout_token|device_code|accessToken|refreshToken)""\s*:(?<ws>\s*)""(?!\[redacted)[^""]*""")]

@@ -48,6 +48,26 @@ public sealed class RedactorTests
         output.Should().Contain("redacted");
     }
 
+    [TestCase("Authorization: DPoP eyJhbGciOiJFUzI1NiJ9x", "eyJhbGciOiJFUzI1NiJ9x")]
+    [TestCase("Authorization: Bearer abcdefghijklmnop1", "abcdefghijklmnop1")]
+    [TestCase("Authorization: Bearer ABCDEFGHIJ", "ABCDEFGHIJ")]
+    [TestCase("Authorization: Basic dXNlcjpwYXNz==", "dXNlcjpwYXNz")]
+    [TestCase("Authorization: Bearer some-token", "some-token")]
+    [TestCase("password=falsehood&x=1", "falsehood")]
+    public void Credentials_that_look_like_words_or_params_are_still_redacted(string input, string secret)
+    {
+        var output = Redactor.Redact(input);
+        output.Should().NotContain(secret);
+        output.Should().Contain("redacted");
+    }
+
+    // Found in the reports: the evidence of WWW-Authenticate checks and the advertised-grant probe was garbled.
+    [TestCase("WWW-Authenticate: Bearer realm=\"http://127.0.0.1:33729\", error=\"invalid_token\"")]
+    [TestCase("WWW-Authenticate: Bearer error=invalid_token, DPoP algs=\"ES256 RS256\"")]
+    [TestCase("Failed HTTP Basic authentication is answered 401")]
+    [TestCase("features.password=false in the provider's configuration")]
+    public void Challenges_prose_and_booleans_are_left_alone(string text) => Redactor.Redact(text).Should().Be(text);
+
     [Test]
     public void Harmless_text_is_left_alone()
     {
