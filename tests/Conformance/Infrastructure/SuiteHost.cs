@@ -100,8 +100,6 @@ public static class SuiteHost
         }).ToArray());
     }
 
-    private static readonly string[] Verdicts = ["Passed", "Failed", "Warning", "Inconclusive", "Error"];
-
     private sealed record Case(string Method, double Seconds, string[] Checks);
 
     private sealed class CaseListener : ITestListener
@@ -112,7 +110,7 @@ public static class SuiteHost
         public void TestFinished(ITestResult result)
         {
             if (result.Test.IsSuite) return;
-            var checks = result.Output.Split('\n').Select(CheckOf).OfType<string>().Distinct().ToArray();
+            var checks = result.Output.Split('\n').Select(OidcConformance.Reporting.VerdictLine.CheckId).OfType<string>().Distinct().ToArray();
             // The fixture's class and the method, as a TRX names them: the full name without the case arguments (Test.ClassName
             // would name the declaring class, a generic base class for inherited tests).
             var name = result.Test.FullName;
@@ -121,15 +119,5 @@ public static class SuiteHost
         }
         public void TestOutput(TestOutput output) { }
         public void SendMessage(TestMessage message) { }
-
-        /// <summary>"Failed: id.x [case] (MUST, …): reason" → "id.x".</summary>
-        private static string? CheckOf(string line)
-        {
-            var colon = line.IndexOf(": ", StringComparison.Ordinal);
-            if (colon < 0 || !Verdicts.Contains(line[..colon])) return null;
-            var rest = line[(colon + 2)..];
-            var end = rest.IndexOfAny([' ', '\r']);
-            return end < 0 ? rest : rest[..end];
-        }
     }
 }

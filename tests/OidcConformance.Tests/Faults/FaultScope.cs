@@ -19,7 +19,6 @@ public sealed record ControlTest(string Method, double Seconds, IReadOnlySet<str
 public static class FaultScope
 {
     private static readonly XNamespace Trx = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
-    private static readonly string[] Verdicts = ["Passed", "Failed", "Warning", "Inconclusive", "Error"];
 
     /// <summary>The control run's tests by method, from its TRX (null when the file is missing or unreadable).</summary>
     public static IReadOnlyList<ControlTest>? ReadControl(string trxPath)
@@ -57,15 +56,8 @@ public static class FaultScope
         return byMethod.Select(p => new ControlTest(p.Key, p.Value.Seconds, p.Value.Checks)).ToList();
     }
 
-    /// <summary>"Failed: id.token-x [case] (MUST, …): reason" → "id.token-x".</summary>
-    internal static string? CheckOf(string line)
-    {
-        var colon = line.IndexOf(": ", StringComparison.Ordinal);
-        if (colon < 0 || !Verdicts.Contains(line[..colon])) return null;
-        var rest = line[(colon + 2)..];
-        var end = rest.IndexOfAny([' ', '\r']);
-        return end < 0 ? rest : rest[..end];
-    }
+    /// <summary>The check id of a verdict line (<see cref="OidcConformance.Reporting.VerdictLine"/>), null for any other line.</summary>
+    internal static string? CheckOf(string line) => OidcConformance.Reporting.VerdictLine.CheckId(line);
 
     private static string MethodName(string name) => name.IndexOf('(') is var i and >= 0 ? name[..i] : name;
 
