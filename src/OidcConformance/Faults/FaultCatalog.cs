@@ -68,6 +68,10 @@ public static class FaultCatalog
         else if (q.IsForm) q.Form = edit(q.Form);
     };
 
+    /// <summary>Sets a form parameter of a request, at the end (or with null removes it).</summary>
+    internal static void SetForm(ProxyRequest q, string name, string? value) =>
+        q.Form = value is null ? [.. q.Form.Where(p => p.Key != name)] : [.. q.Form.Where(p => p.Key != name), new(name, value)];
+
     /// <summary>Replaces a parameter of a request in its query (GET) or form body (POST).</summary>
     private static void SetParam(ProxyRequest q, string name, string value)
     {

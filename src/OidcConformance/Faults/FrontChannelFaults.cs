@@ -106,10 +106,6 @@ public static partial class FrontChannelFaults
         q.QueryParams = ps;
     }
 
-    /// <summary>Sets (or adds) a form parameter of a token request.</summary>
-    private static void SetForm(ProxyRequest q, string name, string value) =>
-        q.Form = [.. q.Form.Where(p => p.Key != name), new(name, value)];
-
     private static string S256(string verifier) =>
         System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
 

@@ -49,13 +49,6 @@ public static class KeyAndTokenFaults
 
     private static bool IsGrant(FaultContext c, ProxyRequest q, string grant) => c.Is(q, Endpoint.Token) && q.IsForm && q.Param("grant_type") == grant;
 
-    private static void SetForm(ProxyRequest q, string name, string? value)
-    {
-        var form = q.Form.Where(p => p.Key != name).ToList();
-        if (value is not null) form.Add(new(name, value));
-        q.Form = form;
-    }
-
     /// <summary>The client and redirect URI of each authorization request (by state), then of each code its redirect delivered.</summary>
     private sealed record Issuance(string ClientId, string? RedirectUri);
 

@@ -224,7 +224,7 @@ public static class FaultRuns
                 var whole = FaultScope.Categories(f.Categories);
                 var scoped = (FaultScope.Filter(f, controlTests), FaultScope.Where(f, controlTests));
                 var run = await RunAsync(pool, f, scoped);
-                var scope = scoped.Item1 == whole.VsTest ? "whole categories" : "scoped";
+                var scope = FaultScope.Kept(f, controlTests).Count == 0 ? "whole categories" : "scoped";
                 if (scope == "scoped" && !FaultDiff.Of(run, control).KillsExactly(f))
                 {
                     // Not trusted alone: the tests left out might be where the kill shows. The whole categories decide, as before scoping.
