@@ -34,6 +34,12 @@ public enum SpecDocument
     OAuthBrowserBasedApps,
     NistSp800_63B,
     CasdoorApi,
+    // client authentication with JWTs, the JWT bearer grant, dynamic registration (issue #12)
+    Rfc7521,
+    Rfc7523,
+    Rfc7591,
+    Rfc7592,
+    OpenIdConnectDynamicRegistration,
 }
 
 /// <summary>
@@ -121,6 +127,11 @@ public static class SpecDocuments
         [SpecDocument.NistSp800_63B] = new("NIST SP 800-63B", "https://pages.nist.gov/800-63-3/sp800-63b.html", null),
         // Casdoor's API is described by the Swagger document its server publishes (the demo instance's copy).
         [SpecDocument.CasdoorApi] = new("Casdoor API", "https://door.casdoor.com/swagger/", null),
+        [SpecDocument.Rfc7521] = Rfc(7521),
+        [SpecDocument.Rfc7523] = Rfc(7523),
+        [SpecDocument.Rfc7591] = Rfc(7591),
+        [SpecDocument.Rfc7592] = Rfc(7592),
+        [SpecDocument.OpenIdConnectDynamicRegistration] = new("OpenID Connect Dynamic Client Registration 1.0", "https://openid.net/specs/openid-connect-registration-1_0.html", OpenIdAnchor),
     };
 
     public static IEnumerable<SpecDocument> All => documents.Keys;

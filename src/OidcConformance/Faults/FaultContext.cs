@@ -38,6 +38,9 @@ public sealed partial class FaultContext(string upstreamOrigin, HttpClient clien
     /// <summary>The secrets of the profile's confidential clients, by client id: a fault that models a provider which does not check
     /// which client redeems a code presents the request to the provider as the code's own client (KeyAndTokenFaults).</summary>
     public Dictionary<string, string> ClientSecrets { get; } = [];
+    /// <summary>The private keys of the profile's private_key_jwt clients, by client id, in memory only: a fault that models a
+    /// provider which does not validate some member of a client assertion re-signs the assertion as the client (ClientAuthFaults).</summary>
+    public Dictionary<string, Tokens.ClientSigningKey> ClientKeys { get; } = [];
 
     public Endpoint Classify(ProxyRequest r)
     {

@@ -27,10 +27,15 @@ public static class ProfileLoader
     /// <summary>The <c>loginDriver</c> value that selects the generic driver over <c>loginPages</c>.</summary>
     public const string DeclarativeDriver = "declarative";
 
-    public static readonly IReadOnlyList<string> KnownAuthMethods = ["client_secret_basic", "client_secret_post", "none"];
+    public static readonly IReadOnlyList<string> KnownAuthMethods = ["client_secret_basic", "client_secret_post", "none", "private_key_jwt", "client_secret_jwt"];
 
     /// <summary>The client roles a profile may register (the suites pick clients by role).</summary>
-    public static readonly IReadOnlyList<string> ClientRoles = ["confidential", "secondConfidential", "public", "clientCredentials", "shortLived"];
+    public static readonly IReadOnlyList<string> ClientRoles =
+    [
+        "confidential", "secondConfidential", "public", "clientCredentials", "shortLived",
+        // client authentication with JWTs (OIDC Core 1.0 §9): a client registered for private_key_jwt (privateKeyFile) and one for client_secret_jwt
+        "privateKeyJwt", "clientSecretJwt",
+    ];
 
     public static ProviderProfile Load(string file)
     {
@@ -229,7 +234,7 @@ public static class ProfileLoader
                 if (!roles.Contains(p.Name)) throw Error(path, $"unknown client role (known: {string.Join(", ", roles)})");
                 if (p.Value.ValueKind != JsonValueKind.Object) throw Error(path, "must be an object");
                 OnlyKnown(p.Value, path, "clientId", "clientSecret", "tokenEndpointAuthMethods", "scope", "grantTypes", "responseTypes",
-                    "pkceRequired", "redirectUri", "postLogoutRedirectUri", "accessTokenSeconds", "applicationType", "webOrigin");
+                    "pkceRequired", "redirectUri", "postLogoutRedirectUri", "accessTokenSeconds", "applicationType", "webOrigin", "privateKeyFile");
                 var methods = StringArray(Required(p.Value, path, "tokenEndpointAuthMethods", JsonValueKind.Array), path + ".tokenEndpointAuthMethods");
                 if (methods.Count == 0) throw Error(path + ".tokenEndpointAuthMethods", "must not be empty");
                 foreach (var m in methods)
@@ -237,10 +242,20 @@ public static class ProfileLoader
                         throw Error(path + ".tokenEndpointAuthMethods", $"'{m}' is not one of {string.Join(", ", KnownAuthMethods)}");
                 var secret = OptionalString(p.Value, path, "clientSecret");
                 var isPublic = methods.SequenceEqual(["none"]);
-                if (!isPublic && string.IsNullOrEmpty(secret)) throw Error(path + ".clientSecret", "is required for a client that authenticates with a secret");
+                if (methods.Contains("none") && !isPublic) throw Error(path + ".tokenEndpointAuthMethods", "'none' (a public client) cannot be combined with other methods");
+                var assertionKey = AssertionKey(p.Value, path, methods);
+                if (methods.Contains("client_secret_jwt") && string.IsNullOrEmpty(secret))
+                    throw Error(path + ".clientSecret", "is required for client_secret_jwt (the secret is the HMAC key of the client assertion, OIDC Core 1.0 §9)");
+                if (methods.Any(m => m is "client_secret_basic" or "client_secret_post") && string.IsNullOrEmpty(secret))
+                    throw Error(path + ".clientSecret", "is required for a client that authenticates with a secret");
                 if (isPublic && secret is not null) throw Error(path + ".clientSecret", "a public client (auth method 'none') has no secret");
                 if (p.Name == "public" && !isPublic) throw Error(path + ".tokenEndpointAuthMethods", "the public client must use [\"none\"]");
-                if (p.Name is "confidential" or "secondConfidential" or "shortLived" && isPublic) throw Error(path + ".tokenEndpointAuthMethods", "a confidential client needs client_secret_basic or client_secret_post");
+                if (p.Name is "confidential" or "secondConfidential" or "shortLived" && !methods.Any(m => m is "client_secret_basic" or "client_secret_post"))
+                    throw Error(path + ".tokenEndpointAuthMethods", "a confidential client needs client_secret_basic or client_secret_post");
+                if (p.Name == "privateKeyJwt" && !methods.Contains("private_key_jwt"))
+                    throw Error(path + ".tokenEndpointAuthMethods", "the privateKeyJwt client must be registered for [\"private_key_jwt\"]");
+                if (p.Name == "clientSecretJwt" && !methods.Contains("client_secret_jwt"))
+                    throw Error(path + ".tokenEndpointAuthMethods", "the clientSecretJwt client must be registered for [\"client_secret_jwt\"]");
                 result[p.Name] = new ClientProfile
                 {
                     Role = p.Name,
@@ -262,12 +277,32 @@ public static class ProfileLoader
                         var other => throw Error(path + ".applicationType", $"'{other}' is not 'web' or 'native' (OIDC Dynamic Client Registration 1.0 §2 application_type)"),
                     },
                     WebOrigin = WebOrigin(p.Value, path),
+                    PrivateKeyFile = assertionKey?.File,
+                    AssertionKey = assertionKey?.Key,
                 };
                 if (p.Name == "shortLived" && result[p.Name].AccessTokenSeconds is null)
                     throw Error(path + ".accessTokenSeconds", "is required for the shortLived client (its access-token lifetime in seconds)");
             }
             if (!result.ContainsKey("confidential")) throw Error("$.clients.confidential", "is required");
             return result;
+        }
+
+        /// <summary>
+        /// clients.*.privateKeyFile: the PEM private key a private_key_jwt client signs its assertions with, relative to the
+        /// profile's folder; required with private_key_jwt, refused without it, and read now so a bad key stops the run here.
+        /// </summary>
+        private (string File, Tokens.ClientSigningKey Key)? AssertionKey(JsonElement client, string path, IReadOnlyList<string> methods)
+        {
+            var value = OptionalString(client, path, "privateKeyFile");
+            if (value is null)
+                return methods.Contains("private_key_jwt")
+                    ? throw Error(path + ".privateKeyFile", "is required for private_key_jwt (a PEM private key file, relative to the profile, whose public key the provider has registered for the client)")
+                    : null;
+            if (!methods.Contains("private_key_jwt")) throw Error(path + ".privateKeyFile", "is only used with private_key_jwt, which tokenEndpointAuthMethods does not list");
+            var full = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, value));
+            if (!System.IO.File.Exists(full)) throw Error(path + ".privateKeyFile", $"file not found: {full}");
+            try { return (full, Tokens.ClientSigningKey.FromPemFile(full)); }
+            catch (FormatException e) { throw Error(path + ".privateKeyFile", e.Message); }
         }
 
         /// <summary>clients.*.webOrigin: scheme://host[:port] with no path, or a placeholder such as {callback.origin}.</summary>

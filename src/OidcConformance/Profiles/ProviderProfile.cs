@@ -33,6 +33,10 @@ public sealed record ProviderProfile
     public ClientProfile? ClientCredentials => Clients.GetValueOrDefault("clientCredentials");
     /// <summary>A confidential client whose access tokens expire within seconds (<c>clients.shortLived</c>), for the expired-token cases.</summary>
     public ClientProfile? ShortLived => Clients.GetValueOrDefault("shortLived");
+    /// <summary>A client registered for private_key_jwt (<c>clients.privateKeyJwt</c>), for the JWT client authentication checks.</summary>
+    public ClientProfile? PrivateKeyJwt => Clients.GetValueOrDefault("privateKeyJwt");
+    /// <summary>A client registered for client_secret_jwt (<c>clients.clientSecretJwt</c>).</summary>
+    public ClientProfile? ClientSecretJwt => Clients.GetValueOrDefault("clientSecretJwt");
     public TestUser PrimaryUser => Users[0];
     public string ProfileDirectory => Path.GetDirectoryName(SourceFile)!;
 
@@ -82,8 +86,14 @@ public sealed record ClientProfile
     /// (profile <c>webOrigin</c>, placeholders allowed); the CORS checks send it as Origin. Declared, never inferred.</summary>
     public string? WebOrigin { get; init; }
 
+    /// <summary>The PEM private key file (absolute) of a private_key_jwt client (profile <c>privateKeyFile</c>).</summary>
+    public string? PrivateKeyFile { get; init; }
+    /// <summary>The key of <see cref="PrivateKeyFile"/>, read by the loader: what the client signs its assertions with.</summary>
+    public Tokens.ClientSigningKey? AssertionKey { get; init; }
+
     public bool IsNative => ApplicationType == "native";
-    public bool IsPublic => ClientSecret is null;
+    /// <summary>A public client: it does not authenticate (RFC 6749 §2.1; method "none"). A private_key_jwt client has no secret but is confidential.</summary>
+    public bool IsPublic => TokenEndpointAuthMethods.SequenceEqual(["none"]);
     public bool Supports(string authMethod) => TokenEndpointAuthMethods.Contains(authMethod);
 }
 

@@ -8,7 +8,8 @@ using OidcConformance.Profiles;
 namespace OidcConformance.Protocol;
 
 /// <summary>How a client authenticates at the token, introspection and revocation endpoints (RFC 6749 §2.3.1).</summary>
-public enum ClientAuthentication { ClientSecretBasic, ClientSecretPost, None }
+/// <summary>How a client authenticates at the token, introspection and revocation endpoints (RFC 6749 §2.3, OIDC Core 1.0 §9).</summary>
+public enum ClientAuthentication { ClientSecretBasic, ClientSecretPost, None, PrivateKeyJwt, ClientSecretJwt }
 
 public static class ClientAuthenticationNames
 {
@@ -16,6 +17,8 @@ public static class ClientAuthenticationNames
     {
         ClientAuthentication.ClientSecretBasic => "client_secret_basic",
         ClientAuthentication.ClientSecretPost => "client_secret_post",
+        ClientAuthentication.PrivateKeyJwt => "private_key_jwt",
+        ClientAuthentication.ClientSecretJwt => "client_secret_jwt",
         _ => "none",
     };
 
@@ -24,13 +27,20 @@ public static class ClientAuthenticationNames
         "client_secret_basic" => ClientAuthentication.ClientSecretBasic,
         "client_secret_post" => ClientAuthentication.ClientSecretPost,
         "none" => ClientAuthentication.None,
+        "private_key_jwt" => ClientAuthentication.PrivateKeyJwt,
+        "client_secret_jwt" => ClientAuthentication.ClientSecretJwt,
         _ => throw new ArgumentException($"unknown client authentication method '{name}'"),
     };
 
-    /// <summary>The method a client prefers: basic where registered (the RFC 6749 MUST), else post, else none.</summary>
+    /// <summary>
+    /// The method a client prefers: basic where registered (the RFC 6749 MUST), else post, else a JWT method (a client
+    /// registered only for private_key_jwt or client_secret_jwt), else none.
+    /// </summary>
     public static ClientAuthentication Preferred(ClientProfile client) =>
         client.Supports("client_secret_basic") ? ClientAuthentication.ClientSecretBasic
         : client.Supports("client_secret_post") ? ClientAuthentication.ClientSecretPost
+        : client.Supports("private_key_jwt") ? ClientAuthentication.PrivateKeyJwt
+        : client.Supports("client_secret_jwt") ? ClientAuthentication.ClientSecretJwt
         : ClientAuthentication.None;
 }
 
@@ -99,6 +109,10 @@ public sealed class TokenRequest : ParameterRequest<TokenRequest>
     public ClientAuthentication Authentication { get; set; }
     public string? ClientId { get; set; }
     public string? ClientSecret { get; set; }
+    /// <summary>The key a JWT method signs its client assertion with (private_key_jwt: the client's key; client_secret_jwt: the secret).</summary>
+    public Tokens.ClientSigningKey? AssertionKey { get; set; }
+    /// <summary>How the client assertion is made (the normal one, or one changed member).</summary>
+    public ClientAssertionOptions Assertion { get; set; } = ClientAssertionOptions.Normal;
 
     /// <summary>POST with a form body (RFC 6749 §3.2); GET puts the parameters into the URL instead (the POST-only negative case).</summary>
     public HttpMethod Method { get; set; } = HttpMethod.Post;
@@ -109,6 +123,12 @@ public sealed class TokenRequest : ParameterRequest<TokenRequest>
         Authentication = method;
         ClientId = client.ClientId;
         ClientSecret = secretOverride ?? client.ClientSecret;
+        AssertionKey = method switch
+        {
+            ClientAuthentication.PrivateKeyJwt => client.AssertionKey,
+            ClientAuthentication.ClientSecretJwt when ClientSecret is not null => Tokens.ClientSigningKey.FromSecret(ClientSecret),
+            _ => null,
+        };
         return this;
     }
 
@@ -126,6 +146,14 @@ public sealed class TokenRequest : ParameterRequest<TokenRequest>
                 form.RemoveAll(p => p.Key is "client_id" or "client_secret");
                 form.Add(new("client_id", ClientId ?? ""));
                 form.Add(new("client_secret", ClientSecret ?? ""));
+                break;
+            case ClientAuthentication.PrivateKeyJwt or ClientAuthentication.ClientSecretJwt:
+                // RFC 7523 §2.2; client_id is optional there and must then name the assertion's client (RFC 7521 §4.2).
+                form.RemoveAll(p => p.Key is "client_id" or "client_secret" or "client_assertion" or "client_assertion_type");
+                form.Add(new("client_id", ClientId ?? ""));
+                form.Add(new("client_assertion_type", ClientAssertionOptions.AssertionType));
+                form.Add(new("client_assertion", Assertion.Create(ClientId ?? "", AssertionKey
+                    ?? throw new InvalidOperationException($"client {ClientId}: no key for {Authentication.Name()} (profile privateKeyFile / clientSecret)"), Endpoint)));
                 break;
             case ClientAuthentication.None when ClientId is not null && form.All(p => p.Key != "client_id"):
                 form.Add(new("client_id", ClientId));

@@ -23,16 +23,19 @@ public sealed class TokenManagementPipeline : RequestPipeline<TokenRequest, Toke
     public override string RequestName { get; }
 
     /// <summary>The normal introspection request: <paramref name="token"/> (and its hint, none when null) introspected by <paramref name="client"/>.</summary>
-    public static TokenManagementPipeline Introspection(ClientProfile client, string token, string? hint, ClientAuthentication? method = null) =>
-        Standard(IntrospectionRequest, client, token, hint, method);
+    public static TokenManagementPipeline Introspection(ClientProfile client, string token, string? hint, ClientAuthentication? method = null,
+        ClientAssertionOptions? assertion = null) =>
+        Standard(IntrospectionRequest, client, token, hint, method, assertion);
 
     /// <summary>The normal revocation request: <paramref name="client"/> revokes its <paramref name="token"/> (hint none when null).</summary>
-    public static TokenManagementPipeline Revocation(ClientProfile client, string token, string? hint, ClientAuthentication? method = null) =>
-        Standard(RevocationRequest, client, token, hint, method);
+    public static TokenManagementPipeline Revocation(ClientProfile client, string token, string? hint, ClientAuthentication? method = null,
+        ClientAssertionOptions? assertion = null) =>
+        Standard(RevocationRequest, client, token, hint, method, assertion);
 
-    private static TokenManagementPipeline Standard(string name, ClientProfile client, string token, string? hint, ClientAuthentication? method) =>
+    private static TokenManagementPipeline Standard(string name, ClientProfile client, string token, string? hint, ClientAuthentication? method,
+        ClientAssertionOptions? assertion) =>
         new TokenManagementPipeline(name)
-            .Add(new ClientAuthenticationStep(client, method ?? ClientAuthenticationNames.Preferred(client)))
+            .Add(new ClientAuthenticationStep(client, method ?? ClientAuthenticationNames.Preferred(client), assertion: assertion))
             .Add(new TokenParameterStep(token))
             .Add(new TokenTypeHintStep(hint));
 

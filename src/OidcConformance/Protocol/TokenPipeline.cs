@@ -15,9 +15,9 @@ public sealed class TokenPipeline : RequestPipeline<TokenRequest, TokenPipeline>
     /// The HTTP method (POST) and the client authentication (<paramref name="method"/>, else the client's preferred one);
     /// grant steps are added after them.
     /// </summary>
-    public static TokenPipeline For(ClientProfile client, ClientAuthentication? method = null) =>
+    public static TokenPipeline For(ClientProfile client, ClientAuthentication? method = null, ClientAssertionOptions? assertion = null) =>
         new TokenPipeline().Add(new HttpMethodStep(HttpMethod.Post))
-            .Add(new ClientAuthenticationStep(client, method ?? ClientAuthenticationNames.Preferred(client)));
+            .Add(new ClientAuthenticationStep(client, method ?? ClientAuthenticationNames.Preferred(client), assertion: assertion));
 
     /// <summary>The code exchange: grant_type, code, redirect_uri, and code_verifier when the authorization request had a challenge.</summary>
     public static TokenPipeline AuthorizationCode(ClientProfile client, string code, string redirectUri, string? codeVerifier,
@@ -28,8 +28,8 @@ public sealed class TokenPipeline : RequestPipeline<TokenRequest, TokenPipeline>
     public static TokenPipeline Refresh(ClientProfile client, string refreshToken, string? scope = null, ClientAuthentication? method = null) =>
         For(client, method).Add(new GrantTypeStep("refresh_token")).Add(new RefreshTokenStep(refreshToken)).Add(new TokenScopeStep(scope));
 
-    public static TokenPipeline ClientCredentials(ClientProfile client, string? scope, ClientAuthentication? method = null) =>
-        For(client, method).Add(new GrantTypeStep("client_credentials")).Add(new TokenScopeStep(scope));
+    public static TokenPipeline ClientCredentials(ClientProfile client, string? scope, ClientAuthentication? method = null, ClientAssertionOptions? assertion = null) =>
+        For(client, method, assertion).Add(new GrantTypeStep("client_credentials")).Add(new TokenScopeStep(scope));
 
     public static TokenPipeline Password(ClientProfile client, TestUser user, string? scope) =>
         For(client).Add(new GrantTypeStep("password")).Add(new ResourceOwnerCredentialsStep(user.Username, user.Password)).Add(new TokenScopeStep(scope));
@@ -40,9 +40,11 @@ public sealed class TokenPipeline : RequestPipeline<TokenRequest, TokenPipeline>
 /// <summary>
 /// How the client proves who it is (RFC 6749 §2.3.1): as <paramref name="client"/> with <paramref name="method"/>, with
 /// <paramref name="secretOverride"/> instead of the registered secret when given; <paramref name="sendSecret"/> false
-/// sends no secret at all (the client only identifies itself).
+/// sends no secret at all (the client only identifies itself). A JWT method (private_key_jwt, client_secret_jwt) makes
+/// its client assertion as <paramref name="assertion"/> says (the normal one by default).
 /// </summary>
-public sealed class ClientAuthenticationStep(ClientProfile client, ClientAuthentication method, string? secretOverride = null, bool sendSecret = true)
+public sealed class ClientAuthenticationStep(ClientProfile client, ClientAuthentication method, string? secretOverride = null, bool sendSecret = true,
+    ClientAssertionOptions? assertion = null)
     : RequestStep<TokenRequest>
 {
     public override string Part => "client authentication";
@@ -55,6 +57,7 @@ public sealed class ClientAuthenticationStep(ClientProfile client, ClientAuthent
     {
         request.AuthenticateAs(client, method, secretOverride);
         if (!sendSecret) request.ClientSecret = null;
+        if (assertion is not null) request.Assertion = assertion;
     }
 }
 

@@ -67,6 +67,7 @@ public sealed class ConformanceRun : IAsyncDisposable
                     faultProxy.Context.RegisteredPostLogoutRedirectUri = callback.PostLogoutRedirectUri;
                     foreach (var c in profile.Clients.Values.Where(c => c.TokenEndpointAuthMethods.Contains("none"))) faultProxy.Context.PublicClients.Add(c.ClientId);
                     foreach (var c in profile.Clients.Values.Where(c => c.ClientSecret is not null)) faultProxy.Context.ClientSecrets[c.ClientId] = c.ClientSecret!;
+                    foreach (var c in profile.Clients.Values.Where(c => c.AssertionKey is not null)) faultProxy.Context.ClientKeys[c.ClientId] = c.AssertionKey!;
                 }
                 log.WriteLine($"[run] starting {profile.Name} ({string.Join(' ', profile.Start.Command)})");
                 process = await ProviderProcess.StartAsync(profile, Expand, log, environmentOverrides: faultProxy?.ProviderEnvironment);

@@ -35,7 +35,7 @@ public sealed class DeclarativeDriverTests
             documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!.AsObject();
         edit(json);
         var file = Path.Combine(Directory.CreateTempSubdirectory("profile-").FullName, "profile.json");
-        File.WriteAllText(file, json.ToJsonString());
+        File.WriteAllText(file, Support.ProfileCopies.KeepKeyFiles(json).ToJsonString());
         return file;
     }
 

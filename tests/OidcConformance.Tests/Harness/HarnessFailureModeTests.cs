@@ -233,7 +233,7 @@ public sealed class HarnessFailureModeTests
         json["start"] = new JsonObject { ["mode"] = "external" };
         edit?.Invoke(json);
         var file = Path.Combine(Directory.CreateTempSubdirectory("profile-").FullName, "profile.json");
-        File.WriteAllText(file, json.ToJsonString());
+        File.WriteAllText(file, Support.ProfileCopies.KeepKeyFiles(json).ToJsonString());
         return file;
     }
 }

@@ -32,7 +32,7 @@ public sealed class ProfileLoaderTests
         var json = JsonNode.Parse(File.ReadAllText(NodeProfile))!.AsObject();
         edit(json);
         var file = Path.Combine(dir, "profile.json");
-        File.WriteAllText(file, json.ToJsonString());
+        File.WriteAllText(file, Support.ProfileCopies.KeepKeyFiles(json).ToJsonString());
         return file;
     }
 
@@ -58,6 +58,12 @@ public sealed class ProfileLoaderTests
         yield return Case("shortLived client public", o => o["clients"]!["shortLived"] = new JsonObject { ["clientId"] = "s", ["tokenEndpointAuthMethods"] = new JsonArray("none"), ["scope"] = "openid", ["accessTokenSeconds"] = 5 }, "$.clients.shortLived.tokenEndpointAuthMethods", "confidential");
         yield return Case("webOrigin with a path", o => o["clients"]!["public"]!["webOrigin"] = "http://127.0.0.1:5555/app", "$.clients.public.webOrigin", "not an origin");
         yield return Case("claims not an object", o => o["users"]![0]!["claims"]!["email"] = "alice@example.com", "$.users[0].claims.email", "object");
+        // JWT client authentication (issue #12): a missing key or secret is named precisely
+        yield return Case("private_key_jwt without its key file", o => o["clients"]!["privateKeyJwt"]!.AsObject().Remove("privateKeyFile"), "$.clients.privateKeyJwt.privateKeyFile", "required for private_key_jwt");
+        yield return Case("private_key_jwt key file not found", o => o["clients"]!["privateKeyJwt"]!["privateKeyFile"] = "keys/no-such-key.pem", "$.clients.privateKeyJwt.privateKeyFile", "file not found");
+        yield return Case("private_key_jwt key file not a key", o => o["clients"]!["privateKeyJwt"]!["privateKeyFile"] = Path.Combine(Root, "fixtures/providers/node-oidc-provider/package.json"), "$.clients.privateKeyJwt.privateKeyFile", "not a PEM private key");
+        yield return Case("client_secret_jwt without its secret", o => o["clients"]!["clientSecretJwt"]!.AsObject().Remove("clientSecret"), "$.clients.clientSecretJwt.clientSecret", "required for client_secret_jwt");
+        yield return Case("key file without private_key_jwt", o => o["clients"]!["confidential"]!["privateKeyFile"] = "keys/private-key-jwt-client.pem", "$.clients.confidential.privateKeyFile", "only used with private_key_jwt");
     }
 
     [Test]

@@ -110,6 +110,8 @@ public sealed class ProfileSchemaTests
         yield return Case("declarative driver without loginPages", o => o.Remove("loginPages"), "$.loginPages");
         yield return Case("login page member unknown", o => o["loginPages"]!["login"]!["usernme"] = "#u", "$.loginPages");
         yield return Case("claims of a scope not an object", o => o["users"]![0]!["claims"]!["email"] = "alice@example.com", "$.users[0].claims.email");
+        yield return Case("private_key_jwt without its key file", o => o["clients"]!["privateKeyJwt"]!.AsObject().Remove("privateKeyFile"), "$.clients.privateKeyJwt.privateKeyFile");
+        yield return Case("client_secret_jwt without its secret", o => o["clients"]!["clientSecretJwt"]!.AsObject().Remove("clientSecret"), "$.clients.clientSecretJwt.clientSecret");
         yield return Case("deviation without reason", o => o["deviations"] = new JsonArray(new JsonObject { ["check"] = "x" }), "$.deviations[0].reason");
     }
 
@@ -123,7 +125,7 @@ public sealed class ProfileSchemaTests
         try
         {
             var file = Path.Combine(dir, "profile.json");
-            File.WriteAllText(file, json.ToJsonString());
+            File.WriteAllText(file, Support.ProfileCopies.KeepKeyFiles(json).ToJsonString());
             var act = () => ProfileLoader.Load(file);
             act.Should().Throw<ProfileException>().Which.FieldPath.Should().StartWith(path);
         }
