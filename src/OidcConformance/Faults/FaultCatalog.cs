@@ -836,6 +836,7 @@ public static class FaultCatalog
         .. KeyAndTokenFaults.All,
         .. InteropFaults.All,
         .. ClientAuthFaults.All,
+        .. RegistrationFaults.All,
     ];
 
     /// <summary>The client that authenticates the request (HTTP Basic or client_id in the form), or null.</summary>

@@ -367,6 +367,7 @@ public static class ProfileLoader
                 Pkce = F("pkce"), Introspection = F("introspection"), Revocation = F("revocation"), Userinfo = F("userinfo"),
                 RpInitiatedLogout = F("rpInitiatedLogout"), FormPost = F("formPost"),
                 CasdoorApi = F("casdoorApi"),
+                Registration = F("registration"),
             };
         }
 

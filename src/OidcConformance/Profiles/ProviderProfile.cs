@@ -127,11 +127,14 @@ public sealed record FeatureSet
     /// reported. A profile feature, not the login driver's name, so that a Casdoor profile may use any driver.
     /// </summary>
     public bool CasdoorApi { get; init; }
+    /// <summary>Dynamic client registration (RFC 7591, OIDC Dynamic Client Registration 1.0) open to the suite: no initial access token.</summary>
+    public bool Registration { get; init; }
 
     public static readonly IReadOnlyList<string> Names =
     [
         "authorizationCode", "implicit", "hybrid", "password", "clientCredentials", "refreshToken", "pkce",
         "introspection", "revocation", "userinfo", "rpInitiatedLogout", "formPost", "casdoorApi",
+        "registration",
     ];
 }
 

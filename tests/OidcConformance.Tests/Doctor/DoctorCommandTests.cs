@@ -32,7 +32,7 @@ public sealed class DoctorCommandTests
             .Replace("\"{start.issuer}\"", "\"http://127.0.0.1:9\"");
         var json = System.Text.Json.Nodes.JsonNode.Parse(profile)!.AsObject();
         json["start"] = new System.Text.Json.Nodes.JsonObject { ["mode"] = "external" };
-        File.WriteAllText(Path.Combine(dir, "profile.json"), json.ToJsonString());
+        File.WriteAllText(Path.Combine(dir, "profile.json"), Support.ProfileCopies.KeepKeyFiles(json).ToJsonString());
         var settings = Path.Combine(dir, "acme.runsettings");
         File.WriteAllText(settings, $"""
             <RunSettings><TestRunParameters>

@@ -59,7 +59,7 @@ public sealed class ProfileDoctorTests
         edit(json);
         var folder = Directory.CreateDirectory(Path.Combine(scratch, "profile-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         var file = Path.Combine(folder, "profile.json");
-        File.WriteAllText(file, json.ToJsonString());
+        File.WriteAllText(file, Support.ProfileCopies.KeepKeyFiles(json).ToJsonString());
         return file;
     }
 

@@ -28,7 +28,7 @@ public sealed class SuiteFailureModeTests
         json["issuer"] = issuer;
         json["start"] = new JsonObject { ["mode"] = "external" };
         var file = Path.Combine(Directory.CreateTempSubdirectory("profile-").FullName, "profile.json");
-        File.WriteAllText(file, json.ToJsonString());
+        File.WriteAllText(file, Support.ProfileCopies.KeepKeyFiles(json).ToJsonString());
         return file;
     }
 
@@ -50,7 +50,7 @@ public sealed class SuiteFailureModeTests
         var file = ExternalProfile("http://127.0.0.1:1");
         var json = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
         json["features"]!["implicit"] = "yes";
-        File.WriteAllText(file, json.ToJsonString());
+        File.WriteAllText(file, Support.ProfileCopies.KeepKeyFiles(json).ToJsonString());
         var result = await SuiteProcess.RunAsync(new Dictionary<string, string> { ["OIDC_PROFILE"] = file });
         result.ExitCode.Should().NotBe(0);
         result.Output.Should().Contain(file).And.Contain("$.features.implicit").And.Contain("must be true or false");
