@@ -252,8 +252,10 @@ public static class AdvertisedValueFlows
         var p = run.Profile;
         switch (method)
         {
+            case "private_key_jwt" when p.PrivateKeyJwt is null:
+                return probe with { NotExercised = "needs a client key pair registered with the provider (OIDC Core §9): the profile has no clients.privateKeyJwt" };
             case "private_key_jwt":
-                return probe with { NotExercised = "needs a client key pair registered with the provider (OIDC Core §9); the profile has none" };
+                break;
             case "tls_client_auth":
             case "self_signed_tls_client_auth":
                 return probe with { NotExercised = "needs a client certificate registered with the provider (RFC 8705 §2); the profile has none" };
@@ -261,6 +263,19 @@ public static class AdvertisedValueFlows
                 break;
             default:
                 return probe with { NotExercised = "unknown value, not exercised (the suite has no request for this authentication method)" };
+        }
+        // A JWT method with a client registered for it (clients.privateKeyJwt / clientSecretJwt): that client's client
+        // credentials grant, as the clientauth.* checks make it (ClientAuthJwtFlow), needs no login.
+        if (ClientAuthJwtFlow.Methods.Contains(method) && ClientAuthJwtFlow.ClientFor(p, method) is { } jwtClient && jwtClient.GrantTypes.Contains("client_credentials"))
+        {
+            var (jwtLabel, jwtControl) = await ControlAsync(run, p.Confidential);
+            var jwtOutcome = await run.SharedAsync(SharedArtifacts.AdvertisedAuthentication(method), async () =>
+            {
+                var endpoint = await run.EndpointAsync("token_endpoint");
+                return new Boxed<ProbeOutcome>(Token(await ClientAuthJwtFlow.SendAsync(run, ClientAuthJwtFlow.Normal(jwtClient, method, endpoint), endpoint,
+                    $"token: client_credentials with {method} (advertised auth methods)"), $"the client credentials grant of the {jwtClient.Role} client with {method}"));
+            });
+            return probe with { ControlLabel = jwtLabel, Control = jwtControl, Attempt = jwtOutcome.Value };
         }
         var client = method == "none"
             ? p.Clients.Values.FirstOrDefault(c => c.IsPublic && c.ResponseTypes.Contains("code"))
@@ -275,11 +290,8 @@ public static class AdvertisedValueFlows
                 return new Boxed<ProbeOutcome>(ProbeOutcome.NoEvidence($"the {client.Role} client's authorization issued no code to redeem: {attempt.Outcome.Describe()}"));
             var endpoint = await run.EndpointAsync("token_endpoint");
             var redirect = attempt.Request.RedirectUri!;
-            var request = method == "client_secret_jwt"
-                ? TokenRequest.AuthorizationCode(endpoint, client, code, redirect, attempt.Request.CodeVerifier, ClientAuthentication.None)
-                    .Set("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
-                    .Set("client_assertion", ClientSecretJwt(client, endpoint))
-                : TokenRequest.AuthorizationCode(endpoint, client, code, redirect, attempt.Request.CodeVerifier, ClientAuthenticationNames.Parse(method));
+            // client_secret_jwt without a client registered for it: the confidential client's secret keys the HS256 assertion (TokenRequest.Build)
+            var request = TokenRequest.AuthorizationCode(endpoint, client, code, redirect, attempt.Request.CodeVerifier, ClientAuthenticationNames.Parse(method));
             return new Boxed<ProbeOutcome>(Token(await run.TokenAsync(request, $"token: authorization_code with {method} (advertised auth methods)"), $"the code exchange with {method}"));
         });
         return probe with
@@ -287,21 +299,6 @@ public static class AdvertisedValueFlows
             ControlLabel = label, Control = control, Attempt = outcome.Value,
             RegistrationCaveat = client.Supports(method) ? null : $"the profile does not register {method} for the {client.Role} client (tokenEndpointAuthMethods)",
         };
-    }
-
-    /// <summary>An HS256 client assertion keyed with the client secret (OIDC Core §9 client_secret_jwt; RFC 7523 §3 claims).</summary>
-    public static string ClientSecretJwt(ClientProfile client, string tokenEndpoint)
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var header = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["alg"] = "HS256", ["typ"] = "JWT" });
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["iss"] = client.ClientId, ["sub"] = client.ClientId, ["aud"] = tokenEndpoint,
-            ["jti"] = Protocol.Random.Token(16), ["iat"] = now, ["exp"] = now + 120,
-        });
-        var input = DecodedJwt.Base64UrlEncode(header) + "." + DecodedJwt.Base64UrlEncode(payload);
-        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(client.ClientSecret ?? ""), Encoding.ASCII.GetBytes(input));
-        return input + "." + DecodedJwt.Base64UrlEncode(signature);
     }
 
     // ---------------------------------------------------------------- scopes_supported

@@ -33,6 +33,9 @@ public static class ClientAuthJwtFlow
         _ => @case,
     };
 
+    /// <summary>The two methods (OIDC Core §9).</summary>
+    public static IReadOnlyList<string> Methods => Checks.ClientAuthJwtChecks.Methods;
+
     public static ClientProfile? ClientFor(ProviderProfile profile, string method) =>
         method == "private_key_jwt" ? profile.PrivateKeyJwt : profile.ClientSecretJwt;
 
