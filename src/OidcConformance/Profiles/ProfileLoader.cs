@@ -35,6 +35,8 @@ public static class ProfileLoader
         "confidential", "secondConfidential", "public", "clientCredentials", "shortLived",
         // client authentication with JWTs (OIDC Core 1.0 §9): a client registered for private_key_jwt (privateKeyFile) and one for client_secret_jwt
         "privateKeyJwt", "clientSecretJwt",
+        // the JWT bearer authorization grant (RFC 7523 §2.1): a client whose own key (privateKeyFile) signs the assertion
+        "jwtBearer",
     ];
 
     public static ProviderProfile Load(string file)
@@ -254,6 +256,8 @@ public static class ProfileLoader
                     throw Error(path + ".tokenEndpointAuthMethods", "a confidential client needs client_secret_basic or client_secret_post");
                 if (p.Name == "privateKeyJwt" && !methods.Contains("private_key_jwt"))
                     throw Error(path + ".tokenEndpointAuthMethods", "the privateKeyJwt client must be registered for [\"private_key_jwt\"]");
+                if (p.Name == "jwtBearer" && !StringArrayOrEmpty(p.Value, path + ".grantTypes").Contains(Checks.JwtBearerChecks.GrantType))
+                    throw Error(path + ".grantTypes", $"the jwtBearer client must be registered for {Checks.JwtBearerChecks.GrantType}");
                 if (p.Name == "clientSecretJwt" && !methods.Contains("client_secret_jwt"))
                     throw Error(path + ".tokenEndpointAuthMethods", "the clientSecretJwt client must be registered for [\"client_secret_jwt\"]");
                 result[p.Name] = new ClientProfile
@@ -287,6 +291,9 @@ public static class ProfileLoader
             return result;
         }
 
+        private List<string> StringArrayOrEmpty(JsonElement e, string path) =>
+            e.TryGetProperty("grantTypes", out var g) ? StringArray(g, path) : [];
+
         /// <summary>
         /// clients.*.privateKeyFile: the PEM private key a private_key_jwt client signs its assertions with, relative to the
         /// profile's folder; required with private_key_jwt, refused without it, and read now so a bad key stops the run here.
@@ -294,11 +301,14 @@ public static class ProfileLoader
         private (string File, Tokens.ClientSigningKey Key)? AssertionKey(JsonElement client, string path, IReadOnlyList<string> methods)
         {
             var value = OptionalString(client, path, "privateKeyFile");
+            var bearer = path.EndsWith(".jwtBearer", StringComparison.Ordinal);
             if (value is null)
-                return methods.Contains("private_key_jwt")
-                    ? throw Error(path + ".privateKeyFile", "is required for private_key_jwt (a PEM private key file, relative to the profile, whose public key the provider has registered for the client)")
+                return methods.Contains("private_key_jwt") || bearer
+                    ? throw Error(path + ".privateKeyFile", bearer
+                        ? "is required for the jwtBearer client (a PEM private key file, relative to the profile, whose public key the provider trusts for the client's JWT bearer assertions)"
+                        : "is required for private_key_jwt (a PEM private key file, relative to the profile, whose public key the provider has registered for the client)")
                     : null;
-            if (!methods.Contains("private_key_jwt")) throw Error(path + ".privateKeyFile", "is only used with private_key_jwt, which tokenEndpointAuthMethods does not list");
+            if (!methods.Contains("private_key_jwt") && !bearer) throw Error(path + ".privateKeyFile", "is only used with private_key_jwt, which tokenEndpointAuthMethods does not list, and by the jwtBearer client");
             var full = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, value));
             if (!System.IO.File.Exists(full)) throw Error(path + ".privateKeyFile", $"file not found: {full}");
             try { return (full, Tokens.ClientSigningKey.FromPemFile(full)); }

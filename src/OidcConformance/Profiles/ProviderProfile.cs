@@ -37,6 +37,8 @@ public sealed record ProviderProfile
     public ClientProfile? PrivateKeyJwt => Clients.GetValueOrDefault("privateKeyJwt");
     /// <summary>A client registered for client_secret_jwt (<c>clients.clientSecretJwt</c>).</summary>
     public ClientProfile? ClientSecretJwt => Clients.GetValueOrDefault("clientSecretJwt");
+    /// <summary>A client for the JWT bearer grant (<c>clients.jwtBearer</c>): its key signs assertions about users[0].</summary>
+    public ClientProfile? JwtBearer => Clients.GetValueOrDefault("jwtBearer");
     public TestUser PrimaryUser => Users[0];
     public string ProfileDirectory => Path.GetDirectoryName(SourceFile)!;
 
