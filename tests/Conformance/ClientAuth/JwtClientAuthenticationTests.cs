@@ -61,7 +61,8 @@ public sealed class JwtClientAuthenticationTests : ConformanceTest
     {
         var a = await ClientAuthJwtFlow.RefusalAsync(r, method, @case);
         return ClientAuthJwtChecks.EvaluateRefused(CheckOf(@case), method, ClientAuthJwtFlow.Describe(@case), a.Control, a.Mutated)
-            .Because(("control: normal assertion", a.Control.Exchange), ("changed assertion", a.Mutated.Exchange)).Mutates(a.MutatedStep).WithCase(method);
+            .Because(("control: normal assertion", a.Control.Exchange), ("changed assertion", a.Mutated.Exchange)).Mutates(a.MutatedStep)
+            .WithCase($"{method}, {@case}"); // as the test's arguments name it, so a prerequisite failure gets the same case
     });
 
     [TestCaseSource(nameof(Methods))]

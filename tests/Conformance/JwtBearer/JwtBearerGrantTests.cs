@@ -30,7 +30,7 @@ public sealed class JwtBearerGrantTests : ConformanceTest
     {
         var a = await JwtBearerFlow.RefusalAsync(r, @case);
         return JwtBearerChecks.EvaluateRefused(CheckOf(@case), JwtBearerFlow.Describe(@case), a.Control, a.Mutated)
-            .Because(("control: normal assertion", a.Control.Exchange), ("changed assertion", a.Mutated.Exchange)).Mutates(a.MutatedStep);
+            .Because(("control: normal assertion", a.Control.Exchange), ("changed assertion", a.Mutated.Exchange)).Mutates(a.MutatedStep).WithCase(@case);
     });
 
     [Test] public Task Replayed_assertion_is_refused() => Verify(JwtBearerChecks.Replayed, async r =>
