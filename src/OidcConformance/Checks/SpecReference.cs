@@ -34,6 +34,10 @@ public enum SpecDocument
     OAuthBrowserBasedApps,
     NistSp800_63B,
     CasdoorApi,
+    // device
+    Rfc8628,
+    // resource
+    Rfc8707,
 }
 
 /// <summary>
@@ -121,6 +125,10 @@ public static class SpecDocuments
         [SpecDocument.NistSp800_63B] = new("NIST SP 800-63B", "https://pages.nist.gov/800-63-3/sp800-63b.html", null),
         // Casdoor's API is described by the Swagger document its server publishes (the demo instance's copy).
         [SpecDocument.CasdoorApi] = new("Casdoor API", "https://door.casdoor.com/swagger/", null),
+        // device
+        [SpecDocument.Rfc8628] = Rfc(8628),
+        // resource
+        [SpecDocument.Rfc8707] = Rfc(8707),
     };
 
     public static IEnumerable<SpecDocument> All => documents.Keys;

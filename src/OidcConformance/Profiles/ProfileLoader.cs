@@ -27,10 +27,15 @@ public static class ProfileLoader
     /// <summary>The <c>loginDriver</c> value that selects the generic driver over <c>loginPages</c>.</summary>
     public const string DeclarativeDriver = "declarative";
 
+    /// <summary>The device authorization grant's grant_type (RFC 8628 §3.4).</summary>
+    public const string DeviceCodeGrantType = "urn:ietf:params:oauth:grant-type:device_code";
+
     public static readonly IReadOnlyList<string> KnownAuthMethods = ["client_secret_basic", "client_secret_post", "none"];
 
     /// <summary>The client roles a profile may register (the suites pick clients by role).</summary>
-    public static readonly IReadOnlyList<string> ClientRoles = ["confidential", "secondConfidential", "public", "clientCredentials", "shortLived"];
+    public static readonly IReadOnlyList<string> ClientRoles = ["confidential", "secondConfidential", "public", "clientCredentials", "shortLived",
+        // device
+        "device", "deviceShortLived"];
 
     public static ProviderProfile Load(string file)
     {
@@ -229,7 +234,9 @@ public static class ProfileLoader
                 if (!roles.Contains(p.Name)) throw Error(path, $"unknown client role (known: {string.Join(", ", roles)})");
                 if (p.Value.ValueKind != JsonValueKind.Object) throw Error(path, "must be an object");
                 OnlyKnown(p.Value, path, "clientId", "clientSecret", "tokenEndpointAuthMethods", "scope", "grantTypes", "responseTypes",
-                    "pkceRequired", "redirectUri", "postLogoutRedirectUri", "accessTokenSeconds", "applicationType", "webOrigin");
+                    "pkceRequired", "redirectUri", "postLogoutRedirectUri", "accessTokenSeconds", "applicationType", "webOrigin",
+                    // device
+                    "deviceCodeSeconds");
                 var methods = StringArray(Required(p.Value, path, "tokenEndpointAuthMethods", JsonValueKind.Array), path + ".tokenEndpointAuthMethods");
                 if (methods.Count == 0) throw Error(path + ".tokenEndpointAuthMethods", "must not be empty");
                 foreach (var m in methods)
@@ -262,9 +269,15 @@ public static class ProfileLoader
                         var other => throw Error(path + ".applicationType", $"'{other}' is not 'web' or 'native' (OIDC Dynamic Client Registration 1.0 §2 application_type)"),
                     },
                     WebOrigin = WebOrigin(p.Value, path),
+                    DeviceCodeSeconds = Positive(p.Value, path, "deviceCodeSeconds"),
                 };
                 if (p.Name == "shortLived" && result[p.Name].AccessTokenSeconds is null)
                     throw Error(path + ".accessTokenSeconds", "is required for the shortLived client (its access-token lifetime in seconds)");
+                // device
+                if (p.Name is "device" or "deviceShortLived" && !result[p.Name].GrantTypes.Contains(DeviceCodeGrantType))
+                    throw Error(path + ".grantTypes", $"must contain {DeviceCodeGrantType} (the {p.Name} client is the device authorization grant's client)");
+                if (p.Name == "deviceShortLived" && result[p.Name].DeviceCodeSeconds is null)
+                    throw Error(path + ".deviceCodeSeconds", "is required for the deviceShortLived client (its device-code lifetime in seconds, a few seconds)");
             }
             if (!result.ContainsKey("confidential")) throw Error("$.clients.confidential", "is required");
             return result;
@@ -332,6 +345,7 @@ public static class ProfileLoader
                 Pkce = F("pkce"), Introspection = F("introspection"), Revocation = F("revocation"), Userinfo = F("userinfo"),
                 RpInitiatedLogout = F("rpInitiatedLogout"), FormPost = F("formPost"),
                 CasdoorApi = F("casdoorApi"),
+                DeviceAuthorization = F("deviceAuthorization"),
             };
         }
 
@@ -340,13 +354,14 @@ public static class ProfileLoader
             if (!root.TryGetProperty("lifetimes", out var e)) return new Lifetimes();
             const string path = "$.lifetimes";
             if (e.ValueKind != JsonValueKind.Object) throw Error(path, "must be an object");
-            OnlyKnown(e, path, "authorizationCodeSeconds", "accessTokenSeconds", "idTokenSeconds", "refreshTokenSeconds");
+            OnlyKnown(e, path, "authorizationCodeSeconds", "accessTokenSeconds", "idTokenSeconds", "refreshTokenSeconds", "deviceCodeSeconds");
             return new Lifetimes
             {
                 AuthorizationCodeSeconds = Positive(e, path, "authorizationCodeSeconds"),
                 AccessTokenSeconds = Positive(e, path, "accessTokenSeconds"),
                 IdTokenSeconds = Positive(e, path, "idTokenSeconds"),
                 RefreshTokenSeconds = Positive(e, path, "refreshTokenSeconds"),
+                DeviceCodeSeconds = Positive(e, path, "deviceCodeSeconds"),
             };
         }
 

@@ -33,6 +33,11 @@ public sealed record ProviderProfile
     public ClientProfile? ClientCredentials => Clients.GetValueOrDefault("clientCredentials");
     /// <summary>A confidential client whose access tokens expire within seconds (<c>clients.shortLived</c>), for the expired-token cases.</summary>
     public ClientProfile? ShortLived => Clients.GetValueOrDefault("shortLived");
+    // device
+    /// <summary>The client of the device authorization grant (RFC 8628; <c>clients.device</c>).</summary>
+    public ClientProfile? Device => Clients.GetValueOrDefault("device");
+    /// <summary>A second device client whose device codes expire within seconds (<c>clients.deviceShortLived</c>, <c>deviceCodeSeconds</c>).</summary>
+    public ClientProfile? DeviceShortLived => Clients.GetValueOrDefault("deviceShortLived");
     public TestUser PrimaryUser => Users[0];
     public string ProfileDirectory => Path.GetDirectoryName(SourceFile)!;
 
@@ -81,6 +86,9 @@ public sealed record ClientProfile
     /// <summary>The browser origin (scheme://host[:port]) of this client's single-page app as registered with the provider
     /// (profile <c>webOrigin</c>, placeholders allowed); the CORS checks send it as Origin. Declared, never inferred.</summary>
     public string? WebOrigin { get; init; }
+    // device
+    /// <summary>This client's device-code lifetime in seconds (RFC 8628 §3.2 expires_in) when it differs from <c>lifetimes.deviceCodeSeconds</c>.</summary>
+    public int? DeviceCodeSeconds { get; init; }
 
     public bool IsNative => ApplicationType == "native";
     public bool IsPublic => ClientSecret is null;
@@ -117,11 +125,16 @@ public sealed record FeatureSet
     /// reported. A profile feature, not the login driver's name, so that a Casdoor profile may use any driver.
     /// </summary>
     public bool CasdoorApi { get; init; }
+    // device
+    /// <summary>The device authorization grant (RFC 8628): a device_authorization_endpoint and the device_code grant.</summary>
+    public bool DeviceAuthorization { get; init; }
 
     public static readonly IReadOnlyList<string> Names =
     [
         "authorizationCode", "implicit", "hybrid", "password", "clientCredentials", "refreshToken", "pkce",
         "introspection", "revocation", "userinfo", "rpInitiatedLogout", "formPost", "casdoorApi",
+        // device
+        "deviceAuthorization",
     ];
 }
 
@@ -131,6 +144,9 @@ public sealed record Lifetimes
     public int? AccessTokenSeconds { get; init; }
     public int? IdTokenSeconds { get; init; }
     public int? RefreshTokenSeconds { get; init; }
+    // device
+    /// <summary>Device-code lifetime (RFC 8628 §3.2 expires_in) the provider is configured with.</summary>
+    public int? DeviceCodeSeconds { get; init; }
 }
 
 public sealed record Timeouts
