@@ -125,4 +125,8 @@ public static class SharedArtifacts
         "its own device code (redeemed twice) and the browser session that approved it");
     /// <summary>A short-lived device code polled before and after its expires_in.</summary>
     public static readonly SharedArtifact<DeviceFlow.ExpiredScenario> DeviceExpired = new("device/expired");
+
+    // ---- resource (ResourceFlow) --------------------------------------------------------------------------------------------
+    /// <summary>A client credentials token requested for the profile's resource indicator (RFC 8707), with its introspection when opaque.</summary>
+    public static readonly SharedArtifact<ResourceFlow.Issued> ResourceToken = new("resource/token");
 }

@@ -236,7 +236,9 @@ public static class ProfileLoader
                 OnlyKnown(p.Value, path, "clientId", "clientSecret", "tokenEndpointAuthMethods", "scope", "grantTypes", "responseTypes",
                     "pkceRequired", "redirectUri", "postLogoutRedirectUri", "accessTokenSeconds", "applicationType", "webOrigin",
                     // device
-                    "deviceCodeSeconds");
+                    "deviceCodeSeconds",
+                    // resource
+                    "resource");
                 var methods = StringArray(Required(p.Value, path, "tokenEndpointAuthMethods", JsonValueKind.Array), path + ".tokenEndpointAuthMethods");
                 if (methods.Count == 0) throw Error(path + ".tokenEndpointAuthMethods", "must not be empty");
                 foreach (var m in methods)
@@ -270,6 +272,7 @@ public static class ProfileLoader
                     },
                     WebOrigin = WebOrigin(p.Value, path),
                     DeviceCodeSeconds = Positive(p.Value, path, "deviceCodeSeconds"),
+                    Resource = ResourceIndicator(p.Value, path),
                 };
                 if (p.Name == "shortLived" && result[p.Name].AccessTokenSeconds is null)
                     throw Error(path + ".accessTokenSeconds", "is required for the shortLived client (its access-token lifetime in seconds)");
@@ -281,6 +284,16 @@ public static class ProfileLoader
             }
             if (!result.ContainsKey("confidential")) throw Error("$.clients.confidential", "is required");
             return result;
+        }
+
+        /// <summary>clients.*.resource: an absolute URI without a fragment (RFC 8707 §2).</summary>
+        private string? ResourceIndicator(JsonElement client, string path)
+        {
+            var value = OptionalString(client, path, "resource");
+            if (value is null) return null;
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var u) || value.Contains('#'))
+                throw Error(path + ".resource", $"'{value}' is not an absolute URI without a fragment (RFC 8707 §2 resource indicator)");
+            return value;
         }
 
         /// <summary>clients.*.webOrigin: scheme://host[:port] with no path, or a placeholder such as {callback.origin}.</summary>
@@ -346,6 +359,7 @@ public static class ProfileLoader
                 RpInitiatedLogout = F("rpInitiatedLogout"), FormPost = F("formPost"),
                 CasdoorApi = F("casdoorApi"),
                 DeviceAuthorization = F("deviceAuthorization"),
+                ResourceIndicators = F("resourceIndicators"),
             };
         }
 

@@ -89,6 +89,9 @@ public sealed record ClientProfile
     // device
     /// <summary>This client's device-code lifetime in seconds (RFC 8628 §3.2 expires_in) when it differs from <c>lifetimes.deviceCodeSeconds</c>.</summary>
     public int? DeviceCodeSeconds { get; init; }
+    // resource
+    /// <summary>The resource indicator (RFC 8707 §2, an absolute URI) this client asks tokens for; the provider serves it.</summary>
+    public string? Resource { get; init; }
 
     public bool IsNative => ApplicationType == "native";
     public bool IsPublic => ClientSecret is null;
@@ -128,6 +131,9 @@ public sealed record FeatureSet
     // device
     /// <summary>The device authorization grant (RFC 8628): a device_authorization_endpoint and the device_code grant.</summary>
     public bool DeviceAuthorization { get; init; }
+    // resource
+    /// <summary>Resource indicators (RFC 8707): the resource parameter at the token endpoint, audience-restricted access tokens.</summary>
+    public bool ResourceIndicators { get; init; }
 
     public static readonly IReadOnlyList<string> Names =
     [
@@ -135,6 +141,8 @@ public sealed record FeatureSet
         "introspection", "revocation", "userinfo", "rpInitiatedLogout", "formPost", "casdoorApi",
         // device
         "deviceAuthorization",
+        // resource
+        "resourceIndicators",
     ];
 }
 
