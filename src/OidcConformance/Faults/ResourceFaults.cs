@@ -20,8 +20,9 @@ public static class ResourceFaults
             r.EditJson(j => j["access_token"] = c.RewriteJwt(token, (_, payload) => edit(payload)));
     };
 
+    /// <summary>Not an absolute URI (no scheme: on Unix .NET would take "/api" for a file URI) or with a fragment.</summary>
     private static bool Malformed(string resource) =>
-        !Uri.TryCreate(resource, UriKind.Absolute, out _) || resource.Contains('#');
+        !System.Text.RegularExpressions.Regex.IsMatch(resource, "^[A-Za-z][A-Za-z0-9+.-]*:") || resource.Contains('#');
 
     public static readonly IReadOnlyList<Fault> All =
     [

@@ -291,7 +291,8 @@ public static class ProfileLoader
         {
             var value = OptionalString(client, path, "resource");
             if (value is null) return null;
-            if (!Uri.TryCreate(value, UriKind.Absolute, out var u) || value.Contains('#'))
+            // a scheme first: on Unix, .NET takes "/api" for an absolute file URI
+            if (!System.Text.RegularExpressions.Regex.IsMatch(value, "^[A-Za-z][A-Za-z0-9+.-]*:") || !Uri.TryCreate(value, UriKind.Absolute, out _) || value.Contains('#'))
                 throw Error(path + ".resource", $"'{value}' is not an absolute URI without a fragment (RFC 8707 §2 resource indicator)");
             return value;
         }

@@ -58,6 +58,15 @@ public sealed class ProfileLoaderTests
         yield return Case("shortLived client public", o => o["clients"]!["shortLived"] = new JsonObject { ["clientId"] = "s", ["tokenEndpointAuthMethods"] = new JsonArray("none"), ["scope"] = "openid", ["accessTokenSeconds"] = 5 }, "$.clients.shortLived.tokenEndpointAuthMethods", "confidential");
         yield return Case("webOrigin with a path", o => o["clients"]!["public"]!["webOrigin"] = "http://127.0.0.1:5555/app", "$.clients.public.webOrigin", "not an origin");
         yield return Case("claims not an object", o => o["users"]![0]!["claims"]!["email"] = "alice@example.com", "$.users[0].claims.email", "object");
+        // device
+        yield return Case("device client without the device grant", o => o["clients"]!["device"]!["grantTypes"] = new JsonArray("refresh_token"), "$.clients.device.grantTypes", "urn:ietf:params:oauth:grant-type:device_code");
+        yield return Case("deviceShortLived client without its lifetime", o => o["clients"]!["deviceShortLived"]!.AsObject().Remove("deviceCodeSeconds"), "$.clients.deviceShortLived.deviceCodeSeconds", "required");
+        yield return Case("device-code lifetime not positive", o => o["lifetimes"]!["deviceCodeSeconds"] = 0, "$.lifetimes.deviceCodeSeconds", "positive");
+        yield return Case("device pages without the approve button", o => o["loginPages"]!["deviceVerification"]!.AsObject().Remove("approve"), "$.loginPages.deviceVerification.approve", "required");
+        yield return Case("device pages without the code field", o => o["loginPages"]!["deviceVerification"]!.AsObject().Remove("userCode"), "$.loginPages.deviceVerification", "userCode");
+        // resource
+        yield return Case("resource relative", o => o["clients"]!["clientCredentials"]!["resource"] = "/api", "$.clients.clientCredentials.resource", "absolute URI");
+        yield return Case("resource with a fragment", o => o["clients"]!["clientCredentials"]!["resource"] = "https://api.example.test/#x", "$.clients.clientCredentials.resource", "fragment");
     }
 
     [Test]
