@@ -46,7 +46,10 @@ public static class DeviceFlow
     public static async Task<DeviceAuthorizationResponse> RequireAuthorizationAsync(ConformanceRun r, ClientProfile client, string label)
     {
         var a = await AuthorizeAsync(r, client, label);
-        return a.IsUsable ? a : throw new PrerequisiteException($"no usable device authorization response for {client.ClientId} ({a.Describe()}; device.authorization-response judges it)");
+        if (a.IsUsable) return a;
+        var missing = new[] { ("device_code", a.DeviceCode), ("user_code", a.UserCode) }.Where(m => string.IsNullOrEmpty(m.Item2)).Select(m => m.Item1).ToList();
+        var what = a.Exchange.IsSuccess && a.Error is null && missing.Count > 0 ? $"{a.Describe()} without {string.Join(" and ", missing)}" : a.Describe();
+        throw new PrerequisiteException($"no usable device authorization response for {client.ClientId} ({what}; device.authorization-response judges it)");
     }
 
     /// <summary>The device access token request (RFC 8628 §3.4) of <paramref name="client"/>.</summary>
