@@ -40,6 +40,10 @@ public enum SpecDocument
     Rfc7591,
     Rfc7592,
     OpenIdConnectDynamicRegistration,
+    // device
+    Rfc8628,
+    // resource
+    Rfc8707,
 }
 
 /// <summary>
@@ -132,6 +136,10 @@ public static class SpecDocuments
         [SpecDocument.Rfc7591] = Rfc(7591),
         [SpecDocument.Rfc7592] = Rfc(7592),
         [SpecDocument.OpenIdConnectDynamicRegistration] = new("OpenID Connect Dynamic Client Registration 1.0", "https://openid.net/specs/openid-connect-registration-1_0.html", OpenIdAnchor),
+        // device
+        [SpecDocument.Rfc8628] = Rfc(8628),
+        // resource
+        [SpecDocument.Rfc8707] = Rfc(8707),
     };
 
     public static IEnumerable<SpecDocument> All => documents.Keys;

@@ -837,6 +837,10 @@ public static class FaultCatalog
         .. InteropFaults.All,
         .. ClientAuthFaults.All,
         .. RegistrationFaults.All,
+        // device
+        .. DeviceFaults.All,
+        // resource
+        .. ResourceFaults.All,
     ];
 
     /// <summary>The client that authenticates the request (HTTP Basic or client_id in the form), or null.</summary>

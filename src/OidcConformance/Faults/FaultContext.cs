@@ -9,7 +9,9 @@ using System.Text.RegularExpressions;
 namespace OidcConformance.Faults;
 
 /// <summary>Which provider endpoint a request is for (learned from the provider's discovery document).</summary>
-public enum Endpoint { Other, Discovery, Jwks, Authorization, Token, UserInfo, Introspection, Revocation, EndSession, Registration }
+public enum Endpoint { Other, Discovery, Jwks, Authorization, Token, UserInfo, Introspection, Revocation, EndSession, Registration,
+    // device
+    DeviceAuthorization }
 
 /// <summary>
 /// What faults work with: the endpoints, the proxy's signing keys, a table of rewritten tokens (so that a token the
@@ -73,6 +75,7 @@ public sealed partial class FaultContext(string upstreamOrigin, HttpClient clien
             Add("userinfo_endpoint", Endpoint.UserInfo); Add("introspection_endpoint", Endpoint.Introspection);
             Add("revocation_endpoint", Endpoint.Revocation); Add("end_session_endpoint", Endpoint.EndSession);
             Add("registration_endpoint", Endpoint.Registration); // its client configuration URIs lie below it (IsUnder)
+            Add("device_authorization_endpoint", Endpoint.DeviceAuthorization); // device
             endpoints = map;
         }
         finally { endpointsGate.Release(); }

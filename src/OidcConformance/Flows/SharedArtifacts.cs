@@ -118,4 +118,15 @@ public static class SharedArtifacts
     /// <summary>Refresh at the token endpoint, then at /api/login/oauth/refresh_token: a Casdoor refresh deletes the old token row.</summary>
     public static readonly SpendingScenario<CasdoorRefreshChain> CasdoorRefreshChain = new("casdoor/refresh-chain",
         "the refresh tokens of its own login (Casdoor deletes the old token row on refresh)");
+
+    // ---- device (DeviceFlow) ----------------------------------------------------------------------------------------------
+    /// <summary>A device code approved in its own browser session, redeemed once and then again (RFC 8628).</summary>
+    public static readonly SpendingScenario<DeviceFlow.ApprovedScenario> DeviceApproved = new("device/approved",
+        "its own device code (redeemed twice) and the browser session that approved it");
+    /// <summary>A short-lived device code polled before and after its expires_in.</summary>
+    public static readonly SharedArtifact<DeviceFlow.ExpiredScenario> DeviceExpired = new("device/expired");
+
+    // ---- resource (ResourceFlow) --------------------------------------------------------------------------------------------
+    /// <summary>A client credentials token requested for the profile's resource indicator (RFC 8707), with its introspection when opaque.</summary>
+    public static readonly SharedArtifact<ResourceFlow.Issued> ResourceToken = new("resource/token");
 }

@@ -40,6 +40,8 @@ public static partial class Redactor
         "access_token", "refresh_token", "id_token", "code", "client_secret", "password", "code_verifier",
         "client_assertion", "token", "id_token_hint", "logout_token", "device_code", "assertion", "subject_token",
         "registration_access_token",
+        // device: the user code approves a device at verification_uri while it lives (RFC 8628 §5.1)
+        "user_code",
     ];
 
     /// <summary>Registers a value that must never appear in output. Short values are ignored (too many false hits).</summary>
@@ -82,9 +84,9 @@ public static partial class Redactor
     private static partial Regex AuthHeaderPattern();
 
     // A credential in a form or query; the booleans true and false are values of settings (features.password=false), never credentials.
-    [GeneratedRegex(@"(?<![A-Za-z0-9_])(?<name>access_token|refresh_token|id_token|code|client_secret|password|code_verifier|client_assertion|token|id_token_hint|logout_token|device_code|assertion|subject_token|registration_access_token|accessToken)=(?!\[redacted)(?!(?:true|false)(?![^&\s""'#<]))[^&\s""'#<]+")]
+    [GeneratedRegex(@"(?<![A-Za-z0-9_])(?<name>access_token|refresh_token|id_token|code|client_secret|password|code_verifier|client_assertion|token|id_token_hint|logout_token|device_code|assertion|subject_token|registration_access_token|accessToken|user_code)=(?!\[redacted)(?!(?:true|false)(?![^&\s""'#<]))[^&\s""'#<]+")]
     private static partial Regex FormFieldPattern();
 
-    [GeneratedRegex(@"""(?<name>access_token|refresh_token|id_token|code|client_secret|password|code_verifier|client_assertion|token|id_token_hint|logout_token|device_code|assertion|subject_token|registration_access_token|accessToken|refreshToken)""\s*:(?<ws>\s*)""(?!\[redacted)[^""]*""")]
+    [GeneratedRegex(@"""(?<name>access_token|refresh_token|id_token|code|client_secret|password|code_verifier|client_assertion|token|id_token_hint|logout_token|device_code|assertion|subject_token|registration_access_token|accessToken|refreshToken|user_code)""\s*:(?<ws>\s*)""(?!\[redacted)[^""]*""")]
     private static partial Regex JsonFieldPattern();
 }

@@ -25,6 +25,30 @@ public sealed record LoginPages
     public LogoutConfirmPage? LogoutConfirm { get; init; }
     /// <summary>The page shown after logout without a redirect to the client.</summary>
     public string? LoggedOut { get; init; }
+    // device
+    /// <summary>The device authorization grant's user-code pages (RFC 8628 §3.3): enter the code, approve or deny, the outcome.</summary>
+    public DeviceVerificationPages? DeviceVerification { get; init; }
+}
+
+/// <summary>
+/// The verification_uri pages of the device authorization grant (RFC 8628 §3.3), as Playwright selectors: the code input
+/// (<see cref="Page"/>, <see cref="UserCode"/>, <see cref="Submit"/>), the confirmation that asks the user to approve or deny
+/// the device (<see cref="ConfirmPage"/>, <see cref="Approve"/>, <see cref="Deny"/>), and what marks the end: approved
+/// (<see cref="Success"/>), denied (<see cref="Denied"/>) or a refused code (<see cref="Error"/>). The login and consent pages
+/// met between them are the ones of <see cref="LoginPages"/>.
+/// </summary>
+public sealed record DeviceVerificationPages
+{
+    public required string Page { get; init; }
+    public required string UserCode { get; init; }
+    public required string Submit { get; init; }
+    /// <summary>What marks the approve/deny page; null when the provider asks nothing after the code (then no denial can be driven).</summary>
+    public string? ConfirmPage { get; init; }
+    public string? Approve { get; init; }
+    public string? Deny { get; init; }
+    public required string Success { get; init; }
+    public string? Denied { get; init; }
+    public string? Error { get; init; }
 }
 
 public sealed record LoginFormPage
@@ -112,6 +136,8 @@ public static class LoginPagesReader
             if (actions != 1) throw new ProfileException(file, $"{path}.consent.steps[{i}]", "needs exactly one of click, checkAll, waitFor");
             i++;
         }
+        if (pages.DeviceVerification is { ConfirmPage: not null, Approve: null })
+            throw new ProfileException(file, path + ".deviceVerification.approve", "is required with confirmPage (the button that approves the device)");
         if (pages.Consent is { Approve: null, Steps: null or [] })
             throw new ProfileException(file, path + ".consent", "needs approve (the button to click) or steps");
         return pages;

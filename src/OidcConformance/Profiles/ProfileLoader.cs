@@ -27,6 +27,9 @@ public static class ProfileLoader
     /// <summary>The <c>loginDriver</c> value that selects the generic driver over <c>loginPages</c>.</summary>
     public const string DeclarativeDriver = "declarative";
 
+    /// <summary>The device authorization grant's grant_type (RFC 8628 §3.4).</summary>
+    public const string DeviceCodeGrantType = "urn:ietf:params:oauth:grant-type:device_code";
+
     public static readonly IReadOnlyList<string> KnownAuthMethods = ["client_secret_basic", "client_secret_post", "none", "private_key_jwt", "client_secret_jwt"];
 
     /// <summary>The client roles a profile may register (the suites pick clients by role).</summary>
@@ -37,6 +40,8 @@ public static class ProfileLoader
         "privateKeyJwt", "clientSecretJwt",
         // the JWT bearer authorization grant (RFC 7523 §2.1): a client whose own key (privateKeyFile) signs the assertion
         "jwtBearer",
+        // device
+        "device", "deviceShortLived",
     ];
 
     public static ProviderProfile Load(string file)
@@ -236,7 +241,11 @@ public static class ProfileLoader
                 if (!roles.Contains(p.Name)) throw Error(path, $"unknown client role (known: {string.Join(", ", roles)})");
                 if (p.Value.ValueKind != JsonValueKind.Object) throw Error(path, "must be an object");
                 OnlyKnown(p.Value, path, "clientId", "clientSecret", "tokenEndpointAuthMethods", "scope", "grantTypes", "responseTypes",
-                    "pkceRequired", "redirectUri", "postLogoutRedirectUri", "accessTokenSeconds", "applicationType", "webOrigin", "privateKeyFile");
+                    "pkceRequired", "redirectUri", "postLogoutRedirectUri", "accessTokenSeconds", "applicationType", "webOrigin", "privateKeyFile",
+                    // device
+                    "deviceCodeSeconds",
+                    // resource
+                    "resource");
                 var methods = StringArray(Required(p.Value, path, "tokenEndpointAuthMethods", JsonValueKind.Array), path + ".tokenEndpointAuthMethods");
                 if (methods.Count == 0) throw Error(path + ".tokenEndpointAuthMethods", "must not be empty");
                 foreach (var m in methods)
@@ -283,9 +292,16 @@ public static class ProfileLoader
                     WebOrigin = WebOrigin(p.Value, path),
                     PrivateKeyFile = assertionKey?.File,
                     AssertionKey = assertionKey?.Key,
+                    DeviceCodeSeconds = Positive(p.Value, path, "deviceCodeSeconds"),
+                    Resource = ResourceIndicator(p.Value, path),
                 };
                 if (p.Name == "shortLived" && result[p.Name].AccessTokenSeconds is null)
                     throw Error(path + ".accessTokenSeconds", "is required for the shortLived client (its access-token lifetime in seconds)");
+                // device
+                if (p.Name is "device" or "deviceShortLived" && !result[p.Name].GrantTypes.Contains(DeviceCodeGrantType))
+                    throw Error(path + ".grantTypes", $"must contain {DeviceCodeGrantType} (the {p.Name} client is the device authorization grant's client)");
+                if (p.Name == "deviceShortLived" && result[p.Name].DeviceCodeSeconds is null)
+                    throw Error(path + ".deviceCodeSeconds", "is required for the deviceShortLived client (its device-code lifetime in seconds, a few seconds)");
             }
             if (!result.ContainsKey("confidential")) throw Error("$.clients.confidential", "is required");
             return result;
@@ -313,6 +329,17 @@ public static class ProfileLoader
             if (!System.IO.File.Exists(full)) throw Error(path + ".privateKeyFile", $"file not found: {full}");
             try { return (full, Tokens.ClientSigningKey.FromPemFile(full)); }
             catch (FormatException e) { throw Error(path + ".privateKeyFile", e.Message); }
+        }
+
+        /// <summary>clients.*.resource: an absolute URI without a fragment (RFC 8707 §2).</summary>
+        private string? ResourceIndicator(JsonElement client, string path)
+        {
+            var value = OptionalString(client, path, "resource");
+            if (value is null) return null;
+            // a scheme first: on Unix, .NET takes "/api" for an absolute file URI
+            if (!System.Text.RegularExpressions.Regex.IsMatch(value, "^[A-Za-z][A-Za-z0-9+.-]*:") || !Uri.TryCreate(value, UriKind.Absolute, out _) || value.Contains('#'))
+                throw Error(path + ".resource", $"'{value}' is not an absolute URI without a fragment (RFC 8707 §2 resource indicator)");
+            return value;
         }
 
         /// <summary>clients.*.webOrigin: scheme://host[:port] with no path, or a placeholder such as {callback.origin}.</summary>
@@ -378,6 +405,8 @@ public static class ProfileLoader
                 RpInitiatedLogout = F("rpInitiatedLogout"), FormPost = F("formPost"),
                 CasdoorApi = F("casdoorApi"),
                 Registration = F("registration"),
+                DeviceAuthorization = F("deviceAuthorization"),
+                ResourceIndicators = F("resourceIndicators"),
             };
         }
 
@@ -386,13 +415,14 @@ public static class ProfileLoader
             if (!root.TryGetProperty("lifetimes", out var e)) return new Lifetimes();
             const string path = "$.lifetimes";
             if (e.ValueKind != JsonValueKind.Object) throw Error(path, "must be an object");
-            OnlyKnown(e, path, "authorizationCodeSeconds", "accessTokenSeconds", "idTokenSeconds", "refreshTokenSeconds");
+            OnlyKnown(e, path, "authorizationCodeSeconds", "accessTokenSeconds", "idTokenSeconds", "refreshTokenSeconds", "deviceCodeSeconds");
             return new Lifetimes
             {
                 AuthorizationCodeSeconds = Positive(e, path, "authorizationCodeSeconds"),
                 AccessTokenSeconds = Positive(e, path, "accessTokenSeconds"),
                 IdTokenSeconds = Positive(e, path, "idTokenSeconds"),
                 RefreshTokenSeconds = Positive(e, path, "refreshTokenSeconds"),
+                DeviceCodeSeconds = Positive(e, path, "deviceCodeSeconds"),
             };
         }
 

@@ -39,6 +39,11 @@ public sealed record ProviderProfile
     public ClientProfile? ClientSecretJwt => Clients.GetValueOrDefault("clientSecretJwt");
     /// <summary>A client for the JWT bearer grant (<c>clients.jwtBearer</c>): its key signs assertions about users[0].</summary>
     public ClientProfile? JwtBearer => Clients.GetValueOrDefault("jwtBearer");
+    // device
+    /// <summary>The client of the device authorization grant (RFC 8628; <c>clients.device</c>).</summary>
+    public ClientProfile? Device => Clients.GetValueOrDefault("device");
+    /// <summary>A second device client whose device codes expire within seconds (<c>clients.deviceShortLived</c>, <c>deviceCodeSeconds</c>).</summary>
+    public ClientProfile? DeviceShortLived => Clients.GetValueOrDefault("deviceShortLived");
     public TestUser PrimaryUser => Users[0];
     public string ProfileDirectory => Path.GetDirectoryName(SourceFile)!;
 
@@ -87,6 +92,12 @@ public sealed record ClientProfile
     /// <summary>The browser origin (scheme://host[:port]) of this client's single-page app as registered with the provider
     /// (profile <c>webOrigin</c>, placeholders allowed); the CORS checks send it as Origin. Declared, never inferred.</summary>
     public string? WebOrigin { get; init; }
+    // device
+    /// <summary>This client's device-code lifetime in seconds (RFC 8628 §3.2 expires_in) when it differs from <c>lifetimes.deviceCodeSeconds</c>.</summary>
+    public int? DeviceCodeSeconds { get; init; }
+    // resource
+    /// <summary>The resource indicator (RFC 8707 §2, an absolute URI) this client asks tokens for; the provider serves it.</summary>
+    public string? Resource { get; init; }
 
     /// <summary>The PEM private key file (absolute) of a private_key_jwt client (profile <c>privateKeyFile</c>).</summary>
     public string? PrivateKeyFile { get; init; }
@@ -131,12 +142,22 @@ public sealed record FeatureSet
     public bool CasdoorApi { get; init; }
     /// <summary>Dynamic client registration (RFC 7591, OIDC Dynamic Client Registration 1.0) open to the suite: no initial access token.</summary>
     public bool Registration { get; init; }
+    // device
+    /// <summary>The device authorization grant (RFC 8628): a device_authorization_endpoint and the device_code grant.</summary>
+    public bool DeviceAuthorization { get; init; }
+    // resource
+    /// <summary>Resource indicators (RFC 8707): the resource parameter at the token endpoint, audience-restricted access tokens.</summary>
+    public bool ResourceIndicators { get; init; }
 
     public static readonly IReadOnlyList<string> Names =
     [
         "authorizationCode", "implicit", "hybrid", "password", "clientCredentials", "refreshToken", "pkce",
         "introspection", "revocation", "userinfo", "rpInitiatedLogout", "formPost", "casdoorApi",
         "registration",
+        // device
+        "deviceAuthorization",
+        // resource
+        "resourceIndicators",
     ];
 }
 
@@ -146,6 +167,9 @@ public sealed record Lifetimes
     public int? AccessTokenSeconds { get; init; }
     public int? IdTokenSeconds { get; init; }
     public int? RefreshTokenSeconds { get; init; }
+    // device
+    /// <summary>Device-code lifetime (RFC 8628 §3.2 expires_in) the provider is configured with.</summary>
+    public int? DeviceCodeSeconds { get; init; }
 }
 
 public sealed record Timeouts

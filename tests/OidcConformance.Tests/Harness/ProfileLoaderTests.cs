@@ -64,6 +64,15 @@ public sealed class ProfileLoaderTests
         yield return Case("private_key_jwt key file not a key", o => o["clients"]!["privateKeyJwt"]!["privateKeyFile"] = Path.Combine(Root, "fixtures/providers/node-oidc-provider/package.json"), "$.clients.privateKeyJwt.privateKeyFile", "not a PEM private key");
         yield return Case("client_secret_jwt without its secret", o => o["clients"]!["clientSecretJwt"]!.AsObject().Remove("clientSecret"), "$.clients.clientSecretJwt.clientSecret", "required for client_secret_jwt");
         yield return Case("key file without private_key_jwt", o => o["clients"]!["confidential"]!["privateKeyFile"] = "keys/private-key-jwt-client.pem", "$.clients.confidential.privateKeyFile", "only used with private_key_jwt");
+        // device
+        yield return Case("device client without the device grant", o => o["clients"]!["device"]!["grantTypes"] = new JsonArray("refresh_token"), "$.clients.device.grantTypes", "urn:ietf:params:oauth:grant-type:device_code");
+        yield return Case("deviceShortLived client without its lifetime", o => o["clients"]!["deviceShortLived"]!.AsObject().Remove("deviceCodeSeconds"), "$.clients.deviceShortLived.deviceCodeSeconds", "required");
+        yield return Case("device-code lifetime not positive", o => o["lifetimes"]!["deviceCodeSeconds"] = 0, "$.lifetimes.deviceCodeSeconds", "positive");
+        yield return Case("device pages without the approve button", o => o["loginPages"]!["deviceVerification"]!.AsObject().Remove("approve"), "$.loginPages.deviceVerification.approve", "required");
+        yield return Case("device pages without the code field", o => o["loginPages"]!["deviceVerification"]!.AsObject().Remove("userCode"), "$.loginPages.deviceVerification", "userCode");
+        // resource
+        yield return Case("resource relative", o => o["clients"]!["clientCredentials"]!["resource"] = "/api", "$.clients.clientCredentials.resource", "absolute URI");
+        yield return Case("resource with a fragment", o => o["clients"]!["clientCredentials"]!["resource"] = "https://api.example.test/#x", "$.clients.clientCredentials.resource", "fragment");
     }
 
     [Test]

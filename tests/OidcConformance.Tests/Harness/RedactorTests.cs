@@ -38,6 +38,8 @@ public sealed class RedactorTests
     [TestCase("grant_type=authorization_code&code=SplxlOBeZQQYbYS6WxSbIA&redirect_uri=x", "SplxlOBeZQQYbYS6WxSbIA")]
     [TestCase("{\"access_token\":\"opaque-token-value-123\",\"token_type\":\"Bearer\"}", "opaque-token-value-123")]
     [TestCase("{\"refresh_token\": \"rt-opaque-value-456\"}", "rt-opaque-value-456")]
+    [TestCase("{\"device_code\":\"dc-opaque-789\",\"user_code\":\"WDJB-MJHT\"}", "WDJB-MJHT")]
+    [TestCase("{\"verification_uri_complete\":\"http://op.test/device?user_code=WDJB-MJHT\"}", "WDJB-MJHT")]
     [TestCase("http://rp/cb#id_token=abc.def.ghi&state=x", "abc.def.ghi")]
     [TestCase("token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl in text", "eyJzdWIiOiJhbGljZSJ9")]
     [TestCase("client_secret=conf-secret-xyz&client_id=a", "conf-secret-xyz")]
