@@ -34,6 +34,8 @@ public enum SpecDocument
     OAuthBrowserBasedApps,
     NistSp800_63B,
     CasdoorApi,
+    // dpop
+    Rfc9449,
 }
 
 /// <summary>
@@ -115,6 +117,7 @@ public static class SpecDocuments
         [SpecDocument.Rfc9068] = Rfc(9068),
         [SpecDocument.Rfc9207] = Rfc(9207),
         [SpecDocument.Rfc9700] = Rfc(9700),
+        [SpecDocument.Rfc9449] = Rfc(9449),
         [SpecDocument.FetchStandard] = new("Fetch Standard", "https://fetch.spec.whatwg.org/", null),
         // An IETF draft: its section numbers move between revisions, so the link is to the draft's page.
         [SpecDocument.OAuthBrowserBasedApps] = new("OAuth 2.0 for Browser-Based Applications (draft-ietf-oauth-browser-based-apps)", "https://datatracker.ietf.org/doc/draft-ietf-oauth-browser-based-apps/", null),

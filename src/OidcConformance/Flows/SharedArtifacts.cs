@@ -118,4 +118,10 @@ public static class SharedArtifacts
     /// <summary>Refresh at the token endpoint, then at /api/login/oauth/refresh_token: a Casdoor refresh deletes the old token row.</summary>
     public static readonly SpendingScenario<CasdoorRefreshChain> CasdoorRefreshChain = new("casdoor/refresh-chain",
         "the refresh tokens of its own login (Casdoor deletes the old token row on refresh)");
+
+    // ---- dpop (DpopFlow) ---------------------------------------------------------------------------------------------
+    public static readonly SharedArtifact<DpopBoundScenario> DpopBound = new("dpop/bound");
+    public static readonly SharedArtifact<DpopProofScenario> DpopTokenProofs = new("dpop/token-proofs");
+    public static readonly SpendingScenario<DpopRefreshScenario> DpopPublicRefresh = new("dpop/public-refresh",
+        "the public client's refresh token of its own login (refreshed, possibly rotated)");
 }

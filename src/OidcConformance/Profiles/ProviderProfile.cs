@@ -117,11 +117,16 @@ public sealed record FeatureSet
     /// reported. A profile feature, not the login driver's name, so that a Casdoor profile may use any driver.
     /// </summary>
     public bool CasdoorApi { get; init; }
+    // dpop
+    /// <summary>OAuth 2.0 DPoP (RFC 9449): the provider binds tokens to a client's proof key when a DPoP proof is sent.</summary>
+    public bool Dpop { get; init; }
 
     public static readonly IReadOnlyList<string> Names =
     [
         "authorizationCode", "implicit", "hybrid", "password", "clientCredentials", "refreshToken", "pkce",
         "introspection", "revocation", "userinfo", "rpInitiatedLogout", "formPost", "casdoorApi",
+        // dpop
+        "dpop",
     ];
 }
 
