@@ -190,7 +190,8 @@ public static class DpopFaults
             [K("dpop.nonce-challenge", "without a DPoP-Nonce header")])
         {
             Source = "models providers that require a nonce but send it in the error description or not at all (RFC 9449 §8, §9)",
-            MayTurnInconclusive = NeedAcceptedRequests,
+            // the UserInfo case of dpop.nonce-challenge needs a bound token, which the token endpoint's challenge now withholds
+            MayTurnInconclusive = [.. NeedAcceptedRequests, "dpop.nonce-challenge"],
             OnResponse = (_, _, r) =>
             {
                 var error = r.Status == 400 && r.IsJson ? r.Json?["error"]?.GetValue<string>() : null;
