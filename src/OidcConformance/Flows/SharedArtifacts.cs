@@ -124,4 +124,8 @@ public static class SharedArtifacts
     public static readonly SharedArtifact<DpopProofScenario> DpopTokenProofs = new("dpop/token-proofs");
     public static readonly SpendingScenario<DpopRefreshScenario> DpopPublicRefresh = new("dpop/public-refresh",
         "the public client's refresh token of its own login (refreshed, possibly rotated)");
+
+    // ---- backchannel (BackchannelLogoutFlow) -------------------------------------------------------------------------
+    public static readonly SpendingScenario<BackchannelLogoutResult> BackchannelLogout = new("backchannel/logout",
+        "the provider session of its own login (logged out)");
 }

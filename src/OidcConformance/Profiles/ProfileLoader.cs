@@ -30,7 +30,9 @@ public static class ProfileLoader
     public static readonly IReadOnlyList<string> KnownAuthMethods = ["client_secret_basic", "client_secret_post", "none"];
 
     /// <summary>The client roles a profile may register (the suites pick clients by role).</summary>
-    public static readonly IReadOnlyList<string> ClientRoles = ["confidential", "secondConfidential", "public", "clientCredentials", "shortLived"];
+    public static readonly IReadOnlyList<string> ClientRoles = ["confidential", "secondConfidential", "public", "clientCredentials", "shortLived",
+        // backchannel
+        "backchannel"];
 
     public static ProviderProfile Load(string file)
     {
@@ -229,7 +231,9 @@ public static class ProfileLoader
                 if (!roles.Contains(p.Name)) throw Error(path, $"unknown client role (known: {string.Join(", ", roles)})");
                 if (p.Value.ValueKind != JsonValueKind.Object) throw Error(path, "must be an object");
                 OnlyKnown(p.Value, path, "clientId", "clientSecret", "tokenEndpointAuthMethods", "scope", "grantTypes", "responseTypes",
-                    "pkceRequired", "redirectUri", "postLogoutRedirectUri", "accessTokenSeconds", "applicationType", "webOrigin");
+                    "pkceRequired", "redirectUri", "postLogoutRedirectUri", "accessTokenSeconds", "applicationType", "webOrigin",
+                    // backchannel
+                    "backchannelLogoutUri", "backchannelLogoutSessionRequired");
                 var methods = StringArray(Required(p.Value, path, "tokenEndpointAuthMethods", JsonValueKind.Array), path + ".tokenEndpointAuthMethods");
                 if (methods.Count == 0) throw Error(path + ".tokenEndpointAuthMethods", "must not be empty");
                 foreach (var m in methods)
@@ -240,7 +244,7 @@ public static class ProfileLoader
                 if (!isPublic && string.IsNullOrEmpty(secret)) throw Error(path + ".clientSecret", "is required for a client that authenticates with a secret");
                 if (isPublic && secret is not null) throw Error(path + ".clientSecret", "a public client (auth method 'none') has no secret");
                 if (p.Name == "public" && !isPublic) throw Error(path + ".tokenEndpointAuthMethods", "the public client must use [\"none\"]");
-                if (p.Name is "confidential" or "secondConfidential" or "shortLived" && isPublic) throw Error(path + ".tokenEndpointAuthMethods", "a confidential client needs client_secret_basic or client_secret_post");
+                if (p.Name is "confidential" or "secondConfidential" or "shortLived" or "backchannel" && isPublic) throw Error(path + ".tokenEndpointAuthMethods", "a confidential client needs client_secret_basic or client_secret_post");
                 result[p.Name] = new ClientProfile
                 {
                     Role = p.Name,
@@ -262,7 +266,12 @@ public static class ProfileLoader
                         var other => throw Error(path + ".applicationType", $"'{other}' is not 'web' or 'native' (OIDC Dynamic Client Registration 1.0 §2 application_type)"),
                     },
                     WebOrigin = WebOrigin(p.Value, path),
+                    // backchannel
+                    BackchannelLogoutUri = OptionalString(p.Value, path, "backchannelLogoutUri"),
+                    BackchannelLogoutSessionRequired = OptionalBool(p.Value, path, "backchannelLogoutSessionRequired") ?? false,
                 };
+                if (p.Name == "backchannel" && result[p.Name].BackchannelLogoutUri is null)
+                    throw Error(path + ".backchannelLogoutUri", "is required for the backchannel client (the URI the provider POSTs logout tokens to, e.g. {callback.backchannelLogoutUri})");
                 if (p.Name == "shortLived" && result[p.Name].AccessTokenSeconds is null)
                     throw Error(path + ".accessTokenSeconds", "is required for the shortLived client (its access-token lifetime in seconds)");
             }
@@ -334,6 +343,8 @@ public static class ProfileLoader
                 CasdoorApi = F("casdoorApi"),
                 // dpop
                 Dpop = F("dpop"),
+                // backchannel
+                BackchannelLogout = F("backchannelLogout"),
             };
         }
 

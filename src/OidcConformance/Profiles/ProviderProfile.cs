@@ -33,6 +33,9 @@ public sealed record ProviderProfile
     public ClientProfile? ClientCredentials => Clients.GetValueOrDefault("clientCredentials");
     /// <summary>A confidential client whose access tokens expire within seconds (<c>clients.shortLived</c>), for the expired-token cases.</summary>
     public ClientProfile? ShortLived => Clients.GetValueOrDefault("shortLived");
+    // backchannel
+    /// <summary>A confidential code-flow client registered with a backchannel_logout_uri (<c>clients.backchannel</c>).</summary>
+    public ClientProfile? Backchannel => Clients.GetValueOrDefault("backchannel");
     public TestUser PrimaryUser => Users[0];
     public string ProfileDirectory => Path.GetDirectoryName(SourceFile)!;
 
@@ -82,6 +85,12 @@ public sealed record ClientProfile
     /// (profile <c>webOrigin</c>, placeholders allowed); the CORS checks send it as Origin. Declared, never inferred.</summary>
     public string? WebOrigin { get; init; }
 
+    // backchannel
+    /// <summary>OIDC Back-Channel Logout 1.0 §2.2 backchannel_logout_uri as registered (placeholders allowed), or null.</summary>
+    public string? BackchannelLogoutUri { get; init; }
+    /// <summary>§2.2 backchannel_logout_session_required as registered: the logout token then carries sid.</summary>
+    public bool BackchannelLogoutSessionRequired { get; init; }
+
     public bool IsNative => ApplicationType == "native";
     public bool IsPublic => ClientSecret is null;
     public bool Supports(string authMethod) => TokenEndpointAuthMethods.Contains(authMethod);
@@ -120,6 +129,9 @@ public sealed record FeatureSet
     // dpop
     /// <summary>OAuth 2.0 DPoP (RFC 9449): the provider binds tokens to a client's proof key when a DPoP proof is sent.</summary>
     public bool Dpop { get; init; }
+    // backchannel
+    /// <summary>OpenID Connect Back-Channel Logout 1.0: the provider POSTs a logout token to a client's backchannel_logout_uri.</summary>
+    public bool BackchannelLogout { get; init; }
 
     public static readonly IReadOnlyList<string> Names =
     [
@@ -127,6 +139,8 @@ public sealed record FeatureSet
         "introspection", "revocation", "userinfo", "rpInitiatedLogout", "formPost", "casdoorApi",
         // dpop
         "dpop",
+        // backchannel
+        "backchannelLogout",
     ];
 }
 
