@@ -837,6 +837,8 @@ public static class FaultCatalog
         .. InteropFaults.All,
         // dpop
         .. DpopFaults.All,
+        // backchannel
+        .. BackchannelLogoutFaults.All,
     ];
 
     /// <summary>The client that authenticates the request (HTTP Basic or client_id in the form), or null.</summary>
