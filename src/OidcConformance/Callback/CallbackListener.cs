@@ -52,6 +52,11 @@ public sealed class CallbackListener : IAsyncDisposable
     public string Origin => $"http://{Host}:{Port}";
     public string RedirectUri { get; }
     public string PostLogoutRedirectUri { get; }
+    // backchannel
+    /// <summary>Path of the back-channel logout receiver (OIDC Back-Channel Logout 1.0 §2.2): the listener records the provider's POSTs there like any hit.</summary>
+    public const string BackchannelLogoutPath = "/backchannel-logout";
+    /// <summary>The back-channel logout URI a client registers (placeholder <c>{callback.backchannelLogoutUri}</c>).</summary>
+    public string BackchannelLogoutUri => Origin + BackchannelLogoutPath;
 
     private CallbackListener(WebApplication app, string host, int port, CallbackSettings settings)
     {

@@ -79,12 +79,14 @@ public static class IdTokenChecks
         return jwt.Kid is { } kid ? result.Observed("kid", "a kid of the JWK Set", kid) : result;
     }
 
-    private static CheckResult JudgeSignature(DecodedJwt jwt, JwksDocument jwks)
+    /// <summary>The signature of <paramref name="jwt"/> against the JWK Set, judged as <paramref name="check"/> (default: the ID token's).</summary>
+    internal static CheckResult JudgeSignature(DecodedJwt jwt, JwksDocument jwks, CheckDefinition? check = null)
     {
+        var Signature = check ?? IdTokenChecks.Signature;
         if (!jwt.IsValid) return Signature.NotApplicable($"undecodable token: {jwt.Problem}");
         var alg = jwt.Alg;
         if (alg is null) return Signature.Violation("the JWS header has no alg");
-        if (alg.Equals("none", StringComparison.OrdinalIgnoreCase)) return Signature.Violation("alg is 'none': the ID token is unsigned");
+        if (alg.Equals("none", StringComparison.OrdinalIgnoreCase)) return Signature.Violation($"alg is 'none': the {(check is null ? "ID token" : "token")} is unsigned");
         if (jwt.Signature.Length == 0) return Signature.Violation("the signature part is empty");
         if (alg.StartsWith("HS", StringComparison.Ordinal))
             return Signature.NotApplicable($"alg {alg} is a MAC with the client secret; JWKS verification does not apply");

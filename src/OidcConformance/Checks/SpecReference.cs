@@ -44,6 +44,10 @@ public enum SpecDocument
     Rfc8628,
     // resource
     Rfc8707,
+    // dpop
+    Rfc9449,
+    // backchannel
+    OpenIdConnectBackChannelLogout,
 }
 
 /// <summary>
@@ -125,6 +129,8 @@ public static class SpecDocuments
         [SpecDocument.Rfc9068] = Rfc(9068),
         [SpecDocument.Rfc9207] = Rfc(9207),
         [SpecDocument.Rfc9700] = Rfc(9700),
+        [SpecDocument.Rfc9449] = Rfc(9449),
+        [SpecDocument.OpenIdConnectBackChannelLogout] = new("OpenID Connect Back-Channel Logout 1.0", "https://openid.net/specs/openid-connect-backchannel-1_0.html", OpenIdAnchor),
         [SpecDocument.FetchStandard] = new("Fetch Standard", "https://fetch.spec.whatwg.org/", null),
         // An IETF draft: its section numbers move between revisions, so the link is to the draft's page.
         [SpecDocument.OAuthBrowserBasedApps] = new("OAuth 2.0 for Browser-Based Applications (draft-ietf-oauth-browser-based-apps)", "https://datatracker.ietf.org/doc/draft-ietf-oauth-browser-based-apps/", null),

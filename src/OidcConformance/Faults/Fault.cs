@@ -27,6 +27,13 @@ public sealed record Fault(string Name, string Description, string[] Categories,
     public Action<FaultContext, ProxyRequest, ProxyResponse>? OnResponse { get; init; }
     /// <summary>Replaces forwarding (next = forward upstream); for stateful faults that replay or short-circuit.</summary>
     public Func<FaultContext, ProxyRequest, Func<ProxyRequest, Task<ProxyResponse>>, Task<ProxyResponse>>? Around { get; init; }
+    // backchannel
+    /// <summary>
+    /// Rewrites the logout token the provider POSTs to the suite's back-channel receiver (null: the POST is lost). That request
+    /// goes from the provider to the receiver directly, not through the proxy: the flow applies this where the proxy would
+    /// stand, to what the receiver got, before any check reads it (BackchannelLogoutFlow).
+    /// </summary>
+    public Func<FaultContext, string, string?>? OnLogoutToken { get; init; }
 
     public override string ToString() => Name;
 }

@@ -841,6 +841,10 @@ public static class FaultCatalog
         .. DeviceFaults.All,
         // resource
         .. ResourceFaults.All,
+        // dpop
+        .. DpopFaults.All,
+        // backchannel
+        .. BackchannelLogoutFaults.All,
     ];
 
     /// <summary>The client that authenticates the request (HTTP Basic or client_id in the form), or null.</summary>

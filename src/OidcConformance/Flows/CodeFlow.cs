@@ -44,7 +44,8 @@ public static class CodeFlow
     public static async Task<CodeFlowResult> RunAsync(ConformanceRun run, ClientProfile client, TestUser user,
         ClientAuthentication? authentication = null, UserAgent? userAgent = null, Action<AuthorizationRequest>? customize = null,
         bool pkce = false, bool allowLogin = true, string responseType = "code",
-        Action<AuthorizationPipeline>? authorizationSteps = null, Action<TokenPipeline>? tokenSteps = null)
+        Action<AuthorizationPipeline>? authorizationSteps = null, Action<TokenPipeline>? tokenSteps = null,
+        Func<TokenRequest, string, Task<TokenResponse>>? sendToken = null)
     {
         var endpoint = await run.EndpointAsync("authorization_endpoint");
         var pipeline = AuthorizationSteps(client, run.RedirectUri(client), responseType, pkce, authorizationSteps);
@@ -68,7 +69,8 @@ public static class CodeFlow
         {
             var tokenEndpoint = await run.EndpointAsync("token_endpoint");
             tokenRequest = exchange.Build(tokenEndpoint);
-            token = await run.TokenAsync(tokenRequest, $"token: authorization_code ({tokenRequest.Authentication.Name()})");
+            // sendToken: a client that adds to the exchange what the pipeline does not build (a DPoP proof, RFC 9449 §5).
+            token = await (sendToken ?? run.TokenAsync)(tokenRequest, $"token: authorization_code ({tokenRequest.Authentication.Name()})");
         }
         var mutated = string.Join("; ", new[] { pipeline.MutatedStep, exchange.MutatedStep }.OfType<string>());
         return new CodeFlowResult(client, user, request, outcome, tokenRequest, token, userAgent) { MutatedStep = mutated.Length == 0 ? null : mutated };

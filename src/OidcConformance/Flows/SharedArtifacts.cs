@@ -129,4 +129,13 @@ public static class SharedArtifacts
     // ---- resource (ResourceFlow) --------------------------------------------------------------------------------------------
     /// <summary>A client credentials token requested for the profile's resource indicator (RFC 8707), with its introspection when opaque.</summary>
     public static readonly SharedArtifact<ResourceFlow.Issued> ResourceToken = new("resource/token");
+    // ---- dpop (DpopFlow) ---------------------------------------------------------------------------------------------
+    public static readonly SharedArtifact<DpopBoundScenario> DpopBound = new("dpop/bound");
+    public static readonly SharedArtifact<DpopProofScenario> DpopTokenProofs = new("dpop/token-proofs");
+    public static readonly SpendingScenario<DpopRefreshScenario> DpopPublicRefresh = new("dpop/public-refresh",
+        "the public client's refresh token of its own login (refreshed, possibly rotated)");
+
+    // ---- backchannel (BackchannelLogoutFlow) -------------------------------------------------------------------------
+    public static readonly SpendingScenario<BackchannelLogoutResult> BackchannelLogout = new("backchannel/logout",
+        "the provider session of its own login (logged out)");
 }

@@ -42,6 +42,8 @@ public static class ProfileLoader
         "jwtBearer",
         // device
         "device", "deviceShortLived",
+        // backchannel
+        "backchannel",
     ];
 
     public static ProviderProfile Load(string file)
@@ -245,7 +247,9 @@ public static class ProfileLoader
                     // device
                     "deviceCodeSeconds",
                     // resource
-                    "resource");
+                    "resource",
+                    // backchannel
+                    "backchannelLogoutUri", "backchannelLogoutSessionRequired");
                 var methods = StringArray(Required(p.Value, path, "tokenEndpointAuthMethods", JsonValueKind.Array), path + ".tokenEndpointAuthMethods");
                 if (methods.Count == 0) throw Error(path + ".tokenEndpointAuthMethods", "must not be empty");
                 foreach (var m in methods)
@@ -261,7 +265,7 @@ public static class ProfileLoader
                     throw Error(path + ".clientSecret", "is required for a client that authenticates with a secret");
                 if (isPublic && secret is not null) throw Error(path + ".clientSecret", "a public client (auth method 'none') has no secret");
                 if (p.Name == "public" && !isPublic) throw Error(path + ".tokenEndpointAuthMethods", "the public client must use [\"none\"]");
-                if (p.Name is "confidential" or "secondConfidential" or "shortLived" && !methods.Any(m => m is "client_secret_basic" or "client_secret_post"))
+                if (p.Name is "confidential" or "secondConfidential" or "shortLived" or "backchannel" && !methods.Any(m => m is "client_secret_basic" or "client_secret_post"))
                     throw Error(path + ".tokenEndpointAuthMethods", "a confidential client needs client_secret_basic or client_secret_post");
                 if (p.Name == "privateKeyJwt" && !methods.Contains("private_key_jwt"))
                     throw Error(path + ".tokenEndpointAuthMethods", "the privateKeyJwt client must be registered for [\"private_key_jwt\"]");
@@ -294,7 +298,12 @@ public static class ProfileLoader
                     AssertionKey = assertionKey?.Key,
                     DeviceCodeSeconds = Positive(p.Value, path, "deviceCodeSeconds"),
                     Resource = ResourceIndicator(p.Value, path),
+                    // backchannel
+                    BackchannelLogoutUri = OptionalString(p.Value, path, "backchannelLogoutUri"),
+                    BackchannelLogoutSessionRequired = OptionalBool(p.Value, path, "backchannelLogoutSessionRequired") ?? false,
                 };
+                if (p.Name == "backchannel" && result[p.Name].BackchannelLogoutUri is null)
+                    throw Error(path + ".backchannelLogoutUri", "is required for the backchannel client (the URI the provider POSTs logout tokens to, e.g. {callback.backchannelLogoutUri})");
                 if (p.Name == "shortLived" && result[p.Name].AccessTokenSeconds is null)
                     throw Error(path + ".accessTokenSeconds", "is required for the shortLived client (its access-token lifetime in seconds)");
                 // device
@@ -407,6 +416,10 @@ public static class ProfileLoader
                 Registration = F("registration"),
                 DeviceAuthorization = F("deviceAuthorization"),
                 ResourceIndicators = F("resourceIndicators"),
+                // dpop
+                Dpop = F("dpop"),
+                // backchannel
+                BackchannelLogout = F("backchannelLogout"),
             };
         }
 

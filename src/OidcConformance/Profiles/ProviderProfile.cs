@@ -44,6 +44,9 @@ public sealed record ProviderProfile
     public ClientProfile? Device => Clients.GetValueOrDefault("device");
     /// <summary>A second device client whose device codes expire within seconds (<c>clients.deviceShortLived</c>, <c>deviceCodeSeconds</c>).</summary>
     public ClientProfile? DeviceShortLived => Clients.GetValueOrDefault("deviceShortLived");
+    // backchannel
+    /// <summary>A confidential code-flow client registered with a backchannel_logout_uri (<c>clients.backchannel</c>).</summary>
+    public ClientProfile? Backchannel => Clients.GetValueOrDefault("backchannel");
     public TestUser PrimaryUser => Users[0];
     public string ProfileDirectory => Path.GetDirectoryName(SourceFile)!;
 
@@ -104,6 +107,12 @@ public sealed record ClientProfile
     /// <summary>The key of <see cref="PrivateKeyFile"/>, read by the loader: what the client signs its assertions with.</summary>
     public Tokens.ClientSigningKey? AssertionKey { get; init; }
 
+    // backchannel
+    /// <summary>OIDC Back-Channel Logout 1.0 §2.2 backchannel_logout_uri as registered (placeholders allowed), or null.</summary>
+    public string? BackchannelLogoutUri { get; init; }
+    /// <summary>§2.2 backchannel_logout_session_required as registered: the logout token then carries sid.</summary>
+    public bool BackchannelLogoutSessionRequired { get; init; }
+
     public bool IsNative => ApplicationType == "native";
     /// <summary>A public client: it does not authenticate (RFC 6749 §2.1; method "none"). A private_key_jwt client has no secret but is confidential.</summary>
     public bool IsPublic => TokenEndpointAuthMethods.SequenceEqual(["none"]);
@@ -148,6 +157,12 @@ public sealed record FeatureSet
     // resource
     /// <summary>Resource indicators (RFC 8707): the resource parameter at the token endpoint, audience-restricted access tokens.</summary>
     public bool ResourceIndicators { get; init; }
+    // dpop
+    /// <summary>OAuth 2.0 DPoP (RFC 9449): the provider binds tokens to a client's proof key when a DPoP proof is sent.</summary>
+    public bool Dpop { get; init; }
+    // backchannel
+    /// <summary>OpenID Connect Back-Channel Logout 1.0: the provider POSTs a logout token to a client's backchannel_logout_uri.</summary>
+    public bool BackchannelLogout { get; init; }
 
     public static readonly IReadOnlyList<string> Names =
     [
@@ -158,6 +173,10 @@ public sealed record FeatureSet
         "deviceAuthorization",
         // resource
         "resourceIndicators",
+        // dpop
+        "dpop",
+        // backchannel
+        "backchannelLogout",
     ];
 }
 

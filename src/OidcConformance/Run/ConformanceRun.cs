@@ -126,7 +126,9 @@ public sealed class ConformanceRun : IAsyncDisposable
         var result = value
             .Replace("{callback.redirectUri}", callback.RedirectUri)
             .Replace("{callback.postLogoutRedirectUri}", callback.PostLogoutRedirectUri)
-            .Replace("{callback.origin}", callback.Origin);
+            .Replace("{callback.origin}", callback.Origin)
+            // backchannel
+            .Replace("{callback.backchannelLogoutUri}", callback.BackchannelLogoutUri);
         if (startedIssuer is not null) result = result.Replace("{start.issuer}", startedIssuer);
         var i = result.IndexOf("{env:", StringComparison.Ordinal);
         while (i >= 0)
