@@ -332,6 +332,7 @@ public static class ProfileLoader
                 Pkce = F("pkce"), Introspection = F("introspection"), Revocation = F("revocation"), Userinfo = F("userinfo"),
                 RpInitiatedLogout = F("rpInitiatedLogout"), FormPost = F("formPost"),
                 CasdoorApi = F("casdoorApi"),
+                TokenExchange = F("tokenExchange"),
             };
         }
 

@@ -117,11 +117,14 @@ public sealed record FeatureSet
     /// reported. A profile feature, not the login driver's name, so that a Casdoor profile may use any driver.
     /// </summary>
     public bool CasdoorApi { get; init; }
+    /// <summary>OAuth 2.0 Token Exchange (RFC 8693) at the token endpoint, by a client whose grantTypes list its grant type.</summary>
+    public bool TokenExchange { get; init; }
 
     public static readonly IReadOnlyList<string> Names =
     [
         "authorizationCode", "implicit", "hybrid", "password", "clientCredentials", "refreshToken", "pkce",
         "introspection", "revocation", "userinfo", "rpInitiatedLogout", "formPost", "casdoorApi",
+        "tokenExchange",
     ];
 }
 
