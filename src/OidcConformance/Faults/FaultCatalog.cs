@@ -835,6 +835,7 @@ public static class FaultCatalog
         .. FrontChannelFaults.All,
         .. KeyAndTokenFaults.All,
         .. InteropFaults.All,
+        .. TokenExchangeFaults.All,
     ];
 
     /// <summary>The client that authenticates the request (HTTP Basic or client_id in the form), or null.</summary>
