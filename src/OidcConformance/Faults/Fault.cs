@@ -19,6 +19,12 @@ public sealed record Fault(string Name, string Description, string[] Categories,
     /// </summary>
     public string[] LosesEvidenceFor { get; init; } = [];
     public bool IsEvidenceLoss => LosesEvidenceFor.Length > 0;
+    /// <summary>
+    /// The profile (relative to the repository root) of the embedded provider whose traffic the fault rewrites, for a fault
+    /// whose checks need a feature the default provider does not offer (token exchange: OpenIddict). Null: the default,
+    /// node-oidc-provider (the runsettings' profile). The fault runner compares such a fault with a control run of that provider.
+    /// </summary>
+    public string? Provider { get; init; }
     /// <summary>Where the bug comes from (a real provider's issue) or what it models.</summary>
     public string? Source { get; init; }
     /// <summary>Rewrites the request before it is forwarded.</summary>

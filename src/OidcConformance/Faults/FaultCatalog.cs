@@ -845,6 +845,7 @@ public static class FaultCatalog
         .. DpopFaults.All,
         // backchannel
         .. BackchannelLogoutFaults.All,
+        .. TokenExchangeFaults.All,
     ];
 
     /// <summary>The client that authenticates the request (HTTP Basic or client_id in the form), or null.</summary>

@@ -44,9 +44,16 @@ public sealed partial class FaultContext(string upstreamOrigin, HttpClient clien
     /// provider which does not validate some member of a client assertion re-signs the assertion as the client (ClientAuthFaults).</summary>
     public Dictionary<string, Tokens.ClientSigningKey> ClientKeys { get; } = [];
 
+    /// <summary>
+    /// The path of the provider's discovery document: its issuer's path + /.well-known/openid-configuration (OIDC Discovery
+    /// §4.1). node-oidc-provider's issuer is the bare origin; OpenIddict's host puts its issuer under /oidc. The run sets it
+    /// from the issuer the provider announced (ConformanceRun).
+    /// </summary>
+    public string DiscoveryPath { get; set; } = "/.well-known/openid-configuration";
+
     public Endpoint Classify(ProxyRequest r)
     {
-        if (r.Path == "/.well-known/openid-configuration") return Endpoint.Discovery;
+        if (r.Path == DiscoveryPath) return Endpoint.Discovery;
         return endpoints is not null && endpoints.TryGetValue(r.Path, out var e) ? e : Endpoint.Other;
     }
 
@@ -63,7 +70,7 @@ public sealed partial class FaultContext(string upstreamOrigin, HttpClient clien
         try
         {
             if (endpoints is not null) return;
-            var discovery = new ProxyRequest("GET", "/.well-known/openid-configuration", "", []) { Host = host };
+            var discovery = new ProxyRequest("GET", DiscoveryPath, "", []) { Host = host };
             var response = await SendUpstreamAsync(discovery);
             var json = response.Json ?? throw new InvalidOperationException($"upstream discovery answered {response.Status} without JSON");
             var map = new Dictionary<string, Endpoint>();

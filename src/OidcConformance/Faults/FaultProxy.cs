@@ -129,7 +129,7 @@ public sealed class FaultProxy : IAsyncDisposable
     public async Task WarmUpAsync(TimeSpan timeout)
     {
         using var client = new HttpClient { Timeout = timeout };
-        try { using var _ = await client.GetAsync(Origin + "/.well-known/openid-configuration"); }
+        try { using var _ = await client.GetAsync(Origin + Context.DiscoveryPath); }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { log.WriteLine($"[fault] warm-up: {e.Message}"); }
     }
 

@@ -108,6 +108,12 @@ public static class SharedArtifacts
     // ---- interoperability --------------------------------------------------------------------------------------------
     public static SharedArtifact<IReadOnlyList<InteropCell>> Interop(string library) => new("interop:" + library);
 
+    // ---- token exchange (TokenExchangeFlow) ---------------------------------------------------------------------------------
+    /// <summary>The access token the exchanging client holds, exchanged by every token exchange request.</summary>
+    public static readonly SharedArtifact<Boxed<string>> TokenExchangeSubject = new("token-exchange/subject-token");
+    /// <summary>The normal exchange ("control") or one with a named change.</summary>
+    public static SharedArtifact<TokenExchangeAttempt> TokenExchange(string name) => new("token-exchange/" + name);
+
     // ---- Casdoor's own surface (CasdoorFlows) --------------------------------------------------------------------------
     public static SharedArtifact<CodeFlowResult> CasdoorLogin(string role) => new($"casdoor/flow/{role}");
     public static SharedArtifact<DiscoveryDocument> CasdoorApplicationDiscovery(string app) => new($"casdoor/discovery/{app}");

@@ -420,6 +420,7 @@ public static class ProfileLoader
                 Dpop = F("dpop"),
                 // backchannel
                 BackchannelLogout = F("backchannelLogout"),
+                TokenExchange = F("tokenExchange"),
             };
         }
 

@@ -163,6 +163,8 @@ public sealed record FeatureSet
     // backchannel
     /// <summary>OpenID Connect Back-Channel Logout 1.0: the provider POSTs a logout token to a client's backchannel_logout_uri.</summary>
     public bool BackchannelLogout { get; init; }
+    /// <summary>OAuth 2.0 Token Exchange (RFC 8693) at the token endpoint, by a client whose grantTypes list its grant type.</summary>
+    public bool TokenExchange { get; init; }
 
     public static readonly IReadOnlyList<string> Names =
     [
@@ -177,6 +179,7 @@ public sealed record FeatureSet
         "dpop",
         // backchannel
         "backchannelLogout",
+        "tokenExchange",
     ];
 }
 

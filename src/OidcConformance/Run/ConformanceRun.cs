@@ -71,7 +71,12 @@ public sealed class ConformanceRun : IAsyncDisposable
                 }
                 log.WriteLine($"[run] starting {profile.Name} ({string.Join(' ', profile.Start.Command)})");
                 process = await ProviderProcess.StartAsync(profile, Expand, log, environmentOverrides: faultProxy?.ProviderEnvironment);
-                if (faultProxy is not null) await faultProxy.WarmUpAsync(TimeSpan.FromSeconds(30));
+                if (faultProxy is not null)
+                {
+                    if (Uri.TryCreate(process.Issuer, UriKind.Absolute, out var announced))
+                        faultProxy.Context.DiscoveryPath = announced.AbsolutePath.TrimEnd('/') + "/.well-known/openid-configuration";
+                    await faultProxy.WarmUpAsync(TimeSpan.FromSeconds(30));
+                }
                 log.WriteLine($"[run] {profile.Name} ready at {process.Issuer}");
             }
             var issuer = Expand(profile.Issuer).TrimEnd('/');

@@ -69,6 +69,8 @@ public static class FaultRuns
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static FaultRun? baseline;
+    /// <summary>The control runs of the providers that faults name (<see cref="Fault.Provider"/>), by profile.</summary>
+    private static readonly ConcurrentDictionary<string, FaultRun> providerBaselines = new();
     private static readonly ConcurrentDictionary<string, FaultRun> Runs = new();
     /// <summary>Per fault: whether its run was scoped (FaultScope) or on its whole categories.</summary>
     private static readonly ConcurrentDictionary<string, string> Scopes = new();
@@ -90,6 +92,14 @@ public static class FaultRuns
     }
 
     public static FaultRun Baseline => baseline ?? throw new InvalidOperationException("the baseline did not run");
+
+    /// <summary>Every control run that ran: the default provider's (when a fault of it was selected) and those of the providers faults name.</summary>
+    public static IReadOnlyList<FaultRun> ControlRuns =>
+        [.. (baseline is { Executions.Count: > 0 } || providerBaselines.IsEmpty ? [Baseline] : Array.Empty<FaultRun>()), .. providerBaselines.Values];
+
+    /// <summary>The control run a fault is compared with: its provider's (<see cref="Fault.Provider"/>), else the default provider's.</summary>
+    public static FaultRun BaselineFor(Fault fault) => fault.Provider is null ? Baseline
+        : providerBaselines.TryGetValue(fault.Provider, out var b) ? b : throw new InvalidOperationException($"the control run of {fault.Provider} did not run");
     public static IReadOnlyDictionary<string, FaultRun> All => Runs;
 
     private static bool UseHosts => System.Environment.GetEnvironmentVariable("OIDC_SUITE_HOST") != "0";
@@ -122,8 +132,8 @@ public static class FaultRuns
     public static IReadOnlyList<string> IsolationDifferences(IsolationSample sample)
     {
         var problems = new List<string>();
-        var hostedKilled = FaultDiff.Of(sample.Hosted, Baseline).Killed;
-        var aloneKilled = FaultDiff.Of(sample.Alone, Baseline).Killed;
+        var hostedKilled = FaultDiff.Of(sample.Hosted, BaselineFor(sample.Fault)).Killed;
+        var aloneKilled = FaultDiff.Of(sample.Alone, BaselineFor(sample.Fault)).Killed;
         if (!hostedKilled.SetEquals(aloneKilled))
             problems.Add($"killed in the host: {string.Join(", ", hostedKilled.Order())}; alone: {string.Join(", ", aloneKilled.Order())}");
         var alone = sample.Alone.Executions.GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.First());
@@ -136,9 +146,9 @@ public static class FaultRuns
     /// <summary>One run: in a host of the pool (or its own `dotnet test` without hosts); a run that could not start is tried once
     /// more with `dotnet test` (a loaded machine can starve the start-up).</summary>
     private static async Task<FaultRun> RunAsync(SuiteHostPool pool, Fault fault, (string VsTest, string NUnit) selection,
-        Action<SuiteHostPool.Result>? hosted = null)
+        Action<SuiteHostPool.Result>? hosted = null, string? provider = null)
     {
-        var environment = Environment(fault);
+        var environment = Environment(fault, provider ?? fault.Provider);
         FaultRun run;
         SuiteProcess.Result result;
         if (UseHosts)
@@ -171,11 +181,17 @@ public static class FaultRuns
 
     /// <summary>A fault run's environment: the fault, and no browser traces (a fault run is judged by its verdicts; failure bundles
     /// still get their screenshots, and tracing every context costs about a tenth of a run's CPU).</summary>
-    private static Dictionary<string, string> Environment(Fault fault) => new()
+    private static Dictionary<string, string> Environment(Fault fault, string? provider = null)
     {
-        [FaultProxy.EnvironmentVariable] = fault.Name,
-        [OidcConformance.Browser.BrowserTrace.EnvironmentVariable] = "off",
-    };
+        var environment = new Dictionary<string, string>
+        {
+            [FaultProxy.EnvironmentVariable] = fault.Name,
+            [OidcConformance.Browser.BrowserTrace.EnvironmentVariable] = "off",
+        };
+        // A fault that names its provider runs against that profile (the control run of its faults too).
+        if ((provider ?? fault.Provider) is { } profile) environment["OIDC_PROFILE"] = Path.Combine(SuiteProcess.Root, profile);
+        return environment;
+    }
 
     private static FaultRun Cleaned(FaultRun run, SuiteProcess.Result result)
     {
@@ -197,8 +213,9 @@ public static class FaultRuns
 
             // The control run, split by category over the hosts (verdicts do not depend on which tests share a run: the
             // order-independence test proves it); one run of all categories without hosts, whose TRX says which test reports what.
-            var categories = faults.SelectMany(f => f.Categories).Distinct().Order(StringComparer.Ordinal).ToList();
-            var chunks = UseHosts ? Math.Max(1, Math.Min(parallelism, categories.Count)) : 1;
+            var categories = faults.Where(f => f.Provider is null).SelectMany(f => f.Categories).Distinct().Order(StringComparer.Ordinal).ToList();
+            // No fault of the default provider selected (OIDC_FAULTS naming only faults of another provider): no control run of it.
+            var chunks = categories.Count == 0 ? 0 : UseHosts ? Math.Max(1, Math.Min(parallelism, categories.Count)) : 1;
             var controlCases = new ConcurrentBag<SuiteHostPool.CaseResult>();
             IReadOnlyList<ControlTest>? fromTrx = null;
             var parts = await Task.WhenAll(Enumerable.Range(0, chunks).Select(i => RunAsync(pool, FaultCatalog.None,
@@ -211,16 +228,32 @@ public static class FaultRuns
             baseline = new FaultRun(FaultCatalog.None, parts.SelectMany(r => r.Executions).GroupBy(e => e.Key).Select(g => g.First()).ToList(),
                 parts.All(r => r.Complete), parts.Select(r => r.SetupError).FirstOrDefault(e => e is not null), controlWall,
                 string.Join("\n", parts.Select(r => r.Output)));
-            var controlTests = controlCases.IsEmpty ? fromTrx : FaultScope.FromCases(controlCases);
-            if (controlTests is null) TestContext.Progress.WriteLine("[faults] the control run said nothing about its tests: every fault runs on its whole categories");
+            var defaultControlTests = controlCases.IsEmpty ? fromTrx : FaultScope.FromCases(controlCases);
+            // The providers that faults name: one control run each, on the categories of their faults.
+            var providerControls = new ConcurrentDictionary<string, IReadOnlyList<ControlTest>?>();
+            await Task.WhenAll(faults.Where(f => f.Provider is not null).GroupBy(f => f.Provider!).Select(async g =>
+            {
+                var cases = new ConcurrentBag<SuiteHostPool.CaseResult>();
+                IReadOnlyList<ControlTest>? trx = null;
+                var run = await RunAsync(pool, FaultCatalog.None, FaultScope.Categories(g.SelectMany(f => f.Categories).Distinct().Order(StringComparer.Ordinal)), r =>
+                {
+                    foreach (var c in r.Cases) cases.Add(c);
+                    if (r.Cases.Count == 0) trx = FaultScope.ReadControl(Path.Combine(r.Run.ArtifactsDirectory, "suite.trx"));
+                }, g.Key);
+                providerBaselines[g.Key] = run;
+                providerControls[g.Key] = cases.IsEmpty ? trx : FaultScope.FromCases(cases);
+                TestContext.Progress.WriteLine($"[faults] control of {g.Key}: {run.Executions.Count} executions in {run.Elapsed.TotalSeconds:F0} s");
+            }));
+            if (defaultControlTests is null) TestContext.Progress.WriteLine("[faults] the control run said nothing about its tests: every fault runs on its whole categories");
             TestContext.Progress.WriteLine($"[faults] control: {baseline.Executions.Count} executions in {controlWall.TotalSeconds:F0} s ({chunks} part(s))");
 
             var log = Path.Combine(SuiteProcess.Root, "artifacts", "faults.log");
             Directory.CreateDirectory(Path.GetDirectoryName(log)!);
             File.WriteAllText(log, "");
-            var control = baseline;
             var tasks = faults.Select(async f =>
             {
+                var control = BaselineFor(f);
+                var controlTests = f.Provider is null ? defaultControlTests : providerControls.GetValueOrDefault(f.Provider);
                 var whole = FaultScope.Categories(f.Categories);
                 var scoped = (FaultScope.Filter(f, controlTests), FaultScope.Where(f, controlTests));
                 var run = await RunAsync(pool, f, scoped);
@@ -251,7 +284,8 @@ public static class FaultRuns
                 await Task.WhenAll(samples.Select(async f =>
                 {
                     var result = await SuiteProcess.RunAsync(Environment(f),
-                        FaultScope.Filter(f, Scopes[f.Name] == "scoped" ? controlTests : null), TimeSpan.FromMinutes(20));
+                        FaultScope.Filter(f, Scopes[f.Name] == "scoped" ? (f.Provider is null ? defaultControlTests : providerControls.GetValueOrDefault(f.Provider)) : null),
+                        TimeSpan.FromMinutes(20));
                     var alone = Cleaned(FaultRun.Read(f, result), result);
                     var (host, position) = Hosts[f.Name];
                     isolation.Add(new IsolationSample(f, host, position, Runs[f.Name], alone));

@@ -36,4 +36,11 @@ public static class SharedSuiteRuns
 
     /// <summary>The whole catalog against glewlwyd (it has no baseline file, so no regression mode).</summary>
     public static Task<SuiteProcess.Result> GlewlwydAsync() => Glewlwyd.Value;
+
+    private static readonly Lazy<Task<SuiteProcess.Result>> OpenIddict = new(() => SuiteProcess.RunAsync(
+        new Dictionary<string, string> { ["OIDC_PROFILE"] = Path.Combine(SuiteProcess.Root, "fixtures/providers/openiddict/profile.json") },
+        timeout: TimeSpan.FromMinutes(15)));
+
+    /// <summary>The whole catalog against OpenIddict 7.9 (fixtures/providers/openiddict; deviations in its profile).</summary>
+    public static Task<SuiteProcess.Result> OpenIddictAsync() => OpenIddict.Value;
 }
