@@ -56,6 +56,11 @@ public sealed class ProfileLoaderTests
         yield return Case("client application type unknown", o => o["clients"]!["confidential"]!["applicationType"] = "desktop", "$.clients.confidential.applicationType", "'web' or 'native'");
         yield return Case("client lifetime not positive", o => o["clients"]!["confidential"]!["accessTokenSeconds"] = 0, "$.clients.confidential.accessTokenSeconds", "positive");
         yield return Case("shortLived client public", o => o["clients"]!["shortLived"] = new JsonObject { ["clientId"] = "s", ["tokenEndpointAuthMethods"] = new JsonArray("none"), ["scope"] = "openid", ["accessTokenSeconds"] = 5 }, "$.clients.shortLived.tokenEndpointAuthMethods", "confidential");
+        // backchannel
+        yield return Case("backchannel client without its logout URI", o => o["clients"]!["backchannel"]!.AsObject().Remove("backchannelLogoutUri"), "$.clients.backchannel.backchannelLogoutUri", "required");
+        yield return Case("backchannel client without its secret", o => o["clients"]!["backchannel"]!.AsObject().Remove("clientSecret"), "$.clients.backchannel.clientSecret", "required");
+        yield return Case("backchannel session flag not boolean", o => o["clients"]!["backchannel"]!["backchannelLogoutSessionRequired"] = "yes", "$.clients.backchannel.backchannelLogoutSessionRequired", "true or false");
+        yield return Case("dpop feature not boolean", o => o["features"]!["dpop"] = "on", "$.features.dpop", "true or false");
         yield return Case("webOrigin with a path", o => o["clients"]!["public"]!["webOrigin"] = "http://127.0.0.1:5555/app", "$.clients.public.webOrigin", "not an origin");
         yield return Case("claims not an object", o => o["users"]![0]!["claims"]!["email"] = "alice@example.com", "$.users[0].claims.email", "object");
         // JWT client authentication (issue #12): a missing key or secret is named precisely
