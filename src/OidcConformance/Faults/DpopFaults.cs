@@ -25,7 +25,7 @@ public static class DpopFaults
     {
         if (proof.Header.ValueKind != JsonValueKind.Object || !proof.Header.TryGetProperty("jwk", out var jwk) || jwk.ValueKind != JsonValueKind.Object) return null;
         string? S(string n) => jwk.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        return S("kty") == "EC" && S("crv") is { } crv && S("x") is { } x && S("y") is { } y ? DpopKey.JwkThumbprint(crv, x, y) : null;
+        return S("kty") == "EC" && S("crv") is { } crv && S("x") is { } x && S("y") is { } y ? OidcConformance.Tokens.JwkThumbprint.Ec(crv, x, y) : null;
     }
 
     private static bool Refused(ProxyResponse r) => r.Status is >= 400 and < 500;

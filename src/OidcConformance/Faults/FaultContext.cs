@@ -242,10 +242,7 @@ public sealed class ProxyKey
     {
         var rsa = RSA.Create(bits);
         var p = rsa.ExportParameters(false);
-        var n = Base64Url.EncodeToString(p.Modulus!);
-        var e = Base64Url.EncodeToString(p.Exponent!);
-        var thumbprint = Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes($"{{\"e\":\"{e}\",\"kty\":\"RSA\",\"n\":\"{n}\"}}")));
-        return new ProxyKey { Rsa = rsa, Kid = thumbprint };
+        return new ProxyKey { Rsa = rsa, Kid = Tokens.JwkThumbprint.Rsa(Base64Url.EncodeToString(p.Exponent!), Base64Url.EncodeToString(p.Modulus!)) };
     }
 
     public JsonObject PublicJwk()

@@ -266,7 +266,7 @@ public static class AdvertisedValueFlows
         }
         // A JWT method with a client registered for it (clients.privateKeyJwt / clientSecretJwt): that client's client
         // credentials grant, as the clientauth.* checks make it (ClientAuthJwtFlow), needs no login.
-        if (ClientAuthJwtFlow.Methods.Contains(method) && ClientAuthJwtFlow.ClientFor(p, method) is { } jwtClient && jwtClient.GrantTypes.Contains("client_credentials"))
+        if (ClientAuthJwtChecks.Methods.Contains(method) && ClientAuthJwtFlow.ClientFor(p, method) is { } jwtClient && jwtClient.GrantTypes.Contains("client_credentials"))
         {
             var (jwtLabel, jwtControl) = await ControlAsync(run, p.Confidential);
             var jwtOutcome = await run.SharedAsync(SharedArtifacts.AdvertisedAuthentication(method), async () =>

@@ -33,9 +33,6 @@ public static class ClientAuthJwtFlow
         _ => @case,
     };
 
-    /// <summary>The two methods (OIDC Core §9).</summary>
-    public static IReadOnlyList<string> Methods => Checks.ClientAuthJwtChecks.Methods;
-
     public static ClientProfile? ClientFor(ProviderProfile profile, string method) =>
         method == "private_key_jwt" ? profile.PrivateKeyJwt : profile.ClientSecretJwt;
 
@@ -101,7 +98,7 @@ public static class ClientAuthJwtFlow
         var assertion = NormalAssertion(tokenEndpoint).Create(client.ClientId, key, tokenEndpoint);
         var once = TokenPipeline.ClientCredentials(client, client.Scope, Authentication(method), NormalAssertion(tokenEndpoint) with { Fixed = assertion });
         var control = await SendAsync(run, once, tokenEndpoint, $"token: client_credentials ({method}, assertion used once)");
-        var again = TokenPipeline.ClientCredentials(client, client.Scope, Authentication(method), NormalAssertion(tokenEndpoint) with { Fixed = assertion })
+        var again = Normal(client, method, tokenEndpoint)
             .Replace<ClientAuthenticationStep>(new ClientAuthenticationStep(client, Authentication(method), assertion: NormalAssertion(tokenEndpoint) with { Fixed = assertion }),
                 "client assertion: the same assertion (same jti) sent again");
         var replay = await SendAsync(run, again, tokenEndpoint, $"token: client_credentials ({method}, the same assertion again)");

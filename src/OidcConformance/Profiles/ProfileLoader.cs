@@ -269,8 +269,6 @@ public static class ProfileLoader
                     throw Error(path + ".tokenEndpointAuthMethods", "a confidential client needs client_secret_basic or client_secret_post");
                 if (p.Name == "privateKeyJwt" && !methods.Contains("private_key_jwt"))
                     throw Error(path + ".tokenEndpointAuthMethods", "the privateKeyJwt client must be registered for [\"private_key_jwt\"]");
-                if (p.Name == "jwtBearer" && !StringArrayOrEmpty(p.Value, path + ".grantTypes").Contains(Checks.JwtBearerChecks.GrantType))
-                    throw Error(path + ".grantTypes", $"the jwtBearer client must be registered for {Checks.JwtBearerChecks.GrantType}");
                 if (p.Name == "clientSecretJwt" && !methods.Contains("client_secret_jwt"))
                     throw Error(path + ".tokenEndpointAuthMethods", "the clientSecretJwt client must be registered for [\"client_secret_jwt\"]");
                 result[p.Name] = new ClientProfile
@@ -307,6 +305,8 @@ public static class ProfileLoader
                 if (p.Name == "shortLived" && result[p.Name].AccessTokenSeconds is null)
                     throw Error(path + ".accessTokenSeconds", "is required for the shortLived client (its access-token lifetime in seconds)");
                 // device
+                if (p.Name == "jwtBearer" && !result[p.Name].GrantTypes.Contains(Checks.JwtBearerChecks.GrantType))
+                    throw Error(path + ".grantTypes", $"the jwtBearer client must be registered for {Checks.JwtBearerChecks.GrantType}");
                 if (p.Name is "device" or "deviceShortLived" && !result[p.Name].GrantTypes.Contains(DeviceCodeGrantType))
                     throw Error(path + ".grantTypes", $"must contain {DeviceCodeGrantType} (the {p.Name} client is the device authorization grant's client)");
                 if (p.Name == "deviceShortLived" && result[p.Name].DeviceCodeSeconds is null)
@@ -315,9 +315,6 @@ public static class ProfileLoader
             if (!result.ContainsKey("confidential")) throw Error("$.clients.confidential", "is required");
             return result;
         }
-
-        private List<string> StringArrayOrEmpty(JsonElement e, string path) =>
-            e.TryGetProperty("grantTypes", out var g) ? StringArray(g, path) : [];
 
         /// <summary>
         /// clients.*.privateKeyFile: the PEM private key a private_key_jwt client signs its assertions with, relative to the

@@ -29,7 +29,7 @@ public sealed class DpopKey : IDisposable
         var x = Base64UrlEncoder.Encode(parameters.Q.X!);
         var y = Base64UrlEncoder.Encode(parameters.Q.Y!);
         PublicJwk = new JsonObject { ["kty"] = "EC", ["crv"] = "P-256", ["x"] = x, ["y"] = y };
-        Thumbprint = JwkThumbprint("P-256", x, y);
+        Thumbprint = Tokens.JwkThumbprint.Ec("P-256", x, y);
     }
 
     /// <summary>The public key as the proof's <c>jwk</c> header carries it (no private member, §4.2).</summary>
@@ -37,10 +37,6 @@ public sealed class DpopKey : IDisposable
 
     /// <summary>RFC 7638 SHA-256 thumbprint of <see cref="PublicJwk"/>, base64url: the value of <c>cnf.jkt</c> (RFC 9449 §6.1).</summary>
     public string Thumbprint { get; }
-
-    /// <summary>RFC 7638 §3.2: the required members of an EC key in lexicographic order, no whitespace, hashed with SHA-256.</summary>
-    public static string JwkThumbprint(string crv, string x, string y) =>
-        Base64UrlEncoder.Encode(SHA256.HashData(Encoding.UTF8.GetBytes($"{{\"crv\":\"{crv}\",\"kty\":\"EC\",\"x\":\"{x}\",\"y\":\"{y}\"}}")));
 
     /// <summary>The compact JWS of a proof: header typ dpop+jwt, alg ES256 and the public jwk (§4.2), signed with this key.</summary>
     public string Sign(JsonObject payload)

@@ -117,13 +117,13 @@ public sealed class ClientSigningKey
     private static string RsaThumbprint(RSA r)
     {
         var p = r.ExportParameters(false);
-        return B64(SHA256.HashData(Encoding.UTF8.GetBytes($"{{\"e\":\"{B64(p.Exponent!)}\",\"kty\":\"RSA\",\"n\":\"{B64(p.Modulus!)}\"}}")));
+        return JwkThumbprint.Rsa(B64(p.Exponent!), B64(p.Modulus!));
     }
 
     private static string EcThumbprint(ECDsa e)
     {
         var p = e.ExportParameters(false);
-        return B64(SHA256.HashData(Encoding.UTF8.GetBytes($"{{\"crv\":\"{Curve(p)}\",\"kty\":\"EC\",\"x\":\"{B64(p.Q.X!)}\",\"y\":\"{B64(p.Q.Y!)}\"}}")));
+        return JwkThumbprint.Ec(Curve(p), B64(p.Q.X!), B64(p.Q.Y!));
     }
 
     private static string Curve(ECParameters p) => p.Curve.Oid.FriendlyName switch
