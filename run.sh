@@ -86,6 +86,15 @@ artifacts_of() {
   case "$a" in /*) echo "$a" ;; *) echo "$ROOT/$a" ;; esac
 }
 
+# Authlib (Debian's python3-authlib + python3-flask): the JWT bearer grant provider of the test command
+# (fixtures/providers/authlib; AuthlibRunTests and the jwtbearer-* faults). Installed when missing and apt-get can.
+ensure_authlib() {
+  /usr/bin/python3 -c 'import authlib, flask' 2>/dev/null && return
+  apt_install python3-authlib python3-flask || true
+  /usr/bin/python3 -c 'import authlib, flask' 2>/dev/null \
+    || say "warning: /usr/bin/python3 cannot import authlib and flask (Debian: apt-get install python3-authlib python3-flask): the Authlib tests and the jwtbearer-* faults will fail"
+}
+
 prepare() {
   if [ -n "${RUN_SH_SKIP_PREPARE:-}" ]; then return; fi # the harness tests call run.sh on a solution they have just built
   require_dotnet
@@ -127,7 +136,7 @@ case "${1:-}" in
       # The build is timed here (the browser set-up may need its output); bench/test.sh times the test command.
       require_dotnet; require_node
       t0=$(date +%s.%N); build; t1=$(date +%s.%N)
-      ensure_browser
+      ensure_browser; ensure_authlib
       BENCH_BUILD_SECONDS=$(awk "BEGIN{printf \"%.3f\", $t1 - $t0}") exec bash bench/test.sh "${@:3}"
     fi
     prepare
@@ -186,6 +195,7 @@ case "${1:-}" in
       exit $status
     fi
     prepare
+    [ -n "${RUN_SH_SKIP_PREPARE:-}" ] || ensure_authlib
     rm -rf artifacts/junit
     status=0
     dotnet test OidcConformance.sln -c "$CONFIGURATION" --no-build --logger "trx;LogFilePrefix=tests" \

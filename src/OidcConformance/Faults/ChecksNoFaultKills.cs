@@ -44,21 +44,8 @@ public static class ChecksNoFaultKills
         "and, hybrid, a token endpoint ID token whose sub differs from the front-channel one; the signed-in user is the app's own cookie, " +
         "which no provider answer removes once the handler accepted it (short of tokens too large for a cookie, which no check judges)";
 
-    private const string NoJwtBearerGrant =
-        "no provider shipped here implements the JWT bearer grant (RFC 7523 §2.1): node-oidc-provider, glewlwyd and OpenIddict do not offer it, " +
-        "and Casdoor, which serves it, cannot run here. The fault runner's profile has no clients.jwtBearer, so the check is Inconclusive with or " +
-        "without a fault; its failure proofs are in tests/OidcConformance.Tests/Proofs/JwtBearerProofs.cs";
-
     public static readonly IReadOnlyDictionary<string, NoKillReason> Reasons = new Dictionary<string, NoKillReason>
     {
-        ["jwtbearer.assertion-grant"] = new(NoKillKind.NotOfferedByFaultProvider, NoJwtBearerGrant),
-        ["jwtbearer.wrong-audience-refused"] = new(NoKillKind.NotOfferedByFaultProvider, NoJwtBearerGrant),
-        ["jwtbearer.expired-refused"] = new(NoKillKind.NotOfferedByFaultProvider, NoJwtBearerGrant),
-        ["jwtbearer.not-yet-valid-refused"] = new(NoKillKind.NotOfferedByFaultProvider, NoJwtBearerGrant),
-        ["jwtbearer.bad-signature-refused"] = new(NoKillKind.NotOfferedByFaultProvider, NoJwtBearerGrant),
-        ["jwtbearer.replayed-refused"] = new(NoKillKind.NotOfferedByFaultProvider, NoJwtBearerGrant),
-        ["jwtbearer.grant-advertised"] = new(NoKillKind.NotOfferedByFaultProvider, NoJwtBearerGrant),
-
         ["interop.aspnetcore.claims"] = new(NoKillKind.CaughtByLibraryEarlier, AspNetCoreClaims),
         ["interop.aspnetcore-hybrid.claims"] = new(NoKillKind.CaughtByLibraryEarlier, AspNetCoreClaims),
 

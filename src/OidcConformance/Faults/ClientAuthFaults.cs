@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using OidcConformance.Tokens;
 
 using static OidcConformance.Faults.FaultCatalog;
 
@@ -7,10 +6,7 @@ namespace OidcConformance.Faults;
 
 /// <summary>
 /// Faults of client authentication with JWTs (OIDC Core 1.0 §9, RFC 7523 §3; issue #12). A provider that does not validate
-/// one member of a client assertion is modelled by the proxy repairing exactly that member before the provider sees the
-/// assertion, and signing it again as the client (the proxy knows the profile's private_key_jwt keys and secrets, in memory
-/// only: <see cref="FaultContext.ClientKeys"/>, <see cref="FaultContext.ClientSecrets"/>). Every other member reaches the
-/// provider as the suite sent it, so the provider still judges those.
+/// one member of a client assertion is modelled by the proxy repairing exactly that member (<see cref="AssertionRepair"/>).
 /// </summary>
 public static class ClientAuthFaults
 {
@@ -20,23 +16,9 @@ public static class ClientAuthFaults
         q.IsForm && (c.Is(q, Endpoint.Token) || c.Is(q, Endpoint.Introspection) || c.Is(q, Endpoint.Revocation))
         && q.Param("client_assertion") is not null;
 
-    /// <summary>
-    /// Re-signs the request's client assertion as its client after <paramref name="repair"/> edited the payload (it returns
-    /// false to leave the assertion alone). The key: the client's private key, or its secret for an HS256 assertion.
-    /// </summary>
-    private static Action<FaultContext, ProxyRequest> Repair(Func<FaultContext, JsonObject, bool> repair) => (c, q) =>
-    {
-        if (!CarriesAssertion(c, q)) return;
-        var decoded = DecodedJwt.Decode(q.Param("client_assertion"));
-        if (!decoded.IsValid || JsonNode.Parse(decoded.Payload.GetRawText()) is not JsonObject payload) return;
-        var client = payload["sub"]?.GetValue<string>() ?? q.Param("client_id");
-        if (client is null || !repair(c, payload)) return;
-        var alg = decoded.Header.TryGetProperty("alg", out var a) ? a.GetString() : null;
-        ClientSigningKey? key = c.ClientKeys.GetValueOrDefault(client);
-        if ((alg is "HS256" || key is null) && c.ClientSecrets.TryGetValue(client, out var secret)) key = ClientSigningKey.FromSecret(secret);
-        if (key is null) return;
-        SetForm(q, "client_assertion", key.Sign(payload));
-    };
+    /// <summary>Re-signs the request's client assertion as its client (sub, else client_id) after <paramref name="repair"/> edited it.</summary>
+    private static Action<FaultContext, ProxyRequest> Repair(Func<FaultContext, JsonObject, bool> repair) =>
+        AssertionRepair.Resign("client_assertion", CarriesAssertion, (p, q) => p["sub"]?.GetValue<string>() ?? q.Param("client_id"), (c, _, p) => repair(c, p));
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 

@@ -846,6 +846,7 @@ public static class FaultCatalog
         // backchannel
         .. BackchannelLogoutFaults.All,
         .. TokenExchangeFaults.All,
+        .. JwtBearerFaults.All,
     ];
 
     /// <summary>The client that authenticates the request (HTTP Basic or client_id in the form), or null.</summary>

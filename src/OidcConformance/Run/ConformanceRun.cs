@@ -73,7 +73,10 @@ public sealed class ConformanceRun : IAsyncDisposable
                 process = await ProviderProcess.StartAsync(profile, Expand, log, environmentOverrides: faultProxy?.ProviderEnvironment);
                 if (faultProxy is not null)
                 {
-                    if (Uri.TryCreate(process.Issuer, UriKind.Absolute, out var announced))
+                    // the profile's discoveryUrl where it names one (e.g. RFC 8414's /.well-known/oauth-authorization-server), else OIDC Discovery's path under the issuer
+                    if (profile.DiscoveryUrl is { } named && Uri.TryCreate(Expand(named), UriKind.Absolute, out var document))
+                        faultProxy.Context.DiscoveryPath = document.AbsolutePath;
+                    else if (Uri.TryCreate(process.Issuer, UriKind.Absolute, out var announced))
                         faultProxy.Context.DiscoveryPath = announced.AbsolutePath.TrimEnd('/') + "/.well-known/openid-configuration";
                     await faultProxy.WarmUpAsync(TimeSpan.FromSeconds(30));
                 }

@@ -6,7 +6,8 @@ namespace OidcConformance.Suites.JwtBearerGrant;
 
 /// <summary>
 /// The JWT bearer authorization grant (RFC 7523 §2.1, §3) of the profile's jwtBearer client. Without one, every check is
-/// Inconclusive naming clients.jwtBearer: no provider shipped here implements the grant (docs/profile-format.md).
+/// Inconclusive naming clients.jwtBearer. Of the providers here, Authlib (fixtures/providers/authlib, runsettings/authlib.runsettings)
+/// implements the grant; node-oidc-provider, glewlwyd and OpenIddict do not (docs/profile-format.md).
 /// </summary>
 [TestFixture, Category("JwtBearer"), Parallelizable(ParallelScope.Self)]
 public sealed class JwtBearerGrantTests : ConformanceTest

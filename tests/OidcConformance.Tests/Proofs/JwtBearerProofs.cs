@@ -6,7 +6,7 @@ using C = OidcConformance.Checks.JwtBearerChecks;
 namespace OidcConformance.Tests.Proofs;
 
 /// <summary>
-/// The JWT bearer grant. No provider shipped here implements it, so the answers are made by hand in the shape RFC 7523 §3.1
+/// The JWT bearer grant. The answers are made by hand in the shape RFC 7523 §3.1
 /// gives (400 invalid_grant) and node-oidc-provider's token answers (the recorded discovery document for the advertised case).
 /// </summary>
 public sealed class JwtBearerProofs : IFailureProofs, IPassProofs
