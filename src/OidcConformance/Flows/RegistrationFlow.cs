@@ -16,7 +16,8 @@ public sealed record RegistrationAttempt(JsonElement Sent, RegistrationResponse 
 /// <summary>
 /// Dynamic client registration (RFC 7591 §3): registers fresh clients with the suite's own callback as redirect URI, so the
 /// registered client can run a real browser code flow. Each test registers its own clients (registration is cheap and
-/// leaves nothing shared behind); the negative cases change one metadata member of the normal request and name it.
+/// leaves nothing shared behind; each registration with a registration_client_uri is deleted at the end of the run); the
+/// negative cases change one metadata member of the normal request and name it.
 /// </summary>
 public static class RegistrationFlow
 {
@@ -56,6 +57,8 @@ public static class RegistrationFlow
         var response = RegistrationResponse.From(await run.Http.SendAsync(request, $"registration ({purpose})"));
         Redactor.Register(response.ClientSecret, "registered client secret");
         Redactor.Register(response.RegistrationAccessToken, "registration access token");
+        if (response.RegistrationClientUri is { } uri && response.RegistrationAccessToken is { } token)
+            run.AtEnd("delete a registered client", () => DeleteAsync(run, uri, token));
         using var doc = JsonDocument.Parse(json);
         return new RegistrationAttempt(doc.RootElement.Clone(), response);
     }
@@ -103,6 +106,14 @@ public static class RegistrationFlow
     {
         if (r.RegistrationClientUri is not { } uri || r.RegistrationAccessToken is not { } token) return null;
         return await run.Http.GetAsync(uri, purpose, new AuthenticationHeaderValue("Bearer", tokenOverride ?? token));
+    }
+
+    /// <summary>Deletes a registration (RFC 7592 §2.3) at the end of the run: the suite's registrations do not pile up at the provider.</summary>
+    private static Task<HttpExchange> DeleteAsync(ConformanceRun run, string uri, string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Delete, uri);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return run.Http.SendAsync(request, "client delete (clean-up at the end of the run, RFC 7592 §2.3)");
     }
 
     /// <summary>The read with the right token (control), then with a wrong one.</summary>

@@ -268,8 +268,31 @@ public sealed class ConformanceRun : IAsyncDisposable
             new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Purpose, Func<Task> Action)> cleanups = new();
+
+    /// <summary>
+    /// Undoes at the end of the run what a check created at the provider (a dynamically registered client), so that a
+    /// long-lived provider does not collect them run after run. Best effort, never a verdict: a failure is logged.
+    /// </summary>
+    public void AtEnd(string purpose, Func<Task> action) => cleanups.Enqueue((purpose, action));
+
+    private async Task CleanUpAsync()
+    {
+        if (cleanups.IsEmpty) return;
+        var all = Task.WhenAll(cleanups.Select(async c =>
+        {
+            try { await c.Action(); }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or InvalidOperationException)
+            { Log.WriteLine($"[run] clean-up ({c.Purpose}) failed: {e.Message}"); }
+        }));
+        // a deadline, not a pause: an unreachable provider must not hold the end of the run
+        if (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(5))) != all)
+            Log.WriteLine($"[run] clean-up: {cleanups.Count} actions did not all finish within 5 s; what they would remove stays at the provider");
+    }
+
     public async ValueTask DisposeAsync()
     {
+        await CleanUpAsync();
         WriteRecording();
         Report.Complete();
         try { Log.WriteLine($"[run] provider latency: {Timings.Write(Settings.ArtifactsDirectory)}"); }
