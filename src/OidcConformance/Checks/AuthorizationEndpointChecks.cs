@@ -13,12 +13,7 @@ public sealed record ObservedRequest(string Url, IReadOnlyList<KeyValuePair<stri
     /// <summary>Query (and form body) parameters of a URL.</summary>
     public static ObservedRequest From(string url, string source, string? formBody = null, string? fragment = null)
     {
-        var parameters = new List<KeyValuePair<string, string>>();
-        if (Uri.TryCreate(url, UriKind.Absolute, out var u))
-        {
-            parameters.AddRange(FormCodec.Parse(u.Query.TrimStart('?')));
-            parameters.AddRange(FormCodec.Parse(u.Fragment.TrimStart('#')));
-        }
+        var parameters = FormCodec.ParseRedirect(url);
         parameters.AddRange(FormCodec.Parse(formBody));
         parameters.AddRange(FormCodec.Parse(fragment));
         return new ObservedRequest(url, parameters, source);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
+using OidcConformance.Http;
 using static OidcConformance.Faults.FaultContext;
 
 namespace OidcConformance.Faults;

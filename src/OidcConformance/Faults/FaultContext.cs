@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using OidcConformance.Http;
 
 namespace OidcConformance.Faults;
 

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OidcConformance.Http;
 
 namespace OidcConformance.Faults;
 
@@ -238,17 +239,3 @@ public sealed class ProxyResponse(int status, byte[] body)
     }
 }
 
-/// <summary>application/x-www-form-urlencoded, order and duplicates kept.</summary>
-public static class FormCodec
-{
-    public static List<KeyValuePair<string, string>> Parse(string s) =>
-        s.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(pair =>
-        {
-            var i = pair.IndexOf('=');
-            string D(string x) => Uri.UnescapeDataString(x.Replace('+', ' '));
-            return i < 0 ? new KeyValuePair<string, string>(D(pair), "") : new(D(pair[..i]), D(pair[(i + 1)..]));
-        }).ToList();
-
-    public static string Encode(IEnumerable<KeyValuePair<string, string>> pairs) =>
-        string.Join('&', pairs.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
-}

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
+using OidcConformance.Http;
 
 using static OidcConformance.Faults.BackChannelFaults;
 using static OidcConformance.Faults.FaultCatalog;
@@ -65,10 +66,7 @@ public static class KeyAndTokenFaults
     /// <summary>Remembers, for a redirect that delivers a code, the client and redirect URI of the request it answers.</summary>
     private static void RememberCode(FaultContext c, ProxyResponse r)
     {
-        if (r.Header("Location") is not { } location) return;
-        var at = location.IndexOfAny(['?', '#']);
-        if (at < 0) return;
-        var ps = FormCodec.Parse(location[(at + 1)..].Replace('#', '&'));
+        var ps = FormCodec.ParseRedirect(r.Header("Location"));
         var code = ps.FirstOrDefault(p => p.Key == "code").Value;
         var state = ps.FirstOrDefault(p => p.Key == "state").Value;
         if (code is not null && state is not null && Issuances(c).TryGetValue($"state:{state}", out var issued)) Issuances(c)[$"code:{code}"] = issued;

@@ -155,8 +155,7 @@ public static class DiscoveryExtraFlow
         {
             if (!location.StartsWith(redirectUri, StringComparison.Ordinal))
                 return FeatureProbe.Unclear(said + ", redirected to the provider's own pages (a login is no token)");
-            var uri = new Uri(location);
-            var parameters = FormCodec.Parse(uri.Query.TrimStart('?')).Concat(FormCodec.Parse(uri.Fragment.TrimStart('#'))).ToList();
+            var parameters = FormCodec.ParseRedirect(location);
             string? Get(string name) => parameters.Where(p => p.Key == name).Select(p => p.Value).FirstOrDefault();
             if (Get("error") is { } error)
                 return error == "unsupported_response_type"

@@ -166,9 +166,8 @@ public sealed class ProtocolHttpClient : IDisposable
         if (exchange.RequestBody is { } requestBody)
             foreach (var (k, v) in FormCodec.Parse(requestBody))
                 if (Redactor.SecretFields.Contains(k)) Redactor.Register(v, k);
-        if (exchange.Header("Location") is { } location && Uri.TryCreate(location, UriKind.Absolute, out var loc))
-            foreach (var (k, v) in FormCodec.Parse(loc.Query.TrimStart('?')).Concat(FormCodec.Parse(loc.Fragment.TrimStart('#'))))
-                if (Redactor.SecretFields.Contains(k)) Redactor.Register(v, k);
+        foreach (var (k, v) in FormCodec.ParseRedirect(exchange.Header("Location")))
+            if (Redactor.SecretFields.Contains(k)) Redactor.Register(v, k);
         if (exchange.ResponseBody.Length == 0 || exchange.ResponseBody.Length > 256 * 1024) return;
         try
         {
@@ -203,6 +202,10 @@ public static class FormCodec
 
     public static string Encode(IEnumerable<KeyValuePair<string, string>> pairs) =>
         string.Join("&", pairs.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
+
+    /// <summary>The parameters of a redirect: its query, then its fragment (RFC 6749 §4.1.2, §4.2.2); none when it is not an absolute URI.</summary>
+    public static List<KeyValuePair<string, string>> ParseRedirect(string? location) =>
+        Uri.TryCreate(location, UriKind.Absolute, out var uri) ? [.. Parse(uri.Query.TrimStart('?')), .. Parse(uri.Fragment.TrimStart('#'))] : [];
 
     private static string Decode(string s)
     {

@@ -15,7 +15,7 @@ namespace OidcConformance.Protocol;
 /// </summary>
 public sealed class DpopKey : IDisposable
 {
-    private readonly ECDsa ecdsa;
+    private readonly Tokens.ClientSigningKey key = Tokens.ClientSigningKey.NewEc();
 
     /// <summary>A label for reports ("A", "B"): which of a scenario's keys signed a proof.</summary>
     public string Label { get; }
@@ -23,13 +23,10 @@ public sealed class DpopKey : IDisposable
     public DpopKey(string label)
     {
         Label = label;
-        ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var parameters = ecdsa.ExportParameters(includePrivateParameters: true);
-        Redactor.Register(Base64UrlEncoder.Encode(parameters.D!), "DPoP private key");
-        var x = Base64UrlEncoder.Encode(parameters.Q.X!);
-        var y = Base64UrlEncoder.Encode(parameters.Q.Y!);
-        PublicJwk = new JsonObject { ["kty"] = "EC", ["crv"] = "P-256", ["x"] = x, ["y"] = y };
-        Thumbprint = Tokens.JwkThumbprint.Ec("P-256", x, y);
+        Redactor.Register(key.PrivateMaterial(), "DPoP private key");
+        var jwk = key.PublicJwk()!;
+        PublicJwk = new JsonObject { ["kty"] = "EC", ["crv"] = jwk["crv"]!.DeepClone(), ["x"] = jwk["x"]!.DeepClone(), ["y"] = jwk["y"]!.DeepClone() };
+        Thumbprint = key.Kid!; // RFC 7638 over kty, crv, x, y: the members above
     }
 
     /// <summary>The public key as the proof's <c>jwk</c> header carries it (no private member, §4.2).</summary>
@@ -39,15 +36,8 @@ public sealed class DpopKey : IDisposable
     public string Thumbprint { get; }
 
     /// <summary>The compact JWS of a proof: header typ dpop+jwt, alg ES256 and the public jwk (§4.2), signed with this key.</summary>
-    public string Sign(JsonObject payload)
-    {
-        var header = new JsonObject { ["typ"] = "dpop+jwt", ["alg"] = "ES256", ["jwk"] = PublicJwk.DeepClone() };
-        var input = Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(header.ToJsonString())) + "."
-                    + Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(payload.ToJsonString()));
-        // .NET's ECDsa signs in the IEEE P1363 r||s form that JWS ES256 uses (RFC 7518 §3.4).
-        var signature = ecdsa.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256);
-        return input + "." + Base64UrlEncoder.Encode(signature);
-    }
+    public string Sign(JsonObject payload) =>
+        key.SignWithHeader(new JsonObject { ["typ"] = "dpop+jwt", ["alg"] = "ES256", ["jwk"] = PublicJwk.DeepClone() }, payload);
 
     /// <summary>Whether <paramref name="proof"/> verifies with this key (for the unit tests of the proof builder).</summary>
     public bool Verifies(string proof)
@@ -55,13 +45,13 @@ public sealed class DpopKey : IDisposable
         var handler = new JsonWebTokenHandler();
         var result = handler.ValidateTokenAsync(proof, new TokenValidationParameters
         {
-            IssuerSigningKey = new ECDsaSecurityKey(ecdsa), ValidateIssuer = false, ValidateAudience = false, ValidateLifetime = false,
+            IssuerSigningKey = new JsonWebKey(PublicJwk.ToJsonString()), ValidateIssuer = false, ValidateAudience = false, ValidateLifetime = false,
             RequireExpirationTime = false, ValidTypes = ["dpop+jwt"],
         }).GetAwaiter().GetResult();
         return result.IsValid;
     }
 
-    public void Dispose() => ecdsa.Dispose();
+    public void Dispose() { }
 
     /// <summary>ath (§4.2): base64url of the SHA-256 of the access token's ASCII octets.</summary>
     public static string AccessTokenHash(string accessToken) => Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(accessToken)));

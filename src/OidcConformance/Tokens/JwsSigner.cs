@@ -63,6 +63,17 @@ public sealed class ClientSigningKey
         return new ClientSigningKey { rsa = r, Algorithm = "RS256", Kid = RsaThumbprint(r) };
     }
 
+    /// <summary>A fresh P-256 key signing ES256 (a DPoP key, RFC 9449 §4), never persisted.</summary>
+    public static ClientSigningKey NewEc()
+    {
+        var e = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return new ClientSigningKey { ec = e, Algorithm = "ES256", Kid = EcThumbprint(e) };
+    }
+
+    /// <summary>The private part as base64url (RSA d, EC d), for the <c>Redactor</c>: a stray dump of it could not reach a report.</summary>
+    public string? PrivateMaterial() =>
+        rsa is not null ? B64(rsa.ExportParameters(true).D!) : ec is not null ? B64(ec.ExportParameters(true).D!) : null;
+
     /// <summary>An HMAC key: the client secret as UTF-8 octets (RFC 7518 §3.2, OIDC Core §9 client_secret_jwt).</summary>
     public static ClientSigningKey FromSecret(string clientSecret) =>
         new() { secret = Encoding.UTF8.GetBytes(clientSecret), Algorithm = "HS256" };
@@ -95,6 +106,13 @@ public sealed class ClientSigningKey
         var header = new JsonObject { ["alg"] = alg, ["typ"] = "JWT" };
         if (Kid is not null && alg != "none") header["kid"] = Kid;
         foreach (var (k, v) in extraHeader ?? new Dictionary<string, string>()) header[k] = v;
+        return SignWithHeader(header, payload);
+    }
+
+    /// <summary>A compact JWS with exactly <paramref name="header"/> (its <c>alg</c> says how to sign), e.g. a DPoP proof's typ and jwk.</summary>
+    public string SignWithHeader(JsonObject header, JsonObject payload)
+    {
+        var alg = header["alg"]?.GetValue<string>() ?? Algorithm;
         var input = B64(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + B64(Encoding.UTF8.GetBytes(payload.ToJsonString()));
         if (alg == "none") return input + ".";
         var data = Encoding.ASCII.GetBytes(input);
