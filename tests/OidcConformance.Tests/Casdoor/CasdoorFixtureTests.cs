@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using FluentAssertions;
 using NUnit.Framework;
@@ -234,8 +235,36 @@ public sealed class CasdoorFixtureTests
         foreach (var client in Profile().Clients.Values)
         {
             var app = ApplicationOf(client);
-            if (!client.IsPublic)
+            // A private_key_jwt client has no secret in the profile (Casdoor still stores one for its application).
+            if (!client.IsPublic && client.ClientSecret is not null)
                 app.GetProperty("clientSecret").GetString().Should().Be(client.ClientSecret, $"{client.Role} client secret");
+        }
+    }
+
+    [Test]
+    public void Jwt_clients_keys_are_their_applications_client_certs()
+    {
+        // object/token_oauth_util.go ValidateJwtAssertion (v3.158.0): a client assertion or jwt-bearer assertion verifies with
+        // the certificate of the Cert the application's clientCert names (ParseJwtToken), and its iss must be an entry of the
+        // application's redirectUris (slices.Contains, exact string): the fixture lists the client_id there so that a
+        // conformant assertion (iss = client_id, OIDC Core §9, RFC 7523 §3) can verify.
+        var jwtClients = Profile().Clients.Values.Where(c => c.PrivateKeyFile is not null).ToList();
+        jwtClients.Should().NotBeEmpty("the profile registers clients.privateKeyJwt and clients.jwtBearer");
+        foreach (var client in jwtClients)
+        {
+            var app = ApplicationOf(client);
+            var certName = app.TryGetProperty("clientCert", out var cc) ? cc.GetString() : null;
+            certName.Should().NotBeNullOrEmpty($"{client.Role}: the application needs a clientCert");
+            var cert = Items(InitData(), "certs").Select(c => c.Item).SingleOrDefault(c => c.GetProperty("name").GetString() == certName);
+            cert.ValueKind.Should().Be(JsonValueKind.Object, $"{client.Role}: cert '{certName}' must be provisioned");
+            cert.GetProperty("type").GetString().Should().Be("x509");
+            using var x509 = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(cert.GetProperty("certificate").GetString()!);
+            using var certKey = x509.GetRSAPublicKey()!;
+            var keyFile = System.IO.Path.IsPathRooted(client.PrivateKeyFile!) ? client.PrivateKeyFile! : PathOf(System.IO.Path.Combine("fixtures/providers/casdoor", client.PrivateKeyFile!));
+            using var clientKey = System.Security.Cryptography.RSA.Create();
+            clientKey.ImportFromPem(File.ReadAllText(keyFile));
+            certKey.ExportParameters(false).Modulus.Should().Equal(clientKey.ExportParameters(false).Modulus, $"{client.Role}: the cert holds the public key of {client.PrivateKeyFile}");
+            Strings(app, "redirectUris").Should().Contain(client.ClientId, $"{client.Role}: Casdoor requires the assertion's iss (the client_id) among the redirect URIs");
         }
     }
 
