@@ -148,6 +148,9 @@ public static class DpopChecks
     {
         if (mutated.Final.TransportError is not null) return check.NotApplicable($"no answer to {what}: {mutated.Final.TransportError}");
         if (mutated.Accepted) return check.Violation($"{what} is accepted: {mutated.Describe()}");
+        if (mutated.RefusedInSuccessBody)
+            return check.Violation($"{what} is refused only inside a success answer ({mutated.Describe()}): a refusal must carry an error status " +
+                "(RFC 6749 §5.2, RFC 6750 §3: 400 or 401), which is what clients and resource servers act on");
         if (control is null) return check.NotApplicable("no control request was made");
         if (!control.Accepted)
             return check.NotApplicable($"the same request with a valid proof was not accepted either ({control.Describe()}), so the refusal says nothing about {what}");

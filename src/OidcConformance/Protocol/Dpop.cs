@@ -186,7 +186,10 @@ public sealed record DpopExchange(HttpExchange First, HttpExchange? Retried)
     public HttpExchange Final => Retried ?? First;
     public bool Challenged => DpopNonces.IsChallenge(First);
     public JsonBody Body => JsonBody.From(Final);
-    public bool Accepted => Final.IsSuccess;
+    /// <summary>A success status without an <c>error</c> member: some providers (Casdoor) refuse inside an HTTP 200 body.</summary>
+    public bool Accepted => Final.IsSuccess && Body.String("error") is null;
+    /// <summary>A success status whose body is an error object: a refusal the client cannot see from the status.</summary>
+    public bool RefusedInSuccessBody => Final.IsSuccess && Body.String("error") is not null;
     public string? Error => Body.String("error") ?? ChallengeError(Final);
 
     /// <summary>The error of a resource server's <c>WWW-Authenticate</c> challenge (RFC 6750 §3), if any.</summary>

@@ -66,6 +66,11 @@ public sealed class DpopProofs : IFailureProofs, IPassProofs
 
         yield return new(DpopChecks.UserInfoRequiresProof, "bound token accepted as Bearer without a proof", () =>
             DpopChecks.EvaluateRefused(DpopChecks.UserInfoRequiresProof, UserInfoAccepted, UserInfoAccepted, "the bound access token without a proof"), "is accepted");
+        // Casdoor 3.158's shape (docs/casdoor.md): the refusal is an error object inside an HTTP 200 answer
+        yield return new(DpopChecks.UserInfoRequiresProof, "refused only inside an HTTP 200 body", () =>
+            DpopChecks.EvaluateRefused(DpopChecks.UserInfoRequiresProof, UserInfoAccepted,
+                Once(200, "{\"status\":\"error\",\"error\":\"invalid_token\",\"msg\":\"DPoP proof required\"}", UserInfoEndpoint),
+                "the bound access token without a proof"), "refused only inside a success answer");
         yield return new(DpopChecks.OtherKeyRefused, "proof of another key accepted", () =>
             DpopChecks.EvaluateRefused(DpopChecks.OtherKeyRefused, UserInfoAccepted, UserInfoAccepted, "a proof signed by another key"), "is accepted");
         yield return new(DpopChecks.WrongAthRefused, "wrong ath accepted", () =>
