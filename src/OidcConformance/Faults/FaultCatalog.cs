@@ -846,6 +846,8 @@ public static class FaultCatalog
         // backchannel
         .. BackchannelLogoutFaults.All,
         .. TokenExchangeFaults.All,
+        // device, on OpenIddict
+        .. OpenIddictDeviceFaults.All,
     ];
 
     /// <summary>The client that authenticates the request (HTTP Basic or client_id in the form), or null.</summary>
