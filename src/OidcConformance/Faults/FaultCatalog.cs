@@ -848,6 +848,8 @@ public static class FaultCatalog
         .. BackchannelLogoutFaults.All,
         .. TokenExchangeFaults.All,
         .. JwtBearerFaults.All,
+        // device, on OpenIddict
+        .. OpenIddictDeviceFaults.All,
     ];
 
     /// <summary>The client that authenticates the request (HTTP Basic or client_id in the form), or null.</summary>
