@@ -109,16 +109,22 @@ public static class ClientAuthJwtChecks
 
     /// <param name="method">private_key_jwt or client_secret_jwt.</param>
     /// <param name="response">The client credentials grant authenticated with the normal assertion, or null when the profile registers no client for the method.</param>
-    public static CheckResult EvaluateMethodWorks(string method, TokenResponse? response)
+    /// <param name="form">The form of that assertion (RFC 7523 or draft-ietf-oauth-rfc7523bis), for the reason.</param>
+    /// <param name="rfc7523Refusal">The refused RFC 7523 form, when only the rfc7523bis form was accepted: said, not judged (both forms are standard).</param>
+    public static CheckResult EvaluateMethodWorks(string method, TokenResponse? response, string? form = null, TokenResponse? rfc7523Refusal = null)
     {
         var check = method == "private_key_jwt" ? PrivateKeyJwt : ClientSecretJwt;
         if (response is null)
             return check.NotApplicable($"the profile registers no client for {method} (clients.{(method == "private_key_jwt" ? "privateKeyJwt" : "clientSecretJwt")})");
         if (response.Exchange.TransportError is not null) return check.Violation($"token endpoint: no response ({response.Exchange.TransportError})");
-        return check.Require(response.IsSuccess,
-                $"the client credentials grant with a valid {method} assertion was refused ({response.Describe()}); the client is registered for {method}",
-                $"tokens issued for a {method} assertion")
+        var accepted = $"tokens issued for a {method} assertion" + (form is null ? "" : $" in the {form} form")
+            + (rfc7523Refusal is null ? "" : $"; the RFC 7523 / OIDC Core form was refused ({rfc7523Refusal.Describe()})");
+        var result = check.Require(response.IsSuccess,
+                $"the client credentials grant with a valid {method} assertion was refused ({response.Describe()})"
+                + (form is null ? "" : " in the RFC 7523 / OIDC Core 1.0 §9 form and in the draft-ietf-oauth-rfc7523bis form") + $"; the client is registered for {method}",
+                accepted)
             .ObservedAnswer(response, "200", null);
+        return form is null ? result : result.Observed("assertion form", null, form);
     }
 
     /// <param name="control">The client's own token, obtained with the normal assertion.</param>

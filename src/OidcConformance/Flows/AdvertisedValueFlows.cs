@@ -272,7 +272,8 @@ public static class AdvertisedValueFlows
             var jwtOutcome = await run.SharedAsync(SharedArtifacts.AdvertisedAuthentication(method), async () =>
             {
                 var endpoint = await run.EndpointAsync("token_endpoint");
-                return new Boxed<ProbeOutcome>(Token(await ClientAuthJwtFlow.SendAsync(run, ClientAuthJwtFlow.Normal(jwtClient, method, endpoint), endpoint,
+                var normal = (await ClientAuthJwtFlow.ProbeAsync(run, method)).Normal;
+                return new Boxed<ProbeOutcome>(Token(await ClientAuthJwtFlow.SendAsync(run, ClientAuthJwtFlow.Normal(jwtClient, method, normal), endpoint,
                     $"token: client_credentials with {method} (advertised auth methods)"), $"the client credentials grant of the {jwtClient.Role} client with {method}"));
             });
             return probe with { ControlLabel = jwtLabel, Control = jwtControl, Attempt = jwtOutcome.Value };

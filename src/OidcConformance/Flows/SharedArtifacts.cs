@@ -23,6 +23,8 @@ public static class SharedArtifacts
     /// <summary>A new login in the reference session once the reference access token is about to expire (generation 1, 2, …).</summary>
     public static SharedArtifact<CodeFlowResult> RenewedReferenceCodeFlow(int generation) => new($"code-flow/reference/renewed-{generation}");
     /// <summary>An SSO code flow in the reference session with one client authentication method.</summary>
+    /// <summary>Which form of client assertion the provider accepts for one JWT method (ClientAuthJwtFlow.ProbeAsync).</summary>
+    public static SharedArtifact<AssertionProbe> ClientAssertionForm(string method) => new($"client-assertion-form/{method}");
     public static SharedArtifact<CodeFlowResult> CodeFlowWithAuthentication(string method) => new($"code-flow/{method}");
     /// <summary>A second, separate login of the primary user at the confidential client (a new provider session).</summary>
     public static readonly SharedArtifact<CodeFlowResult> SecondLogin = new("frontchannel/second-login");

@@ -31,6 +31,8 @@ public sealed record ClientAssertionOptions
     /// <summary>Signs with this key instead of the client's (an unregistered key, a wrong secret).</summary>
     public ClientSigningKey? KeyOverride { get; init; }
     public string? Jti { get; init; }
+    /// <summary>The JWS header's typ; null: JWT. draft-ietf-oauth-rfc7523bis types client assertions client-authentication+jwt.</summary>
+    public string? Type { get; init; }
     /// <summary>A complete assertion sent as is (the replay case sends one assertion twice).</summary>
     public string? Fixed { get; init; }
 
@@ -52,6 +54,7 @@ public sealed record ClientAssertionOptions
         };
         if (NotBeforeOffsetSeconds is { } nbf) payload["nbf"] = now + nbf;
         var signer = KeyOverride ?? key;
-        return Unsigned ? signer.Sign(payload, "none") : signer.Sign(payload);
+        var header = Type is null ? null : new Dictionary<string, string> { ["typ"] = Type };
+        return signer.Sign(payload, Unsigned ? "none" : null, header);
     }
 }

@@ -18,8 +18,9 @@ public sealed class JwtClientAuthenticationTests : ConformanceTest
     public Task Method_authenticates_at_the_token_endpoint(string method) =>
         Verify(method == "private_key_jwt" ? ClientAuthJwtChecks.PrivateKeyJwt : ClientAuthJwtChecks.ClientSecretJwt, async r =>
         {
-            var response = await ClientAuthJwtFlow.NormalAsync(r, method);
-            return ClientAuthJwtChecks.EvaluateMethodWorks(method, response).Because(("token request", response?.Exchange)).WithCase(method);
+            var probe = await ClientAuthJwtFlow.NormalAsync(r, method);
+            return ClientAuthJwtChecks.EvaluateMethodWorks(method, probe?.Response, probe?.Form.Name, probe?.Rfc7523Refusal)
+                .Because(("token request (RFC 7523 form)", probe?.Rfc7523Refusal?.Exchange), ("token request", probe?.Response.Exchange)).WithCase(method);
         });
 
     [TestCaseSource(nameof(Methods))]
@@ -76,8 +77,8 @@ public sealed class JwtClientAuthenticationTests : ConformanceTest
     [TestCaseSource(nameof(Methods))]
     public Task Working_method_is_advertised(string method) => Verify(ClientAuthJwtChecks.MethodAdvertised, async r =>
     {
-        var response = await ClientAuthJwtFlow.NormalAsync(r, method);
-        return ClientAuthJwtChecks.EvaluateMethodAdvertised(await r.DiscoveryAsync(), method, response?.IsSuccess).WithCase(method);
+        var probe = await ClientAuthJwtFlow.NormalAsync(r, method);
+        return ClientAuthJwtChecks.EvaluateMethodAdvertised(await r.DiscoveryAsync(), method, probe?.Response.IsSuccess).WithCase(method);
     });
 
     [Test]
