@@ -16,6 +16,11 @@ public sealed record RegistrationResponse(HttpExchange Exchange, JsonBody Body)
     public string? RegistrationClientUri => Body.String("registration_client_uri");
     public string? Error => Body.String("error");
     public bool IsCreated => Exchange.TransportError is null && Exchange.StatusCode == 201 && Body.IsObject && ClientId is not null;
+    /// <summary>
+    /// A client exists: 201, or 200 with a JSON client_id (e.g. glewlwyd 2.7.5). Only <c>registration.client-registered</c> judges the
+    /// status; the checks that use the new client (metadata, login, refusal controls, read, update) need the client, not the 201.
+    /// </summary>
+    public bool IsRegistered => Exchange.TransportError is null && Exchange.StatusCode is 200 or 201 && Body.IsObject && ClientId is not null;
 
     public string Describe() =>
         Exchange.TransportError is not null ? $"no response ({Exchange.TransportError})"
@@ -129,7 +134,7 @@ public static class RegistrationChecks
     /// <param name="sent">The metadata the request registered (a JSON object).</param>
     public static CheckResult EvaluateMetadataEchoed(RegistrationResponse r, JsonElement sent)
     {
-        if (!r.IsCreated) return MetadataEchoed.NotApplicable($"no client was registered ({r.Describe()})");
+        if (!r.IsRegistered) return MetadataEchoed.NotApplicable($"no client was registered ({r.Describe()})");
         var missing = sent.EnumerateObject().Select(p => p.Name).Where(n => !r.Body.Has(n)).ToList();
         return MetadataEchoed.Require(missing.Count == 0, $"the registration response leaves out registered metadata: {string.Join(", ", missing)}",
                 $"all {sent.EnumerateObject().Count()} registered members returned")
@@ -139,7 +144,7 @@ public static class RegistrationChecks
     /// <param name="flow">The code flow of the registered client: its authorization outcome and token response.</param>
     public static CheckResult EvaluateRegisteredClientLogsIn(RegistrationResponse r, AuthorizationOutcome? outcome, TokenResponse? token, Tokens.DecodedJwt? idToken)
     {
-        if (!r.IsCreated) return RegisteredClientLogsIn.NotApplicable($"no client was registered ({r.Describe()})");
+        if (!r.IsRegistered) return RegisteredClientLogsIn.NotApplicable($"no client was registered ({r.Describe()})");
         if (outcome is null) return RegisteredClientLogsIn.Violation("no authorization attempt was made");
         if (outcome.Response is not { Code: not null })
             return RegisteredClientLogsIn.Violation($"the registered client's authorization request did not yield a code: the authorization {outcome.Describe()}");
@@ -161,7 +166,7 @@ public static class RegistrationChecks
     private static CheckResult JudgeRefusal(CheckDefinition check, string error, string change, RegistrationResponse control, RegistrationResponse refused,
         Func<RegistrationResponse, string?>? substituted = null)
     {
-        if (!control.IsCreated) return check.NotApplicable($"the normal registration failed too ({control.Describe()}), so a refusal of {change} shows nothing");
+        if (!control.IsRegistered) return check.NotApplicable($"the normal registration failed too ({control.Describe()}), so a refusal of {change} shows nothing");
         if (refused.Exchange.TransportError is not null) return check.Violation($"registration of {change}: no response ({refused.Exchange.TransportError})");
         CheckResult result;
         if (refused.IsCreated || refused.Exchange.StatusCode is 200 or 201)
@@ -186,7 +191,7 @@ public static class RegistrationChecks
     /// <param name="read">The GET of registration_client_uri with the registration access token.</param>
     public static CheckResult EvaluateRead(RegistrationResponse registered, HttpExchange? read)
     {
-        if (!registered.IsCreated) return ReadWithToken.NotApplicable($"no client was registered ({registered.Describe()})");
+        if (!registered.IsRegistered) return ReadWithToken.NotApplicable($"no client was registered ({registered.Describe()})");
         if (read is null)
             return ReadWithToken.NotApplicable("the registration response carries no registration_client_uri and registration_access_token: the provider does not offer client read");
         if (read.TransportError is not null) return ReadWithToken.Violation($"client read: no response ({read.TransportError})");
@@ -215,7 +220,7 @@ public static class RegistrationChecks
     /// <param name="update">The PUT of the changed metadata, or null when not offered; <paramref name="newName"/> the client_name it sets.</param>
     public static CheckResult EvaluateUpdate(RegistrationResponse registered, HttpExchange? update, string newName)
     {
-        if (!registered.IsCreated) return Update.NotApplicable($"no client was registered ({registered.Describe()})");
+        if (!registered.IsRegistered) return Update.NotApplicable($"no client was registered ({registered.Describe()})");
         if (update is null) return Update.NotApplicable("the provider does not offer client management (no registration_client_uri and registration_access_token)");
         if (update.TransportError is not null) return Update.Violation($"client update: no response ({update.TransportError})");
         if (update.StatusCode is 404 or 405)

@@ -55,7 +55,7 @@ public static class RegistrationFaults
         {
             Source = "RFC 7591 §3.2.1; Casdoor's envelope-style answers (docs/casdoor.md §11)",
             OnResponse = (c, q, r) => { if (IsRegistration(c, q) && r.Status == 201) r.Status = 200; },
-            // the other checks judge a registration by its 201 (RegistrationResponse.IsCreated): without it there is none
+            // only client-registered judges the 201; the others use the client a 200 with client_id registered too (IsRegistered)
             MayTurnInconclusive = AllButAdvertised,
         },
         new("registration-metadata-dropped", "The registration response leaves out registered metadata (client_name, grant_types)", Categories,

@@ -110,6 +110,9 @@ public static class DeviceFlow
         var verifier = DeviceVerifier.For(r.Driver, r.NavigationTimeout)
             ?? throw new PrerequisiteException("the profile's login driver describes no device user-code pages (loginPages.deviceVerification)");
         var uri = a.VerificationUri ?? throw new PrerequisiteException("the device authorization response has no verification_uri");
+        // Without a deny button the pages offer no denial (e.g. glewlwyd: code, login, consent, done); driving them would approve.
+        if (!approve && r.Driver is DeclarativeLoginDriver { Pages.DeviceVerification.Deny: null })
+            throw new PrerequisiteException("the provider's verification pages offer no way to deny the device (loginPages.deviceVerification names no deny button)");
         await using var ua = await r.NewUserAgentAsync();
         var user = r.Profile.PrimaryUser;
         var outcome = await verifier.VerifyAsync(ua, uri, a.UserCode!, approve, (user.Username, user.Password));

@@ -96,7 +96,7 @@ public static class RegistrationFlow
     public static async Task<(RegistrationAttempt Registration, CodeFlowResult? Flow)> LoginAsync(ConformanceRun run)
     {
         var registration = await RegisterAsync(run, "for a browser login");
-        if (!registration.Response.IsCreated) return (registration, null);
+        if (!registration.Response.IsRegistered) return (registration, null);
         var flow = await CodeFlow.RunAsync(run, AsClient(registration.Response), run.Profile.PrimaryUser, userAgent: await run.NewUserAgentAsync());
         return (registration, flow);
     }

@@ -52,14 +52,14 @@ public sealed class RegistrationTests : ConformanceTest
     [Test] public Task Registration_is_read_with_its_token() => Verify(RegistrationChecks.ReadWithToken, async r =>
     {
         var a = await RegistrationFlow.RegisterAsync(r, "normal");
-        var read = a.Response.IsCreated ? await RegistrationFlow.ReadAsync(r, a.Response) : null;
+        var read = a.Response.IsRegistered ? await RegistrationFlow.ReadAsync(r, a.Response) : null;
         return RegistrationChecks.EvaluateRead(a.Response, read).Because(("registration", a.Response.Exchange), ("client read", read));
     });
 
     [Test] public Task Wrong_registration_access_token_is_refused() => Verify(RegistrationChecks.ReadNeedsToken, async r =>
     {
         var a = await RegistrationFlow.RegisterAsync(r, "normal");
-        if (!a.Response.IsCreated) return RegistrationChecks.ReadNeedsToken.NotApplicable($"no client was registered ({a.Response.Describe()})");
+        if (!a.Response.IsRegistered) return RegistrationChecks.ReadNeedsToken.NotApplicable($"no client was registered ({a.Response.Describe()})");
         var control = await RegistrationFlow.ReadAsync(r, a.Response);
         var wrong = await RegistrationFlow.ReadAsync(r, a.Response, "wrong-" + OidcConformance.Protocol.Random.Token(16), "client read (wrong registration access token)");
         return RegistrationChecks.EvaluateReadNeedsToken(control, wrong).Because(("control: read with the token", control), ("read with a wrong token", wrong))
@@ -69,7 +69,7 @@ public sealed class RegistrationTests : ConformanceTest
     [Test] public Task Registration_is_updated_with_its_token() => Verify(RegistrationChecks.Update, async r =>
     {
         var a = await RegistrationFlow.RegisterAsync(r, "normal");
-        var (newName, update) = a.Response.IsCreated ? await RegistrationFlow.UpdateAsync(r, a) : ("", null);
+        var (newName, update) = a.Response.IsRegistered ? await RegistrationFlow.UpdateAsync(r, a) : ("", null);
         return RegistrationChecks.EvaluateUpdate(a.Response, update, newName).Because(("registration", a.Response.Exchange), ("client update", update));
     });
 }

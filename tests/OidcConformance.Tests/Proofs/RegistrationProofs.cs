@@ -55,6 +55,7 @@ public sealed class RegistrationProofs : IFailureProofs, IPassProofs
         yield return new(C.ReadNeedsToken, "wrong token reads the registration", () => C.EvaluateReadNeedsToken(Read(200, CreatedJson), Read(200, CreatedJson)), "reads the client's registration");
         yield return new(C.ReadNeedsToken, "wrong token answered 403", () => C.EvaluateReadNeedsToken(Read(200, CreatedJson), Read(403, "{}")), "requires 401");
         yield return new(C.Update, "update ignored", () => C.EvaluateUpdate(Created, Read(200, CreatedJson), "new name"), "not the new value");
+        yield return new(C.MetadataEchoed, "200 answer without client_name", () => C.EvaluateMetadataEchoed(Edited(o => o.Remove("client_name"), status: 200), SentMetadata), "client_name");
         yield return new(C.Update, "update refused", () => C.EvaluateUpdate(Created, Read(400, "{\"error\":\"invalid_request\"}"), "new name"), "answered HTTP 400");
     }
 
@@ -62,6 +63,7 @@ public sealed class RegistrationProofs : IFailureProofs, IPassProofs
     {
         yield return new(C.ClientRegistered, "201 with client_id and secret", () => C.EvaluateRegistered(Created, "client_secret_basic"));
         yield return new(C.MetadataEchoed, "all members returned", () => C.EvaluateMetadataEchoed(Created, SentMetadata));
+        yield return new(C.MetadataEchoed, "all members returned with 200 (the 201 is client-registered's)", () => C.EvaluateMetadataEchoed(Answer(200, CreatedJson), SentMetadata));
         yield return new(C.RegisteredClientLogsIn, "code exchanged, aud the new client", () => C.EvaluateRegisteredClientLogsIn(Created, CodeOutcome, TokenWithAud("abc"), IdToken("abc")));
         yield return new(C.InvalidRedirectUri, "400 invalid_redirect_uri", () => C.EvaluateInvalidRedirectUri(Created, Answer(400, "{\"error\":\"invalid_redirect_uri\",\"error_description\":\"redirect_uris must not contain fragments\"}")));
         yield return new(C.InvalidMetadata, "value replaced", () => C.EvaluateInvalidMetadata(Created, Created, "token_endpoint_auth_method", "no_such_auth_method"));
