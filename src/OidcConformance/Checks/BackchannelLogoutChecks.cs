@@ -35,8 +35,8 @@ public static class BackchannelLogoutChecks
         RequirementLevel.Must);
 
     public static readonly CheckDefinition Claims = new("backchannel.claims",
-        "The logout token carries iss (the issuer), aud (the client), iat and jti", Area,
-        [new(SpecDocument.OpenIdConnectBackChannelLogout, "2.4", "iss, aud, iat and jti REQUIRED"), new(SpecDocument.OpenIdConnectBackChannelLogout, "2.6")],
+        "The logout token carries iss (the issuer), aud (the client), iat, exp and jti", Area,
+        [new(SpecDocument.OpenIdConnectBackChannelLogout, "2.4", "iss, aud, iat, exp and jti REQUIRED (exp since errata set 1, 2023)"), new(SpecDocument.OpenIdConnectBackChannelLogout, "2.6")],
         RequirementLevel.Must);
 
     public static readonly CheckDefinition Events = new("backchannel.events",
@@ -103,9 +103,10 @@ public static class BackchannelLogoutChecks
         if (t.Claim("aud") is null) problems.Add("aud is missing");
         else if (!t.Audiences.Contains(clientId)) problems.Add($"aud ({string.Join(", ", t.Audiences)}) does not contain the client '{clientId}'");
         if (t.Claim("iat") is not { ValueKind: JsonValueKind.Number }) problems.Add(t.Claim("iat") is null ? "iat is missing" : "iat is not a number");
+        if (t.Claim("exp") is not { ValueKind: JsonValueKind.Number }) problems.Add(t.Claim("exp") is null ? "exp is missing" : "exp is not a number");
         if (t.Claim("jti") is not { ValueKind: JsonValueKind.String } jti || string.IsNullOrEmpty(jti.GetString()))
             problems.Add(t.Claim("jti") is null ? "jti is missing" : "jti is not a non-empty string");
-        return Claims.Require(problems.Count == 0, string.Join("; ", problems), "iss, aud, iat and jti as required")
+        return Claims.Require(problems.Count == 0, string.Join("; ", problems), "iss, aud, iat, exp and jti as required")
             .Observed("iss", issuer, iss).Observed("aud", clientId, string.Join(" ", t.Audiences));
     }
 

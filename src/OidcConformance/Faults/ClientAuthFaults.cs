@@ -105,16 +105,7 @@ public static class ClientAuthFaults
             [new("clientauth.method-advertised", "does not list it")])
         {
             Source = "RFC 8414 §2 token_endpoint_auth_methods_supported",
-            OnResponse = (c, q, r) =>
-            {
-                if (!c.Is(q, Endpoint.Discovery) || r.Status != 200) return;
-                r.EditJson(j =>
-                {
-                    if (j["token_endpoint_auth_methods_supported"] is JsonArray methods)
-                        j["token_endpoint_auth_methods_supported"] = new JsonArray(methods.Select(m => m?.GetValue<string>())
-                            .Where(m => m is not ("private_key_jwt" or "client_secret_jwt")).Select(m => (JsonNode?)JsonValue.Create(m)).ToArray());
-                });
-            },
+            OnResponse = Unlisted("token_endpoint_auth_methods_supported", m => m is "private_key_jwt" or "client_secret_jwt"),
             MayTurnInconclusive = ["clientauth.signing-algs-advertised"],
         },
     ];

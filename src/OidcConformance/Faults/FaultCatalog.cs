@@ -27,10 +27,17 @@ public static class FaultCatalog
 
     // ------------------------------------------------------------------ helpers
 
-    private static Action<FaultContext, ProxyRequest, ProxyResponse> Discovery(Action<JsonObject> edit) => (c, q, r) =>
+    internal static Action<FaultContext, ProxyRequest, ProxyResponse> Discovery(Action<JsonObject> edit) => (c, q, r) =>
     {
         if (c.Is(q, Endpoint.Discovery) && r.Status == 200) r.EditJson(edit);
     };
+
+    /// <summary>Discovery leaves the values <paramref name="drop"/> picks out of the list <paramref name="member"/> (a provider that works but does not say so).</summary>
+    internal static Action<FaultContext, ProxyRequest, ProxyResponse> Unlisted(string member, Func<string?, bool> drop) => Discovery(d =>
+    {
+        if (d[member] is JsonArray values)
+            d[member] = new JsonArray(values.Where(v => !drop(v?.GetValue<string>())).Select(v => v?.DeepClone()).ToArray());
+    });
 
     private static Action<FaultContext, ProxyRequest, ProxyResponse> Jwks(Action<FaultContext, JsonArray> edit) => (c, q, r) =>
     {

@@ -111,16 +111,7 @@ public static class JwtBearerFaults
         {
             Provider = Provider,
             Source = "RFC 8414 §2 grant_types_supported; Casdoor 3.158 serves the grant without listing it (docs/casdoor.md)",
-            OnResponse = (c, q, r) =>
-            {
-                if (!c.Is(q, Endpoint.Discovery) || r.Status != 200) return;
-                r.EditJson(j =>
-                {
-                    if (j["grant_types_supported"] is JsonArray grants)
-                        j["grant_types_supported"] = new JsonArray(grants.Select(g => g?.GetValue<string>())
-                            .Where(g => g != Checks.JwtBearerChecks.GrantType).Select(g => (JsonNode?)JsonValue.Create(g)).ToArray());
-                });
-            },
+            OnResponse = Unlisted("grant_types_supported", g => g == Checks.JwtBearerChecks.GrantType),
         },
     ];
 }

@@ -180,11 +180,7 @@ public static class KeyAndTokenFaults
             [K("discovery.response-types-code", "without code")])
         {
             Source = "Casdoor #514 (metadata out of line with behaviour)",
-            OnResponse = Discovery(d =>
-            {
-                if (d["response_types_supported"] is JsonArray types)
-                    d["response_types_supported"] = new JsonArray(types.Where(t => t?.GetValue<string>() != "code").Select(t => t?.DeepClone()).ToArray());
-            }),
+            OnResponse = Unlisted("response_types_supported", t => t == "code"),
         },
         new("discovery-auth-methods-basic-only", "token_endpoint_auth_methods_supported lists only client_secret_basic although clients use others",
             ["Discovery"], [K("discovery.token-auth-methods-cover-clients", "does not list")])

@@ -102,15 +102,7 @@ public static class TokenExchangeFaults
         {
             Provider = Provider,
             Source = "models a discovery document built from a fixed list of grant types (glewlwyd's deviation discovery.offered-grant-type-advertised)",
-            OnResponse = (c, q, r) =>
-            {
-                if (c.Is(q, Endpoint.Discovery) && r.Status == 200)
-                    r.EditJson(d =>
-                    {
-                        if (d["grant_types_supported"] is JsonArray a)
-                            d["grant_types_supported"] = new JsonArray(a.Where(g => g?.GetValue<string>() != GrantType).Select(g => (JsonNode?)g!.GetValue<string>()).ToArray());
-                    });
-            },
+            OnResponse = Unlisted("grant_types_supported", g => g == GrantType),
         },
         new("tokenexchange-refused", "every token exchange is refused (invalid_grant), valid subject tokens included",
             Category, [K("tokenexchange.access-token-exchanged", "was not answered with a token")])

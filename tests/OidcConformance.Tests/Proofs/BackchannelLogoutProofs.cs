@@ -62,6 +62,9 @@ public sealed class BackchannelLogoutProofs : IFailureProofs, IPassProofs
 
         yield return new(BackchannelLogoutChecks.Claims, "jti missing", () =>
             BackchannelLogoutChecks.EvaluateClaims(Edited(c => c.Remove("jti")), Issuer, Client), "jti is missing");
+        // Casdoor's logout token has no exp (docs/casdoor.md); required since errata set 1
+        yield return new(BackchannelLogoutChecks.Claims, "exp missing", () =>
+            BackchannelLogoutChecks.EvaluateClaims(Edited(c => c.Remove("exp")), Issuer, Client), "exp is missing");
         yield return new(BackchannelLogoutChecks.Claims, "another issuer", () =>
             BackchannelLogoutChecks.EvaluateClaims(Edited(c => c["iss"] = "http://internal:8000"), Issuer, Client), "not the issuer");
         yield return new(BackchannelLogoutChecks.Claims, "aud of another client", () =>
