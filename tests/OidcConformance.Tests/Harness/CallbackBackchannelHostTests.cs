@@ -96,6 +96,33 @@ public sealed class CallbackBackchannelHostTests
         CallbackListener.BindAddress(Settings("host.docker.internal")).Should().Be(IPAddress.Any);
     }
 
+    /// <summary>
+    /// End to end with a real provider: node-oidc-provider registers the receiver URI the suite gives it
+    /// (<c>{callback.backchannelLogoutUri}</c>, here http://127.0.0.2:&lt;port&gt;/backchannel-logout), so its logout token can
+    /// only arrive through the wider binding; every back-channel check then has a token to judge.
+    /// </summary>
+    [Test, Category("SuiteProcess"), NonParallelizable]
+    public async Task A_real_provider_delivers_to_the_receiver_at_the_backchannel_host()
+    {
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(SuiteProcess.Root, "fixtures/providers/node-oidc-provider/profile.json")))!.AsObject();
+        json["start"]!["workingDirectory"] = Path.Combine(SuiteProcess.Root, "fixtures/providers/node-oidc-provider");
+        json["callback"]!["backchannelHost"] = Other.ToString();
+        var dir = Directory.CreateTempSubdirectory("profile-").FullName;
+        try
+        {
+            var file = Path.Combine(dir, "profile.json");
+            File.WriteAllText(file, Support.ProfileCopies.KeepKeyFiles(json).ToJsonString());
+            var result = await SuiteProcess.RunAsync(new Dictionary<string, string> { ["OIDC_PROFILE"] = file, ["OIDC_BASELINE"] = "none" },
+                filter: "Category=BackchannelLogout");
+            var rows = JsonNode.Parse(File.ReadAllText(Path.Combine(result.ArtifactsDirectory, "report.json")))!["results"]!.AsArray();
+            rows.Should().HaveCount(8, result.Output);
+            rows.Single(r => r!["id"]!.GetValue<string>() == "backchannel.logout-token-delivered")!["verdict"]!.GetValue<string>()
+                .Should().Be("Passed", result.Output);
+            rows.Select(r => $"{r!["id"]} {r["verdict"]}").Should().OnlyContain(r => r.EndsWith(" Passed", StringComparison.Ordinal), result.Output);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     [Test]
     public void The_loader_reads_the_option_and_leaves_it_unset_by_default()
     {
