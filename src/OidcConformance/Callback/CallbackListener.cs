@@ -55,14 +55,45 @@ public sealed class CallbackListener : IAsyncDisposable
     // backchannel
     /// <summary>Path of the back-channel logout receiver (OIDC Back-Channel Logout 1.0 §2.2): the listener records the provider's POSTs there like any hit.</summary>
     public const string BackchannelLogoutPath = "/backchannel-logout";
+    /// <summary>
+    /// The origin the provider reaches the back-channel receiver at: <see cref="Origin"/>, or with profile
+    /// <c>callback.backchannelHost</c> that host on the listener's port (a provider in a container cannot reach loopback).
+    /// </summary>
+    public string BackchannelOrigin => BackchannelHost is null ? Origin : $"http://{BackchannelHost}:{Port}";
     /// <summary>The back-channel logout URI a client registers (placeholder <c>{callback.backchannelLogoutUri}</c>).</summary>
-    public string BackchannelLogoutUri => Origin + BackchannelLogoutPath;
+    public string BackchannelLogoutUri => BackchannelOrigin + BackchannelLogoutPath;
+    /// <summary>Profile <c>callback.backchannelHost</c>, or null.</summary>
+    public string? BackchannelHost { get; }
+    /// <summary>The address the listener is bound to: loopback, or every IPv4 interface with <c>callback.backchannelHost</c> (<see cref="BindAddress"/>).</summary>
+    public IPAddress BoundAddress { get; }
+
+    /// <summary>
+    /// Where the listener binds. Loopback by default: the relying party's pages, codes and tokens reach it from this machine only.
+    /// With <c>callback.backchannelHost</c> the provider runs elsewhere (a container reaching the host as host.docker.internal,
+    /// i.e. through the Docker bridge), so the listener binds every IPv4 interface. That widens nothing else: a connection that
+    /// does not arrive on loopback may only POST to the back-channel path (<see cref="AcceptsFromOutside"/>), which records the
+    /// logout token for the checks and serves nothing, and the listener lives only for the run.
+    /// </summary>
+    public static IPAddress BindAddress(CallbackSettings settings) => settings.BackchannelHost is null ? IPAddress.Loopback : IPAddress.Any;
+
+    /// <summary>
+    /// Whether a request that arrived on <paramref name="localAddress"/> is served. Loopback connections get everything; any
+    /// other (only possible with <c>callback.backchannelHost</c>) only a POST to <see cref="BackchannelLogoutPath"/>.
+    /// </summary>
+    public static bool AcceptsFromOutside(IPAddress? localAddress, string method, string path)
+    {
+        if (localAddress is not null && localAddress.IsIPv4MappedToIPv6) localAddress = localAddress.MapToIPv4();
+        if (localAddress is not null && (localAddress.Equals(IPAddress.Loopback) || localAddress.Equals(IPAddress.IPv6Loopback))) return true;
+        return method == "POST" && path == BackchannelLogoutPath;
+    }
 
     private CallbackListener(WebApplication app, string host, int port, CallbackSettings settings)
     {
         this.app = app;
         Host = host;
         Port = port;
+        BackchannelHost = settings.BackchannelHost;
+        BoundAddress = BindAddress(settings);
         RedirectUri = $"{Origin}{settings.Path}";
         PostLogoutRedirectUri = $"{Origin}{settings.PostLogoutPath}";
     }
@@ -71,7 +102,7 @@ public sealed class CallbackListener : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, settings.Port));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(BindAddress(settings), settings.Port));
         var app = builder.Build();
         CallbackListener? self = null;
         app.Run(ctx => self!.HandleAsync(ctx));
@@ -95,6 +126,13 @@ public sealed class CallbackListener : IAsyncDisposable
     private async Task HandleAsync(HttpContext ctx)
     {
         var path = ctx.Request.Path.Value ?? "/";
+        if (!AcceptsFromOutside(ctx.Connection.LocalIpAddress, ctx.Request.Method, path))
+        {
+            // Only reachable with callback.backchannelHost (the listener then binds every interface): anything but a
+            // back-channel logout POST from off-loopback is refused and not recorded.
+            ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
         if (path == "/favicon.ico") { ctx.Response.StatusCode = 404; return; } // Chromium asks after every callback
         if (path.StartsWith("/__fragment/", StringComparison.Ordinal) && ctx.Request.Method == "POST")
         {

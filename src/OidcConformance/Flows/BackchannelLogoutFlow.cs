@@ -26,7 +26,10 @@ public static class BackchannelLogoutFlow
             throw new PrerequisiteException("the suite triggers back-channel logout with an RP-initiated logout, which the provider does not offer (profile features.rpInitiatedLogout)");
         var client = run.Profile.Backchannel ?? throw new PrerequisiteException("the profile has no client registered for back-channel logout (clients.backchannel)");
         var receiver = ConformanceRun.ExpandPlaceholders(client.BackchannelLogoutUri!, run.Callback, run.Issuer);
-        if (!Uri.TryCreate(receiver, UriKind.Absolute, out var receiverUri) || receiverUri.GetLeftPart(UriPartial.Authority) != run.Callback.Origin)
+        // The receiver is the callback listener, at its own origin or (profile callback.backchannelHost) at the host name the
+        // provider reaches it by.
+        if (!Uri.TryCreate(receiver, UriKind.Absolute, out var receiverUri)
+            || receiverUri.GetLeftPart(UriPartial.Authority) is var authority && authority != run.Callback.Origin && authority != run.Callback.BackchannelOrigin)
             throw new PrerequisiteException($"clients.backchannel.backchannelLogoutUri '{receiver}' is not at the suite's callback listener ({run.Callback.BackchannelLogoutUri}): the suite cannot see what the provider sends there");
         var endpoint = await run.EndpointAsync("end_session_endpoint");
         var login = await CodeFlow.RunAsync(run, client, run.Profile.PrimaryUser);

@@ -221,7 +221,7 @@ public static class ProfileLoader
         private CallbackSettings Callback(JsonElement e)
         {
             const string path = "$.callback";
-            OnlyKnown(e, path, "host", "port", "path", "postLogoutPath");
+            OnlyKnown(e, path, "host", "port", "path", "postLogoutPath", "backchannelHost");
             var host = String(e, path, "host")!;
             if (Uri.CheckHostName(host) == UriHostNameType.Unknown) throw Error(path + ".host", $"'{host}' is not a host name");
             var port = OptionalInt(e, path, "port") ?? throw Error(path + ".port", "is required (0 = ephemeral)");
@@ -230,7 +230,10 @@ public static class ProfileLoader
             var logout = String(e, path, "postLogoutPath")!;
             if (!cb.StartsWith('/')) throw Error(path + ".path", "must start with '/'");
             if (!logout.StartsWith('/')) throw Error(path + ".postLogoutPath", "must start with '/'");
-            return new CallbackSettings(host, port, cb, logout);
+            var backchannelHost = OptionalString(e, path, "backchannelHost");
+            if (backchannelHost is not null && Uri.CheckHostName(backchannelHost) is not (UriHostNameType.Dns or UriHostNameType.IPv4))
+                throw Error(path + ".backchannelHost", $"'{backchannelHost}' is not a host name (a DNS name or IPv4 address only, no scheme, port or path; e.g. host.docker.internal)");
+            return new CallbackSettings(host, port, cb, logout, backchannelHost);
         }
 
         private Dictionary<string, ClientProfile> Clients(JsonElement e)

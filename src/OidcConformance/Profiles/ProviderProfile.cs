@@ -70,7 +70,13 @@ public sealed record StartSettings
     public int StartupTimeoutSeconds { get; init; } = 60;
 }
 
-public sealed record CallbackSettings(string Host, int Port, string Path, string PostLogoutPath);
+/// <param name="BackchannelHost">
+/// profile <c>callback.backchannelHost</c>: the host name the provider uses to reach the suite's back-channel receiver when
+/// it cannot reach the listener's loopback address (a provider in a container: <c>host.docker.internal</c>). Set, it is the
+/// host of <c>{callback.backchannelLogoutUri}</c> and the listener also accepts connections from other addresses, for
+/// back-channel logout POSTs only (<see cref="Callback.CallbackListener"/>). Null (the default): loopback only, as before.
+/// </param>
+public sealed record CallbackSettings(string Host, int Port, string Path, string PostLogoutPath, string? BackchannelHost = null);
 
 public sealed record ClientProfile
 {

@@ -289,6 +289,33 @@ public sealed class CasdoorFixtureTests
     }
 
     [Test]
+    public void Backchannel_client_application_posts_to_the_receiver_the_container_reaches()
+    {
+        // Back-channel logout: Casdoor POSTs the logout token to the application's backchannelLogoutUri, a fixed string
+        // (object/application.go Application.BackchannelLogoutUri; object/token_logout.go SendBackchannelLogout), from inside its
+        // container. The suite's receiver is the callback listener on the host: the profile names the host the container uses
+        // (callback.backchannelHost), the fixed callback.port makes {callback.backchannelLogoutUri} a URI Casdoor can store, and
+        // docker-compose.yml maps that name to the host (extra_hosts host-gateway).
+        var profile = Profile();
+        profile.Features.BackchannelLogout.Should().BeTrue();
+        var client = profile.Backchannel ?? throw new AssertionException("the profile has no clients.backchannel");
+        var host = profile.Callback.BackchannelHost;
+        host.Should().Be("host.docker.internal");
+        profile.Callback.Port.Should().NotBe(0, "Casdoor stores the receiver URI once, so the listener's port must be fixed");
+        client.BackchannelLogoutUri.Should().Be("{callback.backchannelLogoutUri}");
+        var expected = $"http://{host}:{profile.Callback.Port}{OidcConformance.Callback.CallbackListener.BackchannelLogoutPath}";
+        var app = ApplicationOf(client);
+        app.GetProperty("backchannelLogoutUri").GetString().Should().Be(expected);
+        client.BackchannelLogoutSessionRequired.Should().BeFalse("Casdoor's application has no backchannel_logout_session_required setting (object/application.go)");
+        // Only this application has a receiver URI: the logout of any other client must not send a token there.
+        Items(InitData(), "applications").Select(a => a.Item)
+            .Where(a => a.TryGetProperty("backchannelLogoutUri", out var u) && !string.IsNullOrEmpty(u.GetString()))
+            .Select(a => a.GetProperty("clientId").GetString()).Should().Equal(client.ClientId);
+        var extraHosts = (YamlSequenceNode)Service("casdoor")["extra_hosts"];
+        extraHosts.Children.Select(n => ((YamlScalarNode)n).Value).Should().Contain($"{host}:host-gateway");
+    }
+
+    [Test]
     public void Profile_grant_types_are_enabled_in_the_applications()
     {
         foreach (var client in Profile().Clients.Values)

@@ -113,6 +113,8 @@ public sealed class ProfileSchemaTests
         yield return Case("private_key_jwt without its key file", o => o["clients"]!["privateKeyJwt"]!.AsObject().Remove("privateKeyFile"), "$.clients.privateKeyJwt.privateKeyFile");
         yield return Case("client_secret_jwt without its secret", o => o["clients"]!["clientSecretJwt"]!.AsObject().Remove("clientSecret"), "$.clients.clientSecretJwt.clientSecret");
         yield return Case("deviation without reason", o => o["deviations"] = new JsonArray(new JsonObject { ["check"] = "x" }), "$.deviations[0].reason");
+        yield return Case("backchannel host with a scheme and port", o => o["callback"]!["backchannelHost"] = "http://host.docker.internal:47800", "$.callback.backchannelHost");
+        yield return Case("backchannel host empty", o => o["callback"]!["backchannelHost"] = "", "$.callback.backchannelHost");
     }
 
     [TestCaseSource(nameof(Mistakes))]
