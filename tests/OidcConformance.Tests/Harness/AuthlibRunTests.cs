@@ -17,8 +17,8 @@ public sealed class AuthlibRunTests
     [Test]
     public async Task Jwt_bearer_family_passes_on_authlib()
     {
-        var result = await SuiteProcess.RunAsync(new Dictionary<string, string>(), timeout: TimeSpan.FromMinutes(5),
-            settingsFile: Path.Combine(SuiteProcess.Root, "runsettings/authlib.runsettings"));
+        var result = SuiteProcess.KeepReports(await SuiteProcess.RunAsync(new Dictionary<string, string>(), timeout: TimeSpan.FromMinutes(5),
+            settingsFile: Path.Combine(SuiteProcess.Root, "runsettings/authlib.runsettings")), "authlib");
         var reportFile = Path.Combine(result.ArtifactsDirectory, "report.json");
         File.Exists(reportFile).Should().BeTrue(result.Output);
         using var report = JsonDocument.Parse(File.ReadAllText(reportFile));

@@ -27,9 +27,9 @@ public static class SharedSuiteRuns
         return new NodeRun(result, recording);
     });
 
-    private static readonly Lazy<Task<SuiteProcess.Result>> Glewlwyd = new(() => SuiteProcess.RunAsync(
+    private static readonly Lazy<Task<SuiteProcess.Result>> Glewlwyd = new(async () => SuiteProcess.KeepReports(await SuiteProcess.RunAsync(
         new Dictionary<string, string> { ["OIDC_PROFILE"] = Path.Combine(SuiteProcess.Root, "fixtures/providers/glewlwyd/profile.json") },
-        timeout: TimeSpan.FromMinutes(15)));
+        timeout: TimeSpan.FromMinutes(15)), "glewlwyd"));
 
     /// <summary>The whole catalog against node-oidc-provider in shuffled order <see cref="NodeSeed"/> (regression mode as configured).</summary>
     public static Task<NodeRun> NodeAsync() => Node.Value;
@@ -37,9 +37,9 @@ public static class SharedSuiteRuns
     /// <summary>The whole catalog against glewlwyd (it has no baseline file, so no regression mode).</summary>
     public static Task<SuiteProcess.Result> GlewlwydAsync() => Glewlwyd.Value;
 
-    private static readonly Lazy<Task<SuiteProcess.Result>> OpenIddict = new(() => SuiteProcess.RunAsync(
+    private static readonly Lazy<Task<SuiteProcess.Result>> OpenIddict = new(async () => SuiteProcess.KeepReports(await SuiteProcess.RunAsync(
         new Dictionary<string, string> { ["OIDC_PROFILE"] = Path.Combine(SuiteProcess.Root, "fixtures/providers/openiddict/profile.json") },
-        timeout: TimeSpan.FromMinutes(15)));
+        timeout: TimeSpan.FromMinutes(15)), "openiddict"));
 
     /// <summary>The whole catalog against OpenIddict 7.9 (fixtures/providers/openiddict; deviations in its profile).</summary>
     public static Task<SuiteProcess.Result> OpenIddictAsync() => OpenIddict.Value;

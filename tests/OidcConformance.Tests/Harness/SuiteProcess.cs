@@ -24,6 +24,23 @@ public static class SuiteProcess
 
     public sealed record Result(int ExitCode, string Output, TimeSpan Elapsed, string ArtifactsDirectory);
 
+    /// <summary>
+    /// Copies a provider run's reports (report.json, .md, .html) to artifacts/<paramref name="name"/>, where
+    /// <c>./run.sh conformance runsettings/&lt;name&gt;.runsettings</c> writes them too: after the test command, artifacts/ holds
+    /// the verdicts of every real provider it ran (glewlwyd, OpenIddict, Authlib), not only the embedded default's.
+    /// </summary>
+    public static Result KeepReports(Result result, string name)
+    {
+        var target = Path.Combine(Root, "artifacts", name);
+        Directory.CreateDirectory(target);
+        foreach (var file in new[] { "report.json", "report.md", "report.html" })
+        {
+            var source = Path.Combine(result.ArtifactsDirectory, file);
+            if (File.Exists(source)) File.Copy(source, Path.Combine(target, file), overwrite: true);
+        }
+        return result;
+    }
+
     public static async Task<Result> RunAsync(IDictionary<string, string> environment, string? filter = null, TimeSpan? timeout = null,
         string? workingDirectory = null, string? settingsFile = null)
     {
