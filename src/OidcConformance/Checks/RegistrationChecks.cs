@@ -15,12 +15,13 @@ public sealed record RegistrationResponse(HttpExchange Exchange, JsonBody Body)
     public string? RegistrationAccessToken => Body.String("registration_access_token");
     public string? RegistrationClientUri => Body.String("registration_client_uri");
     public string? Error => Body.String("error");
-    public bool IsCreated => Exchange.TransportError is null && Exchange.StatusCode == 201 && Body.IsObject && ClientId is not null;
     /// <summary>
     /// A client exists: 201, or 200 with a JSON client_id (e.g. glewlwyd 2.7.5). Only <c>registration.client-registered</c> judges the
     /// status; the checks that use the new client (metadata, login, refusal controls, read, update) need the client, not the 201.
     /// </summary>
     public bool IsRegistered => Exchange.TransportError is null && Exchange.StatusCode is 200 or 201 && Body.IsObject && ClientId is not null;
+    /// <summary>Registered with RFC 7591 §3.2.1's 201 Created.</summary>
+    public bool IsCreated => IsRegistered && Exchange.StatusCode == 201;
 
     public string Describe() =>
         Exchange.TransportError is not null ? $"no response ({Exchange.TransportError})"

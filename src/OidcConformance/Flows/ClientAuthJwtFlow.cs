@@ -24,12 +24,10 @@ public sealed record AssertionForm(string Name, string? Type, bool AudienceIsIss
 /// <summary>
 /// The form the provider accepts, found once per method: the RFC 7523 form first, then, only if it was refused, the
 /// rfc7523bis form. <see cref="Response"/> is the accepted answer (or the RFC 7523 refusal when both were refused);
-/// <see cref="Rfc7523Refusal"/> is the RFC 7523 answer when the provider took only the rfc7523bis form.
+/// <see cref="Rfc7523Refusal"/> is the RFC 7523 answer when the provider took only the rfc7523bis form; <see cref="Normal"/> is
+/// the normal assertion in <see cref="Form"/>, which every case then starts from.
 /// </summary>
-public sealed record AssertionProbe(AssertionForm Form, string Audience, TokenResponse Response, TokenResponse? Rfc7523Refusal)
-{
-    public ClientAssertionOptions Normal => new() { Audience = Audience, Type = Form.Type };
-}
+public sealed record AssertionProbe(AssertionForm Form, ClientAssertionOptions Normal, TokenResponse Response, TokenResponse? Rfc7523Refusal);
 
 /// <summary>
 /// Client authentication with JWTs (OIDC Core 1.0 §9): the profile's <c>clients.privateKeyJwt</c> and
@@ -81,12 +79,12 @@ public static class ClientAuthJwtFlow
         var tokenEndpoint = await run.EndpointAsync("token_endpoint");
         var classic = await AssertionAsync(run, AssertionForm.Rfc7523, tokenEndpoint);
         var first = await SendAsync(run, Normal(client, method, classic), tokenEndpoint, $"token: client_credentials ({method}, {AssertionForm.Rfc7523.Name})");
-        if (first.IsSuccess || first.Exchange.TransportError is not null) return new AssertionProbe(AssertionForm.Rfc7523, classic.Audience!, first, null);
+        if (first.IsSuccess || first.Exchange.TransportError is not null) return new AssertionProbe(AssertionForm.Rfc7523, classic, first, null);
         var bis = await AssertionAsync(run, AssertionForm.Rfc7523bis, tokenEndpoint);
         var second = await SendAsync(run, Normal(client, method, bis), tokenEndpoint, $"token: client_credentials ({method}, {AssertionForm.Rfc7523bis.Name})");
         return second.IsSuccess
-            ? new AssertionProbe(AssertionForm.Rfc7523bis, bis.Audience!, second, first)
-            : new AssertionProbe(AssertionForm.Rfc7523, classic.Audience!, first, null);
+            ? new AssertionProbe(AssertionForm.Rfc7523bis, bis, second, first)
+            : new AssertionProbe(AssertionForm.Rfc7523, classic, first, null);
     });
 
     /// <summary>The assertion changed as <paramref name="case"/> says (one of <see cref="RefusalCases"/>), from the accepted form.</summary>
